@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.db import models
+
+from raci.schemes import DEFAULT_SCHEME, scheme_choices
+
+
+class Framework(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    summary = models.TextField(blank=True)
+    scheme = models.CharField(max_length=10, choices=scheme_choices(), default=DEFAULT_SCHEME)
+    version = models.PositiveIntegerField(default=1)
+    # Null for the built-in library; otherwise the organization that saved it.
+    organization = models.ForeignKey(
+        "orgs.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="frameworks"
+    )
+    # The role codes the suggested letters use, with a readable name each: {"PM": "Product manager"}.
+    role_names = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.organization_id is None
+
+
+class Stage(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "name"], name="stage_name_unique_per_framework"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Activity(models.Model):
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="activities")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    # Suggested letters per role code, canonical for the framework's scheme: {"PM": "A", "PMM": "R"}.
+    suggested_letters = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "name"], name="activity_name_unique_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from orgs.models import Membership, Organization, Person, Role
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "headcount", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline, RoleInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "level"]
+    list_filter = ["level", "organization"]
+    list_select_related = ["user", "organization"]
+    autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "organization", "order"]
+    list_filter = ["organization"]
+    list_select_related = ["organization"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "organization", "active"]
+    list_filter = ["active", "organization"]
+    list_select_related = ["organization"]
+    search_fields = ["name", "email"]
+    filter_horizontal = ["roles"]
+    raw_id_fields = ["user"]

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+ROLE_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{0,15}$"
+role_code_validator = RegexValidator(
+    ROLE_CODE_PATTERN,
+    "A role code is 1–16 capital letters, digits or underscores, starting with a letter (PM, PMM, ENG).",
+)
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    # People in the company, employees or not in the app; the rules engine treats
+    # organizations of ten or fewer differently (one person wearing both hats is normal).
+    headcount = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Level(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+        VIEWER = "viewer", "Viewer"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_one_per_user_and_org"),
+            models.CheckConstraint(
+                condition=models.Q(level__in=["owner", "editor", "viewer"]), name="membership_level_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organization} ({self.level})"
+
+
+class Role(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roles")
+    code = models.CharField(max_length=16, validators=[role_code_validator])
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="role_code_unique_per_org"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=ROLE_CODE_PATTERN), name="role_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Person(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    active = models.BooleanField(default=True)
+    # A person's responsibilities are derived from the roles they hold.
+    roles = models.ManyToManyField(Role, related_name="people", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "organization",
+                condition=~models.Q(email=""),
+                name="person_email_unique_per_org",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=models.Q(user__isnull=False),
+                name="person_user_unique_per_org",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,13 @@
+"""The Celery app. Without CELERY_BROKER_URL, tasks run eagerly in-process (see settings)."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raci.settings")
+
+app = Celery("raci")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

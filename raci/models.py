@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from raci.schemes import DEFAULT_SCHEME, LettersError, get_scheme, scheme_choices
+
+
+class Matrix(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="matrices")
+    name = models.CharField(max_length=120)
+    framework = models.ForeignKey(
+        "frameworks.Framework", null=True, blank=True, on_delete=models.SET_NULL, related_name="matrices"
+    )
+    scheme = models.CharField(max_length=10, choices=scheme_choices(), default=DEFAULT_SCHEME)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Increases on every change to the matrix, its tasks, columns or cells: the
+    # basis of ETags and of conflict detection.
+    version = models.PositiveIntegerField(default=1)
+    # Overrides of the rules engine's thresholds (raci.grid.RuleSettings field names).
+    rule_settings = models.JSONField(default=dict, blank=True)
+    roles = models.ManyToManyField("orgs.Role", through="MatrixRole", related_name="matrices")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "matrices"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="matrix_name_unique_per_org"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "published", "archived"]), name="matrix_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MatrixRole(models.Model):
+    """A role shown as a column of a matrix, in order."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="columns")
+    role = models.ForeignKey("orgs.Role", on_delete=models.CASCADE, related_name="columns")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "role"], name="matrix_role_once_per_matrix"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matrix} / {self.role}"
+
+
+class Task(models.Model):
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="tasks")
+    stage = models.CharField(max_length=120, blank=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    archived = models.BooleanField(default=False)
+    # The framework activity this task was copied from, if any.
+    activity = models.ForeignKey(
+        "frameworks.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "name"], name="task_name_unique_per_matrix"),
+        ]
+        indexes = [models.Index(fields=["matrix", "order"], name="task_matrix_order_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """The letters one role holds for one task. An empty cell has no row."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    role = models.ForeignKey("orgs.Role", on_delete=models.CASCADE, related_name="assignments")
+    letters = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "role"], name="assignment_one_per_task_and_role"),
+            models.CheckConstraint(
+                condition=models.Q(letters__regex=r"^[A-Z]{1,8}$"), name="assignment_letters_set"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} / {self.role}: {self.letters}"
+
+    def clean(self) -> None:
+        scheme = get_scheme(self.task.matrix.scheme)
+        try:
+            canonical = scheme.normalize(self.letters)
+        except LettersError as exc:
+            raise ValidationError({"letters": str(exc)}) from None
+        if not canonical:
+            raise ValidationError(
+                {"letters": "An assignment needs at least one letter; clear the cell instead."}
+            )
+        self.letters = canonical
+        if self.role.organization_id != self.task.matrix.organization_id:
+            raise ValidationError({"role": "This role belongs to another organization."})
