@@ -66,6 +66,25 @@ class RuleSettings:
             values["split_pairs"] = tuple(tuple(pair) for pair in values["split_pairs"])  # type: ignore[union-attr]
         return replace(cls(), **values)
 
+    def validate(self) -> None:
+        """Raise ValueError naming the first setting of the wrong type or out of range."""
+        if not isinstance(self.shared_accountability, bool):
+            raise ValueError("shared_accountability must be true or false.")
+        for name in ("max_responsible", "max_consulted", "max_informed", "small_org_headcount"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
+                raise ValueError(f"{name} must be a whole number between 0 and 10000.")
+        for name in ("accountable_share", "burnout_top_fraction"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+                raise ValueError(f"{name} must be a number above 0 and at most 1.")
+        factor = self.person_overload_factor
+        if isinstance(factor, bool) or not isinstance(factor, int | float) or not 1 <= factor <= 100:
+            raise ValueError("person_overload_factor must be a number between 1 and 100.")
+        for pair in self.split_pairs:
+            if len(pair) != 2 or not all(isinstance(code, str) for code in pair):
+                raise ValueError('split_pairs must be a list of two role codes each, like [["PM", "PMM"]].')
+
 
 @dataclass(frozen=True)
 class MatrixGrid:

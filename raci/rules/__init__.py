@@ -1,0 +1,83 @@
+"""The rules engine and analyses of a matrix: pure Python over ``raci.grid.MatrixGrid``.
+
+No Django, no database: callers load a grid with ``raci.selectors.matrix_grid_get`` and pass
+it in. The public API is re-exported here; import from ``raci.rules``.
+
+- ``evaluate(grid)`` -> findings; ``analyse(grid)`` -> findings, health and workload at once.
+- ``health_score``, ``workload``, ``overlap`` (analyses.py).
+- ``what_if`` with ``RemovePerson``, ``RemoveRole``, ``MergeRole``, ``MoveLetters``, and
+  ``gap(current, proposed)`` (scenarios.py).
+- ``RULES``: the catalogue of finding codes (findings.py).
+"""
+
+from __future__ import annotations
+
+from raci.rules.analyses import (
+    Analysis,
+    AnalysisError,
+    Overlap,
+    PersonWorkload,
+    RoleWorkload,
+    SharedTask,
+    Workload,
+    analyse,
+    health_score,
+    overlap,
+    workload,
+)
+from raci.rules.engine import evaluate
+from raci.rules.findings import RULES, RULES_BY_CODE, Finding, Rule, Severity
+from raci.rules.scenarios import (
+    Gap,
+    GapSummary,
+    LetterChange,
+    MergeRole,
+    MoveLetters,
+    Operation,
+    RemovePerson,
+    RemoveRole,
+    TaskGap,
+    TaskLoss,
+    WhatIf,
+    apply_scenario,
+    combine_letters,
+    gap,
+    parse_scenario,
+    what_if,
+)
+
+__all__ = (
+    "RULES",
+    "RULES_BY_CODE",
+    "Analysis",
+    "AnalysisError",
+    "Finding",
+    "Gap",
+    "GapSummary",
+    "LetterChange",
+    "MergeRole",
+    "MoveLetters",
+    "Operation",
+    "Overlap",
+    "PersonWorkload",
+    "RemovePerson",
+    "RemoveRole",
+    "RoleWorkload",
+    "Rule",
+    "Severity",
+    "SharedTask",
+    "TaskGap",
+    "TaskLoss",
+    "WhatIf",
+    "Workload",
+    "analyse",
+    "apply_scenario",
+    "combine_letters",
+    "evaluate",
+    "gap",
+    "health_score",
+    "overlap",
+    "parse_scenario",
+    "what_if",
+    "workload",
+)

@@ -1,0 +1,147 @@
+"""Properties that hold for every matrix, checked on random grids of every scheme."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from raci.rules import (
+    Finding,
+    MergeRole,
+    MoveLetters,
+    RemoveRole,
+    Severity,
+    analyse,
+    evaluate,
+    gap,
+    health_score,
+    what_if,
+    workload,
+)
+
+from .strategies import assigned_grids, grids
+
+EXAMPLES = settings(max_examples=100, deadline=None)
+
+
+@EXAMPLES
+# Random grids are rarely clean; assigned ones often are, so the property is exercised.
+@given(st.one_of(grids(), assigned_grids()))
+def test_a_matrix_without_errors_has_one_accountable_and_a_responsible_per_task(g):
+    if any(f.severity is Severity.ERROR for f in evaluate(g)):
+        return
+    scheme = g.scheme
+    for task in g.tasks:
+        letters = [g.letters(task.id, role.code) for role in g.roles]
+        accountable = sum(1 for cell in letters if scheme.accountable in cell)
+        if g.settings.shared_accountability and scheme.accountable not in scheme.exactly_one:
+            assert accountable >= 1
+        else:
+            assert accountable == 1
+        assert any(scheme.responsible & set(cell) for cell in letters)
+        for letter in scheme.exactly_one:
+            assert sum(1 for cell in letters if letter in cell) == 1
+
+
+@EXAMPLES
+@given(assigned_grids())
+def test_a_matrix_with_its_owner_letters_right_has_no_task_or_cell_errors(g):
+    errors = [f for f in evaluate(g) if f.severity is Severity.ERROR]
+
+    assert [f.code for f in errors if not f.code.startswith("role.")] == []
+
+
+@EXAMPLES
+@given(grids(), st.data())
+def test_merging_a_role_into_itself_changes_nothing(g, data):
+    if not g.roles:
+        return
+    code = data.draw(st.sampled_from([role.code for role in g.roles]))
+
+    for operation in (MergeRole(code, code), MoveLetters(code, code)):
+        result = what_if(g, operation)
+        assert result.grid == g
+        assert result.findings_after == result.findings_before
+        assert result.losses == ()
+
+
+@EXAMPLES
+@given(grids())
+def test_role_workload_counts_add_up_to_the_letters_in_filled_cells(g):
+    letters = sum(len(cell) for cell in g.cells.values())
+
+    assert sum(sum(role.counts.values()) for role in workload(g).roles) == letters
+
+
+@EXAMPLES
+@given(grids())
+def test_health_is_between_0_and_100(g):
+    assert 0 <= analyse(g).health <= 100
+
+
+@EXAMPLES
+@given(grids())
+def test_findings_do_not_depend_on_the_order_of_the_cells(g):
+    shuffled = list(g.cells.items())
+    random.Random(len(shuffled)).shuffle(shuffled)
+
+    assert evaluate(replace(g, cells=dict(shuffled))) == evaluate(g)
+    assert analyse(replace(g, cells=dict(shuffled))) == analyse(g)
+
+
+@EXAMPLES
+@given(grids())
+def test_what_if_without_operations_reports_the_original_findings(g):
+    result = what_if(g, ())
+
+    assert result.findings_before == result.findings_after == evaluate(g)
+    assert result.health_before == result.health_after
+
+
+@EXAMPLES
+@given(grids(), st.sampled_from(Severity))
+def test_adding_a_finding_never_raises_the_health_score(g, severity):
+    findings = evaluate(g)
+    extra = Finding(code="test", severity=severity, message="m", hint="h")
+
+    assert health_score(g, (*findings, extra)) <= health_score(g, findings)
+
+
+@EXAMPLES
+@given(grids(), st.data())
+def test_what_if_never_mutates_the_grid(g, data):
+    if len(g.roles) < 2:
+        return
+    codes = [role.code for role in g.roles]
+    source, target = data.draw(st.permutations(codes))[:2]
+    before = (g.roles, dict(g.cells), g.people)
+
+    for operation in (MergeRole(source, target), MoveLetters(source, target), RemoveRole(source)):
+        what_if(g, operation)
+
+    assert (g.roles, dict(g.cells), g.people) == before
+
+
+@EXAMPLES
+@given(grids(), st.data())
+def test_merged_cells_stay_valid_combinations(g, data):
+    if len(g.roles) < 2:
+        return
+    source, target = data.draw(st.permutations([role.code for role in g.roles]))[:2]
+
+    merged = what_if(g, MergeRole(source, target)).grid
+
+    assert not [f for f in evaluate(merged) if f.code.startswith("cell.")]
+    assert source not in {role.code for role in merged.roles}
+
+
+@EXAMPLES
+@given(grids())
+def test_a_grid_has_no_gap_with_itself(g):
+    result = gap(g, g)
+
+    assert result.changed == ()
+    assert result.summary.matched == len(g.tasks)
