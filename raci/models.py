@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 
 from raci.schemes import DEFAULT_SCHEME, LettersError, get_scheme, scheme_choices
 
@@ -74,7 +75,13 @@ class Task(models.Model):
     class Meta:
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["matrix", "name"], name="task_name_unique_per_matrix"),
+            # Case-insensitive: "Launch" and "launch" are one task to people and to imports.
+            models.UniqueConstraint(
+                Lower("name"),
+                "matrix",
+                name="task_name_unique_per_matrix",
+                violation_error_message="This matrix already has a task with this name.",
+            ),
         ]
         indexes = [models.Index(fields=["matrix", "order"], name="task_matrix_order_idx")]
 

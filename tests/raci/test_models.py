@@ -65,7 +65,7 @@ def test_database_refuses_an_unknown_matrix_status():
         Matrix.objects.filter(pk=matrix.pk).update(status="lost")
 
 
-def test_database_refuses_two_tasks_with_one_name_in_a_matrix():
+def test_database_refuses_two_tasks_with_one_name_in_a_matrix_whatever_the_case():
     task = TaskFactory(name="Pricing")
     with pytest.raises(IntegrityError), transaction.atomic():
-        TaskFactory(matrix=task.matrix, name="Pricing")
+        TaskFactory(matrix=task.matrix, name="PRICING")

@@ -177,8 +177,8 @@ def test_task_create_appends_at_the_end_and_bumps_the_version():
     assert matrix.version == 2
 
 
-def test_task_create_refuses_a_duplicate_name():
+def test_task_create_refuses_a_duplicate_name_whatever_the_case():
     task = TaskFactory(name="Pricing")
-    with pytest.raises(ValidationError, match="already exists"):
-        task_create(matrix=task.matrix, name="Pricing")
-    assert Task.objects.filter(name="Pricing").count() == 1
+    with pytest.raises(ValidationError, match="already has a task with this name"):
+        task_create(matrix=task.matrix, name="pricing")
+    assert Task.objects.filter(name__iexact="Pricing").count() == 1
