@@ -6,12 +6,17 @@ bad input raises ``ValidationError`` with a readable message and changes nothing
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
-from orgs.models import Membership, Organization, Person, Role
+from orgs.models import ApiToken, Membership, Organization, Person, Role
 
 
 @transaction.atomic
@@ -67,4 +72,130 @@ def person_create(
     person.full_clean()
     person.save()
     person.roles.set(roles)
+    return person
+
+
+def _token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str, read_only: bool = False) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is shown once and never stored."""
+    key = f"raci_{secrets.token_urlsafe(32)}"
+    token = ApiToken(
+        user=user, name=name.strip(), prefix=key[:12], key_hash=_token_hash(key), read_only=read_only
+    )
+    token.full_clean()
+    token.save()
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_authenticate(*, key: str) -> ApiToken | None:
+    """The live token for ``key``, or None. Records when it was last used (at most once a minute)."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_token_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is not None:
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+    return token
+
+
+def _apply(obj, changes: dict) -> None:
+    fields = [field for field, value in changes.items() if getattr(obj, field) != value]
+    for field in fields:
+        setattr(obj, field, changes[field])
+    obj.full_clean()
+    if fields:
+        obj.save(update_fields=fields)
+
+
+def _bump_matrices_showing(role: Role) -> None:
+    # Columns and cells name roles by code: matrices showing this role changed too.
+    # Reached through the reverse relation so orgs does not import the matrix app.
+    role.matrices.update(version=F("version") + 1)
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, **changes) -> Organization:
+    _apply(organization, {k: v for k, v in changes.items() if k in {"name", "slug", "headcount"}})
+    return organization
+
+
+@transaction.atomic
+def membership_add(*, organization: Organization, username: str, level: str) -> Membership:
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"username": f"No user named '{username}'."})
+    if Membership.objects.filter(organization=organization, user=user).exists():
+        raise ValidationError({"username": f"{username} is already a member; change their level instead."})
+    membership = Membership(organization=organization, user=user, level=level)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+def _ensure_an_owner_remains(membership: Membership, *, new_level: str | None) -> None:
+    if membership.level != Membership.Level.OWNER or new_level == Membership.Level.OWNER:
+        return
+    others = Membership.objects.filter(
+        organization_id=membership.organization_id, level=Membership.Level.OWNER
+    )
+    if not others.exclude(pk=membership.pk).exists():
+        raise ValidationError(
+            {"level": "An organization needs at least one owner; make someone else owner first."}
+        )
+
+
+@transaction.atomic
+def membership_change_level(*, membership: Membership, level: str) -> Membership:
+    _ensure_an_owner_remains(membership, new_level=level)
+    _apply(membership, {"level": level})
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    _ensure_an_owner_remains(membership, new_level=None)
+    membership.delete()
+
+
+@transaction.atomic
+def role_update(*, role: Role, **changes) -> Role:
+    if "code" in changes:
+        changes["code"] = changes["code"].strip().upper()
+    code_changed = "code" in changes and changes["code"] != role.code
+    _apply(role, {k: v for k, v in changes.items() if k in {"code", "name", "description", "order"}})
+    if code_changed:
+        _bump_matrices_showing(role)
+    return role
+
+
+@transaction.atomic
+def role_delete(*, role: Role) -> None:
+    """Delete a role: its columns and cells go with it."""
+    _bump_matrices_showing(role)
+    role.delete()
+
+
+@transaction.atomic
+def person_update(*, person: Person, roles: Iterable[Role] | None = None, **changes) -> Person:
+    _apply(person, {k: v for k, v in changes.items() if k in {"name", "email", "active", "user"}})
+    if roles is not None:
+        roles = list(roles)
+        if any(role.organization_id != person.organization_id for role in roles):
+            raise ValidationError({"roles": "A person can only hold roles of their own organization."})
+        person.roles.set(roles)
     return person

@@ -6,7 +6,10 @@ matrix's size, returning the plain ``MatrixGrid`` every consumer reads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
+from django.http import Http404
 
 from orgs.models import Organization, Person
 from raci.grid import MatrixGrid, PersonEntry, RoleColumn, RuleSettings, TaskRow
@@ -75,3 +78,84 @@ def matrix_grid_get(*, matrix: Matrix, include_archived: bool = False) -> Matrix
         settings=RuleSettings.from_overrides(matrix.rule_settings),
         headcount=organization.headcount,
     )
+
+
+def matrix_get(*, organization: Organization, matrix_id: int) -> Matrix:
+    """The organization's matrix ``matrix_id``, else 404: other organizations' ids leak nothing."""
+    matrix = (
+        Matrix.objects.select_related("organization", "framework")
+        .filter(pk=matrix_id, organization=organization)
+        .first()
+    )
+    if matrix is None:
+        raise Http404("No such matrix.")
+    return matrix
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    matrix_id: int
+    matrix_name: str
+    stage: str
+    task_id: int
+    task_name: str
+    role: str
+    letters: str
+    # The other roles holding letters on the same task: (role code, letters).
+    co_owners: tuple[tuple[str, str], ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "matrix": {"id": self.matrix_id, "name": self.matrix_name},
+            "stage": self.stage,
+            "task": {"id": self.task_id, "name": self.task_name},
+            "role": self.role,
+            "letters": self.letters,
+            "co_owners": [{"role": code, "letters": letters} for code, letters in self.co_owners],
+        }
+
+
+def person_responsibilities(*, person: Person) -> list[Responsibility]:
+    """Every letter ``person`` carries through the roles they hold, across the
+    organization's live matrices (archived matrices and tasks left out), with the
+    task's co-owners. Three queries."""
+    role_ids = list(person.roles.values_list("id", flat=True))
+    mine = list(
+        Assignment.objects.filter(
+            role_id__in=role_ids, task__archived=False, task__matrix__organization_id=person.organization_id
+        )
+        .exclude(task__matrix__status=Matrix.Status.ARCHIVED)
+        .values_list(
+            "task_id",
+            "task__name",
+            "task__stage",
+            "task__order",
+            "task__matrix_id",
+            "task__matrix__name",
+            "role__code",
+            "letters",
+        )
+    )
+    others: dict[int, list[tuple[str, str]]] = {}
+    for task_id, code, letters in (
+        Assignment.objects.filter(task_id__in={row[0] for row in mine})
+        .order_by("role__order", "role__code")
+        .values_list("task_id", "role__code", "letters")
+    ):
+        others.setdefault(task_id, []).append((code, letters))
+    rows = [
+        Responsibility(
+            matrix_id=matrix_id,
+            matrix_name=matrix_name,
+            stage=stage,
+            task_id=task_id,
+            task_name=task_name,
+            role=code,
+            letters=letters,
+            co_owners=tuple(pair for pair in others.get(task_id, []) if pair[0] != code),
+        )
+        for task_id, task_name, stage, _order, matrix_id, matrix_name, code, letters in sorted(
+            mine, key=lambda r: (r[5], r[4], r[3], r[0], r[6])
+        )
+    ]
+    return rows

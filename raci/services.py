@@ -8,15 +8,20 @@ ETags and conflict detection rely on.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
 from frameworks.models import Activity, Framework
+from frameworks.services import framework_load
 from orgs.models import Organization, Role
+from raci import exchange
+from raci.grid import RuleSettings
 from raci.models import Assignment, Matrix, MatrixRole, Task
 from raci.schemes import LettersError, get_scheme
+from raci.selectors import matrix_grid_get
 
 
 def matrix_bump_version(*, matrix: Matrix) -> None:
@@ -161,3 +166,345 @@ def assignment_set(*, matrix: Matrix, task: Task, role: Role, letters: str | Non
         Assignment.objects.filter(task=task, role=role).delete()
     matrix_bump_version(matrix=matrix)
     return canonical
+
+
+@transaction.atomic
+def matrix_update(
+    *,
+    matrix: Matrix,
+    name: str | None = None,
+    status: str | None = None,
+    rule_settings: dict | None = None,
+    columns: list[str] | None = None,
+) -> Matrix:
+    """Rename, change status or rule thresholds, or set the role columns (codes, in order)."""
+    changes = {
+        field: value
+        for field, value in (("name", name), ("status", status), ("rule_settings", rule_settings))
+        if value is not None and getattr(matrix, field) != value
+    }
+    if rule_settings is not None:
+        _validate_rule_settings(rule_settings)
+    for field, value in changes.items():
+        setattr(matrix, field, value)
+    matrix.full_clean()
+    if changes:
+        matrix.save(update_fields=[*changes, "updated_at"])
+    changed = bool(changes)
+    if columns is not None:
+        changed |= _set_columns(matrix, columns)
+    if changed:
+        matrix_bump_version(matrix=matrix)
+    return matrix
+
+
+def _validate_rule_settings(values: dict) -> None:
+    unknown = sorted(set(values) - set(RuleSettings.__dataclass_fields__))
+    if unknown:
+        raise ValidationError({"rule_settings": f"Unknown setting {', '.join(unknown)}."})
+    try:
+        RuleSettings.from_overrides(values).validate()
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"rule_settings": str(exc)}) from None
+
+
+def _set_columns(matrix: Matrix, codes: list[str]) -> bool:
+    wanted = [code.strip().upper() for code in codes]
+    if len(set(wanted)) != len(wanted):
+        raise ValidationError({"columns": "A role may appear only once among the columns."})
+    roles = {r.code: r for r in Role.objects.filter(organization_id=matrix.organization_id, code__in=wanted)}
+    missing = [code for code in wanted if code not in roles]
+    if missing:
+        raise ValidationError({"columns": f"No role {', '.join(missing)} in this organization."})
+    current = list(matrix.columns.order_by("order", "id").values_list("role__code", flat=True))
+    if current == wanted:
+        return False
+    MatrixRole.objects.filter(matrix=matrix).exclude(role__code__in=wanted).delete()
+    existing = {c.role_id: c for c in MatrixRole.objects.filter(matrix=matrix)}
+    to_create, to_update = [], []
+    for order, code in enumerate(wanted):
+        column = existing.get(roles[code].pk)
+        if column is None:
+            to_create.append(MatrixRole(matrix=matrix, role=roles[code], order=order))
+        elif column.order != order:
+            column.order = order
+            to_update.append(column)
+    MatrixRole.objects.bulk_create(to_create)
+    MatrixRole.objects.bulk_update(to_update, ["order"])
+    return True
+
+
+@transaction.atomic
+def task_update(*, task: Task, **changes) -> Task:
+    allowed = {"name", "stage", "description", "archived"}
+    fields = [f for f, v in changes.items() if f in allowed and getattr(task, f) != v]
+    for field in fields:
+        setattr(task, field, changes[field].strip() if field in {"name", "stage"} else changes[field])
+    task.full_clean()
+    if fields:
+        task.save(update_fields=fields)
+        matrix_bump_version(matrix=task.matrix)
+    return task
+
+
+@transaction.atomic
+def tasks_reorder(*, matrix: Matrix, task_ids: list[int]) -> None:
+    """Put the matrix's tasks in the order given; every task must be listed once."""
+    current = set(matrix.tasks.values_list("id", flat=True))
+    if len(set(task_ids)) != len(task_ids) or set(task_ids) != current:
+        raise ValidationError({"order": "List every task of the matrix exactly once."})
+    tasks = list(matrix.tasks.all())
+    position = {task_id: i for i, task_id in enumerate(task_ids)}
+    for task in tasks:
+        task.order = position[task.pk]
+    Task.objects.bulk_update(tasks, ["order"])
+    matrix_bump_version(matrix=matrix)
+
+
+@dataclass(frozen=True)
+class CellChange:
+    task: int
+    role: str
+    expected: str
+    letters: str
+
+
+class CellConflict(Exception):
+    """Some cells no longer hold what the change expected; nothing was applied."""
+
+    def __init__(self, cells: list[dict]):
+        super().__init__("Someone else changed these cells first; nothing was applied.")
+        self.cells = cells
+
+
+class BatchInvalid(Exception):
+    """Some changes of a batch are malformed; ``errors`` maps each change's index to its field errors."""
+
+    def __init__(self, errors: dict[str, dict[str, str]]):
+        super().__init__("Some changes are invalid; nothing was applied.")
+        self.errors = errors
+
+
+class VersionMismatch(Exception):
+    def __init__(self, version: int):
+        super().__init__(f"The matrix is at version {version}.")
+        self.version = version
+
+
+@transaction.atomic
+def grid_apply_changes(
+    *, matrix: Matrix, changes: list[CellChange], expected_version: int | None = None
+) -> tuple[int, list[dict]]:
+    """Apply a batch of cell changes atomically: all of them, or none.
+
+    Each change names the letters it expects to find; if any cell holds something
+    else, ``CellConflict`` lists the current letters of those cells and nothing is
+    written. Edits to different cells by different people therefore both succeed,
+    and nobody silently overwrites anybody. A constant number of queries whatever
+    the batch or matrix size. Returns the new version and the cells as stored.
+    """
+    # Serialize writers of one matrix (a row lock on PostgreSQL; SQLite locks the database).
+    locked = Matrix.objects.select_for_update().only("id", "version", "scheme").get(pk=matrix.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise VersionMismatch(locked.version)
+    scheme = get_scheme(locked.scheme)
+
+    errors: dict[str, dict[str, str]] = {}
+    normalized: list[tuple[CellChange, str, str]] = []
+    for index, change in enumerate(changes):
+        try:
+            normalized.append((change, scheme.normalize(change.expected), scheme.normalize(change.letters)))
+        except LettersError as exc:
+            errors[str(index)] = {"letters": str(exc)}
+    columns = dict(MatrixRole.objects.filter(matrix=locked).values_list("role__code", "role_id"))
+    task_ids = {change.task for change in changes}
+    live_tasks = set(
+        Task.objects.filter(matrix=locked, pk__in=task_ids, archived=False).values_list("id", flat=True)
+    )
+    seen: set[tuple[int, str]] = set()
+    for index, change in enumerate(changes):
+        key = (change.task, change.role)
+        if change.task not in live_tasks:
+            errors.setdefault(str(index), {})["task"] = f"No task {change.task} in this matrix."
+        if change.role not in columns:
+            errors.setdefault(str(index), {})["role"] = f"{change.role} is not a column of this matrix."
+        if key in seen:
+            errors.setdefault(str(index), {})["task"] = "This cell appears twice in the batch."
+        seen.add(key)
+    if errors:
+        raise BatchInvalid(errors)
+
+    current = {
+        (task_id, role_id): (pk, letters)
+        for pk, task_id, role_id, letters in Assignment.objects.filter(
+            task_id__in=task_ids, role_id__in=[columns[c.role] for c in changes]
+        ).values_list("id", "task_id", "role_id", "letters")
+    }
+    conflicts = []
+    for change, expected, _ in normalized:
+        now = current.get((change.task, columns[change.role]), (None, ""))[1]
+        if now != expected:
+            conflicts.append({"task": change.task, "role": change.role, "expected": expected, "letters": now})
+    if conflicts:
+        raise CellConflict(conflicts)
+
+    to_create, to_update, to_delete = [], [], []
+    for change, _, letters in normalized:
+        pk, now = current.get((change.task, columns[change.role]), (None, ""))
+        if letters == now:
+            continue
+        if not letters:
+            to_delete.append(pk)
+        elif pk is None:
+            to_create.append(Assignment(task_id=change.task, role_id=columns[change.role], letters=letters))
+        else:
+            to_update.append(Assignment(pk=pk, letters=letters))
+    if to_delete:
+        Assignment.objects.filter(pk__in=to_delete).delete()
+    if to_create:
+        Assignment.objects.bulk_create(to_create)
+    if to_update:
+        Assignment.objects.bulk_update(to_update, ["letters"])
+    if to_delete or to_create or to_update:
+        matrix_bump_version(matrix=matrix)
+    else:
+        matrix.version = locked.version
+    return matrix.version, [
+        {"task": c.task, "role": c.role, "letters": letters} for c, _, letters in normalized
+    ]
+
+
+@transaction.atomic
+def framework_from_matrix(*, matrix: Matrix, slug: str, name: str, summary: str = "") -> Framework:
+    """Save ``matrix`` as one of its organization's frameworks: stages from task stages,
+    activities from live tasks, suggested letters from the cells (by role code)."""
+    grid = matrix_grid_get(matrix=matrix)
+    data = {
+        "slug": slug,
+        "name": name,
+        "summary": summary,
+        "scheme": grid.scheme.key,
+        "roles": [{"code": r.code, "name": r.name} for r in grid.roles],
+        "stages": [
+            {
+                "name": stage or "Tasks",
+                "activities": [
+                    {
+                        "name": task.name,
+                        "letters": {
+                            role.code: letters
+                            for role, letters in zip(grid.roles, row, strict=True)
+                            if letters
+                        },
+                    }
+                    for task, row in rows
+                ],
+            }
+            for stage, rows in grid.stage_groups()
+        ],
+    }
+    if Framework.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": f"A framework '{slug}' already exists; pick another slug."})
+    descriptions = dict(matrix.tasks.values_list("name", "description"))
+    for stage in data["stages"]:
+        for activity in stage["activities"]:
+            activity["description"] = descriptions.get(activity["name"], "")
+    result = framework_load(data=data, organization=matrix.organization)
+    return Framework.objects.get(slug=result.slug)
+
+
+class ImportRejected(Exception):
+    """The file has problems; ``issues`` lists each with its line; nothing was written."""
+
+    def __init__(self, issues: list[dict]):
+        count = len(issues)
+        super().__init__(f"The file has {count} problem{'s' if count != 1 else ''}; nothing was imported.")
+        self.issues = issues
+
+
+@transaction.atomic
+def matrix_import(*, matrix: Matrix, data: bytes, filename: str | None = None, dry_run: bool = False) -> dict:
+    """Import a CSV or XLSX in the export layout: all of it, or nothing.
+
+    Tasks are matched by name; new ones are appended, cells of the file's role columns
+    are set (an empty cell clears), role columns the matrix lacks are added. Tasks the
+    file does not mention are reported, never deleted. ``dry_run`` only reports.
+    """
+    if not dry_run:
+        # Serialize with other writers so the diff we apply is the diff we computed.
+        Matrix.objects.select_for_update().filter(pk=matrix.pk).first()
+        matrix.refresh_from_db(fields=["version"])
+    grid = matrix_grid_get(matrix=matrix)
+    roles = {r.code: r for r in Role.objects.filter(organization_id=matrix.organization_id)}
+    plan = exchange.read_import(data, scheme=grid.scheme, known_roles=roles, filename=filename)
+    if plan.errors:
+        raise ImportRejected([issue.to_dict() for issue in plan.errors])
+    diff = exchange.diff_import(grid, plan)
+    archived = {
+        exchange.name_key(name): name
+        for name in Task.objects.filter(matrix=matrix, archived=True).values_list("name", flat=True)
+    }
+    clashes = [
+        {
+            "line": t.line,
+            "column": "Task",
+            "message": f"'{archived[exchange.name_key(t.name)]}' is an archived "
+            "task of this matrix; restore it or rename the row.",
+        }
+        for t in diff.new_tasks
+        if exchange.name_key(t.name) in archived
+    ]
+    if clashes:
+        raise ImportRejected(clashes)
+    result = {"dry_run": dry_run, "applied": False, "version": grid.version, "changes": diff.to_dict()}
+    if dry_run or diff.is_empty:
+        return result
+
+    if diff.new_roles:
+        start = MatrixRole.objects.filter(matrix=matrix).count()
+        MatrixRole.objects.bulk_create(
+            [
+                MatrixRole(matrix=matrix, role=roles[code], order=start + i)
+                for i, code in enumerate(diff.new_roles)
+            ]
+        )
+    tasks = {
+        t.pk: t
+        for t in Task.objects.filter(pk__in={c.task_id for c in diff.renamed_tasks + diff.stage_changes})
+    }
+    for rename in diff.renamed_tasks:
+        tasks[rename.task_id].name = rename.new
+    for change in diff.stage_changes:
+        tasks[change.task_id].stage = change.new
+    Task.objects.bulk_update(tasks.values(), ["name", "stage"])
+    last = Task.objects.filter(matrix=matrix).order_by("-order").values_list("order", flat=True).first() or 0
+    created = Task.objects.bulk_create(
+        [
+            Task(matrix=matrix, name=t.name, stage=t.stage, order=last + 1 + i)
+            for i, t in enumerate(diff.new_tasks)
+        ]
+    )
+    new_ids = {task.name: task.pk for task in created}
+    existing = {
+        (task_id, role_id): pk
+        for pk, task_id, role_id in Assignment.objects.filter(task__matrix=matrix).values_list(
+            "id", "task_id", "role_id"
+        )
+    }
+    to_create, to_update, to_delete = [], [], []
+    for cell in diff.cell_changes:
+        task_id = cell.task_id if cell.task_id is not None else new_ids[cell.task]
+        role_id = roles[cell.role].pk
+        pk = existing.get((task_id, role_id))
+        if not cell.new:
+            if pk is not None:
+                to_delete.append(pk)
+        elif pk is None:
+            to_create.append(Assignment(task_id=task_id, role_id=role_id, letters=cell.new))
+        else:
+            to_update.append(Assignment(pk=pk, letters=cell.new))
+    Assignment.objects.filter(pk__in=to_delete).delete()
+    Assignment.objects.bulk_create(to_create)
+    Assignment.objects.bulk_update(to_update, ["letters"])
+    matrix_bump_version(matrix=matrix)
+    return {**result, "applied": True, "version": matrix.version}

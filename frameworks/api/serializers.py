@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from frameworks.models import Activity, Framework, Stage
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    letters = serializers.DictField(source="suggested_letters", child=serializers.CharField())
+
+    class Meta:
+        model = Activity
+        fields = ["id", "name", "description", "order", "letters"]
+
+
+class StageSerializer(serializers.ModelSerializer):
+    activities = ActivitySerializer(many=True)
+
+    class Meta:
+        model = Stage
+        fields = ["id", "name", "description", "order", "activities"]
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    builtin = serializers.BooleanField(source="is_builtin", read_only=True)
+    roles = serializers.DictField(source="role_names", child=serializers.CharField())
+
+    class Meta:
+        model = Framework
+        fields = ["slug", "name", "summary", "scheme", "version", "builtin", "organization", "roles"]
+
+
+class FrameworkDetailSerializer(FrameworkSerializer):
+    stages = StageSerializer(many=True)
+
+    class Meta(FrameworkSerializer.Meta):
+        fields = [*FrameworkSerializer.Meta.fields, "stages"]

@@ -1,0 +1,94 @@
+"""Translate between JSON and the orgs services; no business rules here."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from orgs.models import ApiToken, Membership, Organization, Person, Role
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    access = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organization
+        fields = ["slug", "name", "headcount", "created_at", "access"]
+        read_only_fields = ["created_at", "access"]
+
+    def get_access(self, organization) -> str | None:
+        return self.context.get("levels", {}).get(organization.pk)
+
+
+class OrganizationInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    slug = serializers.SlugField(max_length=60)
+    headcount = serializers.IntegerField(min_value=1, max_value=10_000_000, required=False, allow_null=True)
+
+
+class OrganizationUpdateSerializer(OrganizationInputSerializer):
+    name = serializers.CharField(max_length=120, required=False)
+    slug = serializers.SlugField(max_length=60, required=False)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "level", "created_at"]
+
+
+class MembershipInputSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    level = serializers.ChoiceField(choices=Membership.Level.choices)
+
+
+class MembershipUpdateSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=Membership.Level.choices)
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Role
+        fields = ["id", "code", "name", "description", "order"]
+
+
+class RoleInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=16)
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    order = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+
+
+class RoleUpdateSerializer(RoleInputSerializer):
+    code = serializers.CharField(max_length=16, required=False)
+    name = serializers.CharField(max_length=120, required=False)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "email", "active", "roles"]
+
+    def get_roles(self, person) -> list[str]:
+        return [role.code for role in person.roles.all()]
+
+
+class PersonInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    active = serializers.BooleanField(required=False, default=True)
+    roles = serializers.ListField(child=serializers.CharField(max_length=16), required=False, max_length=200)
+
+
+class PersonUpdateSerializer(PersonInputSerializer):
+    name = serializers.CharField(max_length=120, required=False)
+    active = serializers.BooleanField(required=False)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "read_only", "created_at", "last_used_at", "revoked_at"]

@@ -1,0 +1,222 @@
+"""Organizations, members, roles and people over the API. Every view resolves the
+organization through OrgScopedView (orgs.access) before touching data."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+
+from orgs import services
+from orgs.access import Need, organizations_for
+from orgs.api.base import OrgScopedListView, OrgScopedView
+from orgs.api.serializers import (
+    MembershipInputSerializer,
+    MembershipSerializer,
+    MembershipUpdateSerializer,
+    OrganizationInputSerializer,
+    OrganizationSerializer,
+    OrganizationUpdateSerializer,
+    PersonInputSerializer,
+    PersonSerializer,
+    PersonUpdateSerializer,
+    RoleInputSerializer,
+    RoleSerializer,
+    RoleUpdateSerializer,
+)
+from orgs.models import Membership, Organization, Person, Role
+
+
+def _valid(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _roles_by_code(organization, codes) -> list[Role]:
+    wanted = {code.strip().upper() for code in codes}
+    roles = list(organization.roles.filter(code__in=wanted))
+    missing = sorted(wanted - {r.code for r in roles})
+    if missing:
+        raise ValidationError({"roles": f"{organization.name} has no role {', '.join(missing)}."})
+    return roles
+
+
+class OrganizationList(generics.ListAPIView):
+    """The organizations you are a member of, with your access level in each."""
+
+    serializer_class = OrganizationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Organization.objects.none()
+        return organizations_for(self.request.user).order_by("name")
+
+    def _context(self):
+        levels = dict(
+            Membership.objects.filter(user=self.request.user).values_list("organization_id", "level")
+        )
+        return {"levels": levels}
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), **self._context()}
+
+    @extend_schema(request=OrganizationInputSerializer, responses={201: OrganizationSerializer})
+    def post(self, request):
+        organization = services.organization_create(
+            owner=request.user, **_valid(OrganizationInputSerializer, request)
+        )
+        return Response(OrganizationSerializer(organization, context=self._context()).data, status=201)
+
+
+class OrganizationDetail(OrgScopedView):
+    serializer_class = OrganizationSerializer
+    write_need = Need.OWN
+
+    def _data(self, organization):
+        return OrganizationSerializer(
+            organization, context={"levels": {organization.pk: self.access.level}}
+        ).data
+
+    def get(self, request, org_slug):
+        return Response(self._data(self.organization))
+
+    @extend_schema(request=OrganizationUpdateSerializer, responses=OrganizationSerializer)
+    def patch(self, request, org_slug):
+        organization = services.organization_update(
+            organization=self.organization, **_valid(OrganizationUpdateSerializer, request)
+        )
+        return Response(self._data(organization))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, org_slug):
+        self.organization.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberList(OrgScopedListView):
+    serializer_class = MembershipSerializer
+    write_need = Need.OWN
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        return Membership.objects.filter(organization=self.organization).select_related("user").order_by("id")
+
+    @extend_schema(request=MembershipInputSerializer, responses={201: MembershipSerializer})
+    def post(self, request, org_slug):
+        membership = services.membership_add(
+            organization=self.organization, **_valid(MembershipInputSerializer, request)
+        )
+        return Response(MembershipSerializer(membership).data, status=201)
+
+
+class MemberDetail(OrgScopedView):
+    serializer_class = MembershipSerializer
+    write_need = Need.OWN
+
+    def get_object(self):
+        return get_object_or_404(
+            Membership.objects.select_related("user"),
+            pk=self.kwargs["member_id"],
+            organization=self.organization,
+        )
+
+    def get(self, request, org_slug, member_id):
+        return Response(MembershipSerializer(self.get_object()).data)
+
+    @extend_schema(request=MembershipUpdateSerializer, responses=MembershipSerializer)
+    def patch(self, request, org_slug, member_id):
+        membership = services.membership_change_level(
+            membership=self.get_object(), **_valid(MembershipUpdateSerializer, request)
+        )
+        return Response(MembershipSerializer(membership).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, org_slug, member_id):
+        services.membership_remove(membership=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RoleList(OrgScopedListView):
+    serializer_class = RoleSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Role.objects.none()
+        return Role.objects.filter(organization=self.organization).order_by("order", "code")
+
+    @extend_schema(request=RoleInputSerializer, responses={201: RoleSerializer})
+    def post(self, request, org_slug):
+        role = services.role_create(organization=self.organization, **_valid(RoleInputSerializer, request))
+        return Response(RoleSerializer(role).data, status=201)
+
+
+class RoleDetail(OrgScopedView):
+    serializer_class = RoleSerializer
+
+    def get_object(self):
+        return get_object_or_404(Role, pk=self.kwargs["role_id"], organization=self.organization)
+
+    def get(self, request, org_slug, role_id):
+        return Response(RoleSerializer(self.get_object()).data)
+
+    @extend_schema(request=RoleUpdateSerializer, responses=RoleSerializer)
+    def patch(self, request, org_slug, role_id):
+        role = services.role_update(role=self.get_object(), **_valid(RoleUpdateSerializer, request))
+        return Response(RoleSerializer(role).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, org_slug, role_id):
+        services.role_delete(role=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _people(organization):
+    return (
+        Person.objects.filter(organization=organization)
+        .prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("order", "code")))
+        .order_by("name", "id")
+    )
+
+
+class PersonList(OrgScopedListView):
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Person.objects.none()
+        return _people(self.organization)
+
+    @extend_schema(request=PersonInputSerializer, responses={201: PersonSerializer})
+    def post(self, request, org_slug):
+        data = _valid(PersonInputSerializer, request)
+        roles = _roles_by_code(self.organization, data.pop("roles", []))
+        person = services.person_create(organization=self.organization, roles=roles, **data)
+        return Response(PersonSerializer(_people(self.organization).get(pk=person.pk)).data, status=201)
+
+
+class PersonDetail(OrgScopedView):
+    serializer_class = PersonSerializer
+
+    def get_object(self):
+        return get_object_or_404(_people(self.organization), pk=self.kwargs["person_id"])
+
+    def get(self, request, org_slug, person_id):
+        return Response(PersonSerializer(self.get_object()).data)
+
+    @extend_schema(request=PersonUpdateSerializer, responses=PersonSerializer)
+    def patch(self, request, org_slug, person_id):
+        data = _valid(PersonUpdateSerializer, request)
+        codes = data.pop("roles", None)
+        roles = None if codes is None else _roles_by_code(self.organization, codes)
+        person = services.person_update(person=self.get_object(), roles=roles, **data)
+        return Response(PersonSerializer(_people(self.organization).get(pk=person.pk)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, org_slug, person_id):
+        self.get_object().delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,255 @@
+"""The grid document and conflict-safe batch edits: the contract scripts rely on."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from raci.models import Assignment, Matrix, MatrixRole, Task
+from tests.factories import OrganizationFactory, RoleFactory
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def _matrix(org, tasks=3, roles=("PM", "PMM", "ENG"), name="Ownership") -> Matrix:
+    matrix = Matrix.objects.create(organization=org, name=name)
+    role_rows = [RoleFactory(organization=org, code=code, name=f"{code} role") for code in roles]
+    MatrixRole.objects.bulk_create(
+        [MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(role_rows)]
+    )
+    task_rows = Task.objects.bulk_create(
+        [Task(matrix=matrix, name=f"Task {i}", stage="Market", order=i) for i in range(tasks)]
+    )
+    Assignment.objects.bulk_create([Assignment(task=t, role=role_rows[0], letters="AR") for t in task_rows])
+    return matrix
+
+
+def _url(matrix):
+    return reverse("api-grid", args=[matrix.organization.slug, matrix.pk])
+
+
+def _change(task, role, expected, letters):
+    return {
+        "task": task.pk if hasattr(task, "pk") else task,
+        "role": role,
+        "expected": expected,
+        "letters": letters,
+    }
+
+
+def _letters(matrix, task, code):
+    row = Assignment.objects.filter(task=task, role__code=code).first()
+    return row.letters if row else ""
+
+
+@pytest.mark.parametrize("member", ["owner", "editor", "viewer"])
+def test_members_get_the_grid_document(api, org, member, request):
+    matrix = _matrix(org)
+    api.force_authenticate(request.getfixturevalue(member))
+    body = api.get(_url(matrix)).json()
+    assert set(body) == {"id", "name", "version", "scheme", "roles", "tasks", "cells"}
+    assert body["roles"][0] == {"id": body["roles"][0]["id"], "code": "PM", "name": "PM role"}
+    assert body["tasks"][0] == {"id": body["tasks"][0]["id"], "name": "Task 0", "stage": "Market", "order": 0}
+    assert {"task": body["tasks"][0]["id"], "role": "PM", "letters": "AR"} in body["cells"]
+    assert len(body["cells"]) == 3
+
+
+def test_outsider_gets_404_for_the_grid(api, org, outsider):
+    api.force_authenticate(outsider)
+    response = api.get(_url(_matrix(org)))
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_grid_has_an_etag_and_answers_304_when_unchanged(api, org, viewer):
+    matrix = _matrix(org)
+    api.force_authenticate(viewer)
+    first = api.get(_url(matrix))
+    assert first["ETag"] == f'"m{matrix.pk}-v{matrix.version}"'
+    assert api.get(_url(matrix), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_batch_edit_applies_every_change_and_bumps_the_version(api, org, editor):
+    matrix = _matrix(org)
+    t0, t1 = matrix.tasks.all()[:2]
+    api.force_authenticate(editor)
+    response = api.patch(
+        _url(matrix),
+        {"changes": [_change(t0, "PMM", "", "C"), _change(t1, "PM", "AR", "A"), _change(t1, "ENG", "", "R")]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["version"] == matrix.version + 1
+    assert (_letters(matrix, t0, "PMM"), _letters(matrix, t1, "PM"), _letters(matrix, t1, "ENG")) == (
+        "C",
+        "A",
+        "R",
+    )
+    assert response["ETag"] == f'"m{matrix.pk}-v{matrix.version + 1}"'
+
+
+def test_batch_edit_accepts_letters_written_with_slashes_and_stores_them_canonically(api, org, editor):
+    matrix = _matrix(org)
+    task = matrix.tasks.first()
+    api.force_authenticate(editor)
+    response = api.patch(_url(matrix), {"changes": [_change(task, "PMM", "", "r/a")]}, format="json")
+    assert response.json()["cells"] == [{"task": task.pk, "role": "PMM", "letters": "AR"}]
+
+
+def test_empty_letters_clear_the_cell(api, org, editor):
+    matrix = _matrix(org)
+    task = matrix.tasks.first()
+    api.force_authenticate(editor)
+    api.patch(_url(matrix), {"changes": [_change(task, "PM", "AR", "")]}, format="json")
+    assert not Assignment.objects.filter(task=task, role__code="PM").exists()
+
+
+def test_stale_expected_letters_give_409_with_current_cells_and_change_nothing(api, org, editor):
+    matrix = _matrix(org)
+    t0, t1 = matrix.tasks.all()[:2]
+    api.force_authenticate(editor)
+    response = api.patch(
+        _url(matrix),
+        {"changes": [_change(t0, "PMM", "", "C"), _change(t1, "PM", "R", "C")]},  # t1/PM holds AR, not R
+        format="json",
+    )
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "conflict"
+    assert error["cells"] == [{"task": t1.pk, "role": "PM", "expected": "R", "letters": "AR"}]
+    assert _letters(matrix, t0, "PMM") == ""
+    matrix.refresh_from_db()
+    assert matrix.version == 1
+
+
+def test_two_editors_changing_different_cells_both_succeed(api, org, editor, owner):
+    matrix = _matrix(org)
+    t0, t1 = matrix.tasks.all()[:2]
+    other = APIClient()
+    api.force_authenticate(editor)
+    other.force_authenticate(owner)
+    first = api.patch(_url(matrix), {"changes": [_change(t0, "PMM", "", "C")]}, format="json")
+    second = other.patch(_url(matrix), {"changes": [_change(t1, "ENG", "", "I")]}, format="json")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert (_letters(matrix, t0, "PMM"), _letters(matrix, t1, "ENG")) == ("C", "I")
+
+
+def test_two_editors_changing_the_same_cell_the_second_gets_409(api, org, editor, owner):
+    matrix = _matrix(org)
+    task = matrix.tasks.first()
+    other = APIClient()
+    api.force_authenticate(editor)
+    other.force_authenticate(owner)
+    assert (
+        api.patch(_url(matrix), {"changes": [_change(task, "PMM", "", "C")]}, format="json").status_code
+        == 200
+    )
+    response = other.patch(_url(matrix), {"changes": [_change(task, "PMM", "", "R")]}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"]["cells"][0]["letters"] == "C"
+    assert _letters(matrix, task, "PMM") == "C"
+
+
+def test_if_match_with_an_old_etag_gives_412_and_changes_nothing(api, org, editor):
+    matrix = _matrix(org)
+    task = matrix.tasks.first()
+    api.force_authenticate(editor)
+    old = api.get(_url(matrix))["ETag"]
+    api.patch(_url(matrix), {"changes": [_change(task, "ENG", "", "I")]}, format="json")
+    response = api.patch(
+        _url(matrix), {"changes": [_change(task, "PMM", "", "C")]}, format="json", HTTP_IF_MATCH=old
+    )
+    assert response.status_code == 412
+    assert response.json()["error"]["version"] == matrix.version + 1
+    assert _letters(matrix, task, "PMM") == ""
+
+
+def test_if_match_with_the_current_etag_applies(api, org, editor):
+    matrix = _matrix(org)
+    api.force_authenticate(editor)
+    tag = api.get(_url(matrix))["ETag"]
+    change = _change(matrix.tasks.first(), "PMM", "", "C")
+    assert api.patch(_url(matrix), {"changes": [change]}, format="json", HTTP_IF_MATCH=tag).status_code == 200
+
+
+def test_bad_letters_anywhere_in_the_batch_give_400_naming_the_change_and_nothing_is_applied(
+    api, org, editor
+):
+    matrix = _matrix(org)
+    t0, t1 = matrix.tasks.all()[:2]
+    api.force_authenticate(editor)
+    response = api.patch(
+        _url(matrix), {"changes": [_change(t0, "PMM", "", "C"), _change(t1, "ENG", "", "AC")]}, format="json"
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert "A and C may not share a cell" in error["details"]["changes"]["1"]["letters"]
+    assert _letters(matrix, t0, "PMM") == ""
+
+
+def test_unknown_task_or_role_is_a_400_for_that_change(api, org, editor):
+    matrix = _matrix(org)
+    foreign = _matrix(OrganizationFactory(), name="Theirs").tasks.first()
+    api.force_authenticate(editor)
+    response = api.patch(
+        _url(matrix),
+        {"changes": [_change(foreign, "PM", "", "C"), _change(matrix.tasks.first(), "CEO", "", "C")]},
+        format="json",
+    )
+    details = response.json()["error"]["details"]["changes"]
+    assert response.status_code == 400
+    assert "No task" in details["0"]["task"]
+    assert "CEO is not a column" in details["1"]["role"]
+
+
+def test_the_same_cell_twice_in_one_batch_is_refused(api, org, editor):
+    matrix = _matrix(org)
+    task = matrix.tasks.first()
+    api.force_authenticate(editor)
+    response = api.patch(
+        _url(matrix),
+        {"changes": [_change(task, "ENG", "", "C"), _change(task, "ENG", "C", "R")]},
+        format="json",
+    )
+    assert response.status_code == 400
+
+
+def test_viewer_gets_403_on_batch_edit(api, org, viewer):
+    matrix = _matrix(org)
+    api.force_authenticate(viewer)
+    response = api.patch(
+        _url(matrix), {"changes": [_change(matrix.tasks.first(), "PMM", "", "C")]}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+
+
+def test_batch_without_changes_is_a_400(api, org, editor):
+    api.force_authenticate(editor)
+    assert api.patch(_url(_matrix(org)), {"changes": []}, format="json").status_code == 400
+
+
+@pytest.mark.parametrize(("tasks", "roles"), [(5, 3), (200, 20)])
+def test_grid_get_query_count_is_constant(api, org, owner, django_assert_max_num_queries, tasks, roles):
+    matrix = _matrix(org, tasks=tasks, roles=[f"R{i}" for i in range(roles)])
+    api.force_authenticate(owner)
+    with django_assert_max_num_queries(8):
+        assert api.get(_url(matrix)).status_code == 200
+
+
+@pytest.mark.parametrize(("tasks", "roles"), [(5, 3), (200, 20)])
+def test_batch_edit_query_count_is_constant(api, org, owner, django_assert_max_num_queries, tasks, roles):
+    codes = [f"R{i}" for i in range(roles)]
+    matrix = _matrix(org, tasks=tasks, roles=codes)
+    task_rows = list(matrix.tasks.all())
+    changes = [_change(t, codes[1], "", "C") for t in task_rows] + [
+        _change(t, codes[0], "AR", "A") for t in task_rows
+    ]
+    api.force_authenticate(owner)
+    with django_assert_max_num_queries(16):
+        assert api.patch(_url(matrix), {"changes": changes}, format="json").status_code == 200
