@@ -28,6 +28,7 @@ from orgs.api.serializers import (
     RoleUpdateSerializer,
 )
 from orgs.models import Membership, Organization, Person, Role
+from raci.api import examples as ex
 
 
 def _valid(serializer_class, request, **kwargs) -> dict:
@@ -64,7 +65,9 @@ class OrganizationList(generics.ListAPIView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), **self._context()}
 
-    @extend_schema(request=OrganizationInputSerializer, responses={201: OrganizationSerializer})
+    @extend_schema(
+        request=OrganizationInputSerializer, responses={201: OrganizationSerializer}, examples=ex.ORG_CREATE
+    )
     def post(self, request):
         organization = services.organization_create(
             owner=request.user, **_valid(OrganizationInputSerializer, request)
@@ -106,7 +109,9 @@ class MemberList(OrgScopedListView):
             return Membership.objects.none()
         return Membership.objects.filter(organization=self.organization).select_related("user").order_by("id")
 
-    @extend_schema(request=MembershipInputSerializer, responses={201: MembershipSerializer})
+    @extend_schema(
+        request=MembershipInputSerializer, responses={201: MembershipSerializer}, examples=ex.MEMBER_CREATE
+    )
     def post(self, request, org_slug):
         membership = services.membership_add(
             organization=self.organization, **_valid(MembershipInputSerializer, request)
@@ -149,7 +154,7 @@ class RoleList(OrgScopedListView):
             return Role.objects.none()
         return Role.objects.filter(organization=self.organization).order_by("order", "code")
 
-    @extend_schema(request=RoleInputSerializer, responses={201: RoleSerializer})
+    @extend_schema(request=RoleInputSerializer, responses={201: RoleSerializer}, examples=ex.ROLE_CREATE)
     def post(self, request, org_slug):
         role = services.role_create(organization=self.organization, **_valid(RoleInputSerializer, request))
         return Response(RoleSerializer(role).data, status=201)
@@ -191,7 +196,9 @@ class PersonList(OrgScopedListView):
             return Person.objects.none()
         return _people(self.organization)
 
-    @extend_schema(request=PersonInputSerializer, responses={201: PersonSerializer})
+    @extend_schema(
+        request=PersonInputSerializer, responses={201: PersonSerializer}, examples=ex.PERSON_CREATE
+    )
     def post(self, request, org_slug):
         data = _valid(PersonInputSerializer, request)
         roles = _roles_by_code(self.organization, data.pop("roles", []))

@@ -22,6 +22,7 @@ from orgs.access import Need
 from orgs.api.base import OrgScopedListView, OrgScopedView
 from orgs.models import Person, Role
 from raci import exchange, rules, services
+from raci.api import examples as ex
 from raci.api import serializers as s
 from raci.api.errors import Conflict, PreconditionFailed, error_response
 from raci.grid import MatrixGrid
@@ -82,7 +83,9 @@ class MatrixList(OrgScopedListView):
             return Matrix.objects.none()
         return _matrices(self.organization)
 
-    @extend_schema(request=s.MatrixCreateSerializer, responses={201: s.MatrixSerializer})
+    @extend_schema(
+        request=s.MatrixCreateSerializer, responses={201: s.MatrixSerializer}, examples=ex.MATRIX_CREATE
+    )
     def post(self, request, org_slug):
         """Create an empty matrix, or adopt a framework (`framework`, optional `include` and `role_map`)."""
         data = _valid(s.MatrixCreateSerializer, request)
@@ -153,7 +156,7 @@ class TaskList(MatrixScopedListView):
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
 
-    @extend_schema(request=s.TaskCreateSerializer, responses={201: s.TaskSerializer})
+    @extend_schema(request=s.TaskCreateSerializer, responses={201: s.TaskSerializer}, examples=ex.TASK_CREATE)
     def post(self, request, org_slug, matrix_id):
         task = services.task_create(matrix=self.matrix, **_valid(s.TaskCreateSerializer, request))
         return Response(s.TaskSerializer(task).data, status=201)
@@ -191,7 +194,8 @@ class GridView(MatrixScopedView):
     serializer_class = s.GridSerializer
 
     @extend_schema(
-        responses={200: s.GridSerializer, 304: OpenApiResponse(description="Not modified (If-None-Match).")}
+        responses={200: s.GridSerializer, 304: OpenApiResponse(description="Not modified (If-None-Match).")},
+        examples=ex.GRID,
     )
     def get(self, request, org_slug, matrix_id):
         """The whole matrix as one document, with its version as ETag."""
@@ -210,6 +214,7 @@ class GridView(MatrixScopedView):
             412: OpenApiResponse(description="If-Match does not match the current version; nothing applied."),
         },
         parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
+        examples=ex.GRID_PATCH,
     )
     def patch(self, request, org_slug, matrix_id):
         """Apply a batch of cell changes atomically: all or none.
@@ -282,7 +287,7 @@ class AssignmentList(MatrixScopedListView):
 
 
 class FindingsView(MatrixScopedView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, examples=ex.FINDINGS)
     def get(self, request, org_slug, matrix_id):
         """What the rules engine reports, with the health score (0-100) and counts per severity."""
         grid = self.grid()
@@ -325,7 +330,7 @@ class OverlapView(MatrixScopedView):
 class WhatIfView(MatrixScopedView):
     read_need = write_need = Need.VIEW
 
-    @extend_schema(request=s.ScenarioSerializer, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.ScenarioSerializer, responses={200: OpenApiTypes.OBJECT}, examples=ex.WHAT_IF)
     def post(self, request, org_slug, matrix_id):
         """Try a reorganization without saving: tasks that lose their A or R, findings before and after."""
         operations = _valid(s.ScenarioSerializer, request)["operations"]
@@ -392,6 +397,7 @@ class ImportView(MatrixScopedView):
             OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Report what would change only.")
         ],
         responses={200: OpenApiTypes.OBJECT},
+        examples=ex.IMPORT,
     )
     def post(self, request, org_slug, matrix_id):
         """Import a CSV or XLSX in the export layout. Any bad row is reported with its line number and

@@ -1,0 +1,166 @@
+"""API benchmark on PostgreSQL: GET of a 1,000-task x 50-role grid and a PATCH of 100 cells.
+
+Run from the repository root with PostgreSQL on 127.0.0.1 (it creates and reuses its own database,
+`raci_bench`, and never touches another):
+
+    .venv/bin/python bench/bench_api.py [--runs 15]
+
+Requests go through the whole Django stack in-process (middleware, authentication by Bearer token,
+the access check, the grid loader, JSON rendering) without a network hop. For scale it also times a
+raw psycopg2 fetch of the same rows serialised with json.dumps in the same run, and reports the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "raci_bench"
+BASE_URL = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
+os.environ["DATABASE_URL"] = f"{BASE_URL}/{BENCH_DB}"
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+os.environ["THROTTLE_TOKEN"] = "1000000/min"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raci.settings")
+
+import psycopg2  # noqa: E402
+
+
+def ensure_database() -> None:
+    conn = psycopg2.connect(f"{BASE_URL}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+        if cursor.fetchone() is None:
+            cursor.execute(f"CREATE DATABASE {BENCH_DB}")
+    conn.close()
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    fn()  # warm-up
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), min(samples)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--tasks", type=int, default=1000)
+    parser.add_argument("--roles", type=int, default=50)
+    args = parser.parse_args()
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from orgs.models import Organization, Role
+    from orgs.services import api_token_create, organization_create
+    from raci.models import Assignment, Matrix, MatrixRole, Task
+
+    call_command("migrate", verbosity=0)
+    Organization.objects.filter(slug="bench").delete()
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    org = organization_create(name="Bench", slug="bench", owner=user)
+    roles = Role.objects.bulk_create(
+        [Role(organization=org, code=f"R{i:02d}", name=f"Role {i}", order=i) for i in range(args.roles)]
+    )
+    matrix = Matrix.objects.create(organization=org, name="Bench")
+    MatrixRole.objects.bulk_create([MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(roles)])
+    tasks = Task.objects.bulk_create(
+        [Task(matrix=matrix, name=f"Task {i}", stage=f"Stage {i // 50}", order=i) for i in range(args.tasks)]
+    )
+    letters = ["AR", "R", "C", "I", "C", "I"]
+    Assignment.objects.bulk_create(
+        [
+            Assignment(task=t, role=r, letters=letters[(i + j) % len(letters)])
+            for i, t in enumerate(tasks)
+            for j, r in enumerate(roles)
+            if (i * 7 + j * 3) % 10 < 3
+        ],
+        batch_size=5000,
+    )
+    cells = Assignment.objects.filter(task__matrix=matrix).count()
+    _, key = api_token_create(user=user, name=f"bench-{time.time()}")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    grid_url = f"/api/v1/orgs/bench/matrices/{matrix.pk}/grid/"
+
+    def get_grid():
+        response = client.get(grid_url)
+        assert response.status_code == 200, response.content[:200]
+
+    state = {"flip": False}
+    patch_tasks = tasks[:100]
+
+    def patch_cells():
+        old, new = ("", "I") if not state["flip"] else ("I", "")
+        body = {
+            "changes": [
+                {"task": t.pk, "role": roles[-1].code, "expected": old, "letters": new} for t in patch_tasks
+            ]
+        }
+        # The last role column is empty in the fixture pattern for these rows or toggled by us.
+        response = client.patch(grid_url, json.dumps(body), content_type="application/json")
+        assert response.status_code == 200, response.content[:300]
+        state["flip"] = not state["flip"]
+
+    Assignment.objects.filter(task__in=patch_tasks, role=roles[-1]).delete()
+
+    raw = psycopg2.connect(os.environ["DATABASE_URL"])
+
+    def raw_fetch():
+        with raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT a.task_id, r.code, a.letters FROM raci_assignment a "
+                "JOIN raci_task t ON t.id = a.task_id "
+                "JOIN orgs_role r ON r.id = a.role_id WHERE t.matrix_id = %s AND NOT t.archived",
+                [matrix.pk],
+            )
+            rows = cursor.fetchall()
+            cursor.execute(
+                'SELECT id, name, stage, "order" FROM raci_task WHERE matrix_id = %s ORDER BY "order"',
+                [matrix.pk],
+            )
+            task_rows = cursor.fetchall()
+        json.dumps(
+            {
+                "tasks": [{"id": i, "name": n, "stage": s, "order": o} for i, n, s, o in task_rows],
+                "cells": [{"task": t, "role": r, "letters": lt} for t, r, lt in rows],
+            }
+        )
+
+    connection.ensure_connection()
+    get_median, get_min = timed(get_grid, args.runs)
+    patch_median, patch_min = timed(patch_cells, args.runs)
+    raw_median, raw_min = timed(raw_fetch, args.runs)
+    print(
+        f"grid {args.tasks} tasks x {args.roles} roles, {cells} filled cells; {args.runs} runs after warm-up"
+    )
+    print(f"GET grid               median {get_median:7.1f} ms   min {get_min:7.1f} ms   (target 150 ms)")
+    print(f"PATCH 100 cells        median {patch_median:7.1f} ms   min {patch_min:7.1f} ms   (target 100 ms)")
+    print(f"raw psycopg2 + json    median {raw_median:7.1f} ms   min {raw_min:7.1f} ms   (one connection)")
+    print(f"GET grid / raw ratio   {get_median / raw_median:.2f}")
+    ok = get_median < 150 and patch_median < 100
+    print("targets met" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
