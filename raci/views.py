@@ -16,4 +16,14 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         Matrix.objects.select_related("organization"), pk=matrix_id, organization=access.organization
     )
     grid = matrix_grid_get(matrix=matrix)
-    return render(request, "raci/matrix_detail.html", {"access": access, "matrix": matrix, "grid": grid})
+    return render(
+        request,
+        "raci/matrix_detail.html",
+        {"access": access, "organization": access.organization, "matrix": matrix, "grid": grid},
+    )
+
+
+@login_required
+def adopt_library(request: HttpRequest, org_slug: str) -> HttpResponse:
+    access = require_org(request.user, org_slug)
+    return render(request, "raci/adopt_library.html", {"access": access, "organization": access.organization})

@@ -62,6 +62,6 @@ def test_matrix_page_query_count_does_not_grow_with_the_matrix(
 ):
     matrix = _matrix(org, tasks, roles)
     client.force_login(owner)
-    # session, user, membership, matrix, then the grid loader's five
-    with django_assert_num_queries(9):
+    # session, user, membership, matrix, the grid loader's five, the organization switcher
+    with django_assert_num_queries(10):
         assert client.get(_url(matrix)).status_code == 200
