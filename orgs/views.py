@@ -4,8 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from orgs.access import organizations_for, require_org
-from raci.selectors import matrices_for_organization
+from orgs.access import organizations_for
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -16,19 +15,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     organizations = organizations_for(request.user).order_by("name")
     return render(request, "orgs/home.html", {"organizations": organizations})
-
-
-@login_required
-def organization_detail(request: HttpRequest, org_slug: str) -> HttpResponse:
-    access = require_org(request.user, org_slug)
-    organization = access.organization
-    return render(
-        request,
-        "orgs/organization_detail.html",
-        {
-            "access": access,
-            "organization": organization,
-            "matrices": matrices_for_organization(organization=organization),
-            "roles": organization.roles.all(),
-        },
-    )

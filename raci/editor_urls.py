@@ -8,5 +8,15 @@ from raci import views
 
 urlpatterns = [
     path("adopt/", views.adopt_library, name="adopt-library"),
+    path("adopt/<slug:framework_slug>/", views.adopt_framework, name="adopt-framework"),
     path("m/<int:matrix_id>/", views.matrix_detail, name="matrix-detail"),
+    path("m/<int:matrix_id>/cell/", views.cell_update, name="matrix-cell"),
+    path("m/<int:matrix_id>/settings/", views.matrix_settings, name="matrix-settings"),
+    path("m/<int:matrix_id>/tasks/add/", views.task_add, name="task-add"),
+    path("m/<int:matrix_id>/t/<int:task_id>/edit/", views.task_edit, name="task-edit"),
+    path("m/<int:matrix_id>/t/<int:task_id>/move/", views.task_move, name="task-move"),
+    path("m/<int:matrix_id>/t/<int:task_id>/restore/", views.task_restore, name="task-restore"),
+    path("m/<int:matrix_id>/columns/", views.columns_update, name="matrix-columns"),
+    path("m/<int:matrix_id>/export/<str:kind>/", views.matrix_export, name="matrix-export"),
+    path("m/<int:matrix_id>/import/", views.matrix_import, name="matrix-import"),
 ]

@@ -18,7 +18,7 @@ from raci.schemes import get_scheme
 
 
 def matrices_for_organization(*, organization: Organization) -> QuerySet[Matrix]:
-    return Matrix.objects.filter(organization=organization).order_by("name")
+    return Matrix.objects.filter(organization=organization).select_related("organization").order_by("name")
 
 
 def matrix_grid_get(*, matrix: Matrix, include_archived: bool = False) -> MatrixGrid:

@@ -1,10 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.negotiation import DefaultContentNegotiation
 
 from orgs import views as org_views
 from raci import views as matrix_views
 from raci.api import errors
+
+
+class SchemaFormatNegotiation(DefaultContentNegotiation):
+    """`/api/schema/?format=json|yaml` picks the schema's format. URL_FORMAT_OVERRIDE is off for the
+    API (there `?format=` names an export format), which would otherwise always answer YAML."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return super().select_renderer(
+            request, renderers, format_suffix or request.query_params.get("format")
+        )
+
 
 urlpatterns = [
     path("", org_views.home, name="home"),
@@ -12,10 +24,14 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("raci.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(content_negotiation_class=SchemaFormatNegotiation),
+        name="api-schema",
+    ),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("orgs.settings_urls")),
-    path("o/<slug:org_slug>/", org_views.organization_detail, name="organization-detail"),
+    path("o/<slug:org_slug>/", matrix_views.organization_home, name="organization-detail"),
     path("o/<slug:org_slug>/", include("raci.editor_urls")),
     path("o/<slug:org_slug>/", include("raci.insight_urls")),
 ]

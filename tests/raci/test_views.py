@@ -1,42 +1,75 @@
+"""The matrix editor, adoption, import/export and the organization home, as pages."""
+
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
-from raci.models import Assignment, MatrixRole, Task
-from tests.factories import MatrixFactory, OrganizationFactory, RoleFactory
+from frameworks.services import frameworks_load_builtin
+from orgs.models import Membership
+from raci.demo import demo_seed
+from raci.models import Assignment, Matrix, MatrixRole, Task
+from tests.factories import OrganizationFactory, RoleFactory
 
 
-def _matrix(org, tasks=5, roles=3):
-    matrix = MatrixFactory(organization=org, name="Ownership")
-    role_rows = [RoleFactory(organization=org, code=f"X{i}") for i in range(roles)]
+def _matrix(org, tasks=5, roles=3, name="Ownership"):
+    matrix = Matrix.objects.create(organization=org, name=name)
+    role_rows = [
+        org.roles.filter(code=f"X{i}").first() or RoleFactory(organization=org, code=f"X{i}")
+        for i in range(roles)
+    ]
     MatrixRole.objects.bulk_create(
         [MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(role_rows)]
     )
     task_rows = Task.objects.bulk_create(
-        [Task(matrix=matrix, name=f"Task {i}", order=i) for i in range(tasks)]
+        [Task(matrix=matrix, name=f"Task {i}", stage="Market", order=i) for i in range(tasks)]
     )
     Assignment.objects.bulk_create([Assignment(task=t, role=role_rows[0], letters="AR") for t in task_rows])
     return matrix
 
 
-def _url(matrix):
-    return reverse("matrix-detail", args=[matrix.organization.slug, matrix.pk])
+def _url(name, matrix, *extra):
+    return reverse(name, args=[matrix.organization.slug, matrix.pk, *extra])
+
+
+def _cell(client, matrix, task, role, expected, letters, **headers):
+    return client.post(
+        _url("matrix-cell", matrix),
+        {"task": task.pk, "role": role, "expected": expected, "letters": letters},
+        HTTP_HX_REQUEST="true",
+        **headers,
+    )
 
 
 @pytest.mark.parametrize("member", ["owner", "editor", "viewer"])
 def test_every_member_reads_the_matrix(client, org, member, request):
     matrix = _matrix(org)
     client.force_login(request.getfixturevalue(member))
-    response = client.get(_url(matrix))
+    response = client.get(_url("matrix-detail", matrix))
     assert response.status_code == 200
     assert b"Task 4" in response.content
-    assert b"AR" in response.content
+    assert b"A/R" in response.content
+
+
+def test_editor_sees_cell_buttons_and_the_editor_script(client, org, editor):
+    client.force_login(editor)
+    html = client.get(_url("matrix-detail", _matrix(org))).content.decode()
+    assert 'class="cell-btn"' in html
+    assert "js/editor.js" in html
+    assert 'data-editable="true"' in html
+
+
+def test_viewer_sees_no_edit_controls(client, org, viewer):
+    client.force_login(viewer)
+    html = client.get(_url("matrix-detail", _matrix(org))).content.decode()
+    assert "cell-btn" not in html
+    assert "editor.js" not in html
+    assert "Add a task" not in html
 
 
 def test_outsider_gets_404_for_the_matrix(client, org, outsider):
     client.force_login(outsider)
-    assert client.get(_url(_matrix(org))).status_code == 404
+    assert client.get(_url("matrix-detail", _matrix(org))).status_code == 404
 
 
 def test_missing_matrix_gets_404(client, org, owner):
@@ -51,17 +84,235 @@ def test_matrix_of_another_organization_is_404_even_under_my_organization_slug(c
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client, org):
-    response = client.get(_url(_matrix(org)))
+    response = client.get(_url("matrix-detail", _matrix(org)))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
 
 @pytest.mark.parametrize(("tasks", "roles"), [(5, 3), (200, 20)])
 def test_matrix_page_query_count_does_not_grow_with_the_matrix(
-    client, org, owner, django_assert_num_queries, tasks, roles
+    client, org, owner, django_assert_max_num_queries, tasks, roles
 ):
     matrix = _matrix(org, tasks, roles)
     client.force_login(owner)
-    # session, user, membership, matrix, the grid loader's five, the organization switcher
-    with django_assert_num_queries(10):
-        assert client.get(_url(matrix)).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(_url("matrix-detail", matrix)).status_code == 200
+
+
+def test_filters_keep_only_matching_tasks(client, org, viewer):
+    matrix = _matrix(org)
+    ids = dict(matrix.tasks.values_list("name", "id"))
+    Task.objects.filter(matrix=matrix, name="Task 3").update(stage="Launch")
+    client.force_login(viewer)
+    html = client.get(_url("matrix-detail", matrix), {"stage": "Launch"}).content.decode()
+    assert f'id="task-{ids["Task 3"]}"' in html
+    assert f'id="task-{ids["Task 2"]}"' not in html
+    html = client.get(_url("matrix-detail", matrix), {"q": "task 1"}).content.decode()
+    assert f'id="task-{ids["Task 1"]}"' in html
+    assert f'id="task-{ids["Task 4"]}"' not in html
+
+
+def test_setting_a_cell_saves_and_answers_with_the_cell_and_updated_findings(client, org, editor):
+    matrix = _matrix(org)
+    task = matrix.tasks.first()
+    client.force_login(editor)
+    response = _cell(client, matrix, task, "X1", "", "C")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert Assignment.objects.get(task=task, role__code="X1").letters == "C"
+    assert f'id="cell-{task.pk}-X1"' in html
+    assert 'data-letters="C"' in html
+    assert 'id="findings"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert "Saved" in html
+
+
+def test_clearing_the_accountable_cell_shows_the_no_accountable_badge(client, org, editor):
+    matrix = _matrix(org)
+    task = matrix.tasks.first()
+    client.force_login(editor)
+    _cell(client, matrix, task, "X1", "", "R")
+    html = _cell(client, matrix, task, "X0", "AR", "").content.decode()
+    assert f'id="badge-{task.pk}"' in html
+    assert "has no Accountable role" in html
+
+
+def test_a_conflicting_cell_edit_is_refused_and_shows_the_current_letters(client, org, editor, owner):
+    matrix = _matrix(org)
+    task = matrix.tasks.first()
+    client.force_login(owner)
+    _cell(client, matrix, task, "X1", "", "I")
+    client.force_login(editor)
+    html = _cell(client, matrix, task, "X1", "", "C").content.decode()
+    assert 'data-state="conflict"' in html
+    assert 'data-letters="I"' in html
+    assert Assignment.objects.get(task=task, role__code="X1").letters == "I"
+
+
+def test_letters_outside_the_scheme_fail_with_a_message_and_change_nothing(client, org, editor):
+    matrix = _matrix(org)
+    task = matrix.tasks.first()
+    client.force_login(editor)
+    html = _cell(client, matrix, task, "X1", "", "Z").content.decode()
+    assert 'data-state="failed"' in html
+    assert "RACI has no letter Z" in html
+    assert not Assignment.objects.filter(task=task, role__code="X1").exists()
+
+
+def test_viewer_gets_403_on_cell_change(client, org, viewer):
+    matrix = _matrix(org)
+    client.force_login(viewer)
+    assert _cell(client, matrix, matrix.tasks.first(), "X1", "", "C").status_code == 403
+
+
+def test_outsider_gets_404_on_cell_change(client, org, outsider):
+    matrix = _matrix(org)
+    client.force_login(outsider)
+    assert _cell(client, matrix, matrix.tasks.first(), "X1", "", "C").status_code == 404
+
+
+def test_cell_change_needs_the_csrf_token(org, editor):
+    from django.test import Client
+
+    matrix = _matrix(org)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    assert _cell(client, matrix, matrix.tasks.first(), "X1", "", "C").status_code == 403
+
+
+def test_malformed_cell_change_is_a_400(client, org, editor):
+    matrix = _matrix(org)
+    client.force_login(editor)
+    assert client.post(_url("matrix-cell", matrix), {"task": "x"}).status_code == 400
+
+
+def test_cell_change_query_count_does_not_grow_with_the_matrix(
+    client, org, editor, django_assert_max_num_queries
+):
+    small, big = _matrix(org, 5, 3, name="Small"), _matrix(org, 200, 20, name="Big")
+    client.force_login(editor)
+    for matrix in (small, big):
+        with django_assert_max_num_queries(22):
+            _cell(client, matrix, matrix.tasks.first(), "X1", "", "C")
+
+
+def test_adding_renaming_moving_archiving_and_restoring_a_task(client, org, editor):
+    matrix = _matrix(org)
+    client.force_login(editor)
+    client.post(_url("task-add", matrix), {"name": "Win/loss", "stage": "Market"})
+    task = matrix.tasks.get(name="Win/loss")
+    client.post(_url("task-edit", matrix, task.pk), {"name": "Win/loss analysis", "stage": "Market"})
+    task.refresh_from_db()
+    assert task.name == "Win/loss analysis"
+    client.post(_url("task-move", matrix, task.pk), {"direction": "up"})
+    assert list(matrix.tasks.order_by("order").values_list("name", flat=True))[-2] == "Win/loss analysis"
+    client.post(_url("task-edit", matrix, task.pk), {"name": task.name, "archived": "on"})
+    assert matrix.tasks.get(pk=task.pk).archived
+    client.post(_url("task-restore", matrix, task.pk))
+    assert not matrix.tasks.get(pk=task.pk).archived
+
+
+def test_adding_a_duplicate_task_shows_the_error_and_adds_nothing(client, org, editor):
+    matrix = _matrix(org)
+    client.force_login(editor)
+    response = client.post(_url("task-add", matrix), {"name": "task 1"}, follow=True)
+    assert "already has a task with this name" in response.content.decode()
+    assert matrix.tasks.count() == 5
+
+
+def test_columns_add_move_and_remove(client, org, editor):
+    matrix = _matrix(org)
+    RoleFactory(organization=org, code="LEGAL")
+    client.force_login(editor)
+    client.post(_url("matrix-columns", matrix), {"action": "add", "role": "LEGAL"})
+    client.post(_url("matrix-columns", matrix), {"action": "left", "role": "LEGAL"})
+    client.post(_url("matrix-columns", matrix), {"action": "remove", "role": "X0"})
+    assert list(matrix.columns.order_by("order").values_list("role__code", flat=True)) == [
+        "X1",
+        "LEGAL",
+        "X2",
+    ]
+
+
+def test_viewer_gets_403_on_every_editing_form(client, org, viewer):
+    matrix = _matrix(org)
+    task = matrix.tasks.first()
+    client.force_login(viewer)
+    assert client.post(_url("task-add", matrix), {"name": "x"}).status_code == 403
+    assert client.post(_url("task-edit", matrix, task.pk), {"name": "x"}).status_code == 403
+    assert client.post(_url("task-move", matrix, task.pk), {"direction": "up"}).status_code == 403
+    assert client.post(_url("matrix-columns", matrix), {"action": "remove", "role": "X0"}).status_code == 403
+    assert client.get(_url("matrix-import", matrix)).status_code == 403
+    assert client.get(_url("matrix-settings", matrix)).status_code == 403
+
+
+def test_export_and_import_pages_use_the_same_code_as_the_api(client, org, editor):
+    matrix = _matrix(org)
+    client.force_login(editor)
+    exported = client.get(_url("matrix-export", matrix, "csv"))
+    assert exported["Content-Type"].startswith("text/csv")
+    changed = exported.content.decode("utf-8-sig").replace("Task 1,A/R", "Task 1,A")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    preview = client.post(
+        _url("matrix-import", matrix), {"file": SimpleUploadedFile("m.csv", changed.encode())}
+    )
+    assert "Apply these changes" in preview.content.decode()
+    assert Assignment.objects.get(task__name="Task 1", role__code="X0").letters == "AR"
+    client.post(_url("matrix-import", matrix), {"apply": "1"})
+    assert Assignment.objects.get(task__name="Task 1", role__code="X0").letters == "A"
+
+
+def test_import_page_lists_bad_rows_and_writes_nothing(client, org, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    matrix = _matrix(org)
+    client.force_login(editor)
+    bad = b"Stage,Task,X0\nMarket,Task 1,Q\n"
+    response = client.post(_url("matrix-import", matrix), {"file": SimpleUploadedFile("m.csv", bad)})
+    assert response.status_code == 400
+    assert "Line 2" in response.content.decode()
+    assert Assignment.objects.get(task__name="Task 1", role__code="X0").letters == "AR"
+
+
+def test_adopting_a_framework_in_the_browser(client, org, editor):
+    frameworks_load_builtin()
+    RoleFactory(organization=org, code="PM")
+    RoleFactory(organization=org, code="FOUNDER")
+    client.force_login(editor)
+    page = client.get(reverse("adopt-framework", args=[org.slug, "product-launch"]))
+    assert page.status_code == 200
+    activities = page.context["framework"].stages.first().activities.all()
+    response = client.post(
+        reverse("adopt-framework", args=[org.slug, "product-launch"]),
+        {"name": "Launch", "activity": [a.pk for a in activities], "map-PM": "FOUNDER", "map-PMM": "FOUNDER"},
+    )
+    matrix = Matrix.objects.get(name="Launch")
+    assert response.status_code == 302
+    assert matrix.tasks.count() == len(activities)
+    assert not Assignment.objects.filter(task__matrix=matrix, role__code="PM").exists()
+    assert Assignment.objects.filter(task__matrix=matrix, role__code="FOUNDER").exists()
+
+
+def test_adopting_with_nothing_ticked_is_refused(client, org, editor):
+    frameworks_load_builtin()
+    client.force_login(editor)
+    response = client.post(reverse("adopt-framework", args=[org.slug, "product-launch"]), {"name": "Launch"})
+    assert "Keep at least one activity" in response.content.decode()
+    assert not Matrix.objects.exists()
+
+
+def test_viewer_may_browse_the_library_but_not_adopt(client, org, viewer):
+    frameworks_load_builtin()
+    client.force_login(viewer)
+    assert client.get(reverse("adopt-library", args=[org.slug])).status_code == 200
+    assert client.get(reverse("adopt-framework", args=[org.slug, "product-launch"])).status_code == 403
+
+
+def test_organization_home_lists_matrices_with_health_and_open_errors(client, db):
+    demo = demo_seed()
+    client.force_login(Membership.objects.get(organization=demo.organization).user)
+    html = client.get(reverse("organization-detail", args=["acme"])).content.decode()
+    assert demo.matrix.name in html
+    assert "2 errors" in html
+    assert "/100" in html
