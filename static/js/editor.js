@@ -91,7 +91,7 @@
   }
 
   function refreshMenu() {
-    if (!menu || menu.hidden === undefined) return;
+    if (!menu) return;
     const td = cellAt(menu.dataset.task, menu.dataset.role);
     const letters = td ? td.dataset.letters : "";
     menu.querySelectorAll("button[data-letter]").forEach((b) => {
@@ -151,23 +151,20 @@
     });
   }
 
-  document.body.addEventListener("htmx:afterSettle", (event) => {
-    const td = event.detail.elt && event.detail.elt.closest ? event.detail.elt : null;
-    const state = document.getElementById("save-status");
-    if (state && state.classList.contains("conflict")) {
-      // Leave the message; the cell shows the other person's letters.
-    }
-    if (active) {
-      const cell = cellAt(active.task, active.role);
-      if (cell && menu && menu.hidden && document.activeElement === document.body) focusCell(cell);
-      else if (cell) {
+  // htmx keeps focus on the cell's button across the swap (same id); keep the roving
+  // tabindex and the open menu in step with the new cell.
+  document.body.addEventListener("htmx:afterSwap", () => {
+    const cell = active && cellAt(active.task, active.role);
+    if (cell) {
+      if (document.activeElement === document.body && menu && menu.hidden) {
+        focusCell(cell);
+      } else {
         table.querySelectorAll('.cell-btn[tabindex="0"]').forEach((b) => (b.tabIndex = -1));
         const button = cell.querySelector(".cell-btn");
         if (button) button.tabIndex = 0;
       }
     }
     refreshMenu();
-    return td;
   });
 
   document.body.addEventListener("htmx:responseError", (event) => {
