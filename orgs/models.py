@@ -90,6 +90,7 @@ class Person(models.Model):
                 "organization",
                 condition=~models.Q(email=""),
                 name="person_email_unique_per_org",
+                violation_error_message="Someone in this organization already has this email.",
             ),
             models.UniqueConstraint(
                 fields=["organization", "user"],

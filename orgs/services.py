@@ -50,6 +50,7 @@ def role_create(
     role = Role(
         organization=organization, code=code.strip().upper(), name=name, description=description, order=order
     )
+    _ensure_role_code_free(organization.pk, role.code)
     role.full_clean()
     role.save()
     return role
@@ -69,6 +70,7 @@ def person_create(
     if any(role.organization_id != organization.pk for role in roles):
         raise ValidationError({"roles": "A person can only hold roles of their own organization."})
     person = Person(organization=organization, name=name, email=email, active=active, user=user)
+    _ensure_email_free(organization.pk, email)
     person.full_clean()
     person.save()
     person.roles.set(roles)
@@ -114,12 +116,36 @@ def api_token_authenticate(*, key: str) -> ApiToken | None:
 
 
 def _apply(obj, changes: dict) -> None:
+    """Set, validate and save only the changed fields; on a validation error the object is left as it was."""
     fields = [field for field, value in changes.items() if getattr(obj, field) != value]
+    before = {field: getattr(obj, field) for field in fields}
     for field in fields:
         setattr(obj, field, changes[field])
-    obj.full_clean()
+    try:
+        obj.full_clean()
+    except ValidationError:
+        for field, value in before.items():
+            setattr(obj, field, value)
+        raise
     if fields:
         obj.save(update_fields=fields)
+
+
+def _ensure_role_code_free(organization_id: int, code: str, *, exclude: int | None = None) -> None:
+    if Role.objects.filter(organization_id=organization_id, code=code).exclude(pk=exclude).exists():
+        raise ValidationError({"code": f"A role {code} already exists in this organization."})
+
+
+def _ensure_email_free(organization_id: int, email: str, *, exclude: int | None = None) -> None:
+    if (
+        email
+        and Person.objects.filter(organization_id=organization_id, email__iexact=email)
+        .exclude(pk=exclude)
+        .exists()
+    ):
+        raise ValidationError(
+            {"email": f"A person with the email {email} already exists in this organization."}
+        )
 
 
 def _bump_matrices_showing(role: Role) -> None:
@@ -177,6 +203,8 @@ def role_update(*, role: Role, **changes) -> Role:
     if "code" in changes:
         changes["code"] = changes["code"].strip().upper()
     code_changed = "code" in changes and changes["code"] != role.code
+    if code_changed:
+        _ensure_role_code_free(role.organization_id, changes["code"], exclude=role.pk)
     _apply(role, {k: v for k, v in changes.items() if k in {"code", "name", "description", "order"}})
     if code_changed:
         _bump_matrices_showing(role)
@@ -192,6 +220,8 @@ def role_delete(*, role: Role) -> None:
 
 @transaction.atomic
 def person_update(*, person: Person, roles: Iterable[Role] | None = None, **changes) -> Person:
+    if changes.get("email"):
+        _ensure_email_free(person.organization_id, changes["email"], exclude=person.pk)
     _apply(person, {k: v for k, v in changes.items() if k in {"name", "email", "active", "user"}})
     if roles is not None:
         roles = list(roles)
@@ -199,3 +229,9 @@ def person_update(*, person: Person, roles: Iterable[Role] | None = None, **chan
             raise ValidationError({"roles": "A person can only hold roles of their own organization."})
         person.roles.set(roles)
     return person
+
+
+@transaction.atomic
+def person_delete(*, person: Person) -> None:
+    """Delete a person. Matrices assign letters to roles, not people, so no matrix changes."""
+    person.delete()

@@ -6,9 +6,30 @@ from django.urls import path
 
 from orgs import settings_views as views
 
+settings = "o/<slug:org_slug>/settings/"
+
 urlpatterns = [
-    path("o/<slug:org_slug>/settings/roles/", views.roles, name="settings-roles"),
-    path("o/<slug:org_slug>/settings/people/", views.people, name="settings-people"),
-    path("o/<slug:org_slug>/settings/members/", views.members, name="settings-members"),
+    path(settings + "roles/", views.roles, name="settings-roles"),
+    path(settings + "roles/<int:role_id>/edit/", views.role_edit, name="settings-role-edit"),
+    path(settings + "roles/<int:role_id>/delete/", views.role_delete, name="settings-role-delete"),
+    path(settings + "people/", views.people, name="settings-people"),
+    path(settings + "people/<int:person_id>/edit/", views.person_edit, name="settings-person-edit"),
+    path(
+        settings + "people/<int:person_id>/deactivate/",
+        views.person_set_active,
+        {"active": False},
+        name="settings-person-deactivate",
+    ),
+    path(
+        settings + "people/<int:person_id>/reactivate/",
+        views.person_set_active,
+        {"active": True},
+        name="settings-person-reactivate",
+    ),
+    path(settings + "people/<int:person_id>/delete/", views.person_delete, name="settings-person-delete"),
+    path(settings + "members/", views.members, name="settings-members"),
+    path(settings + "members/<int:member_id>/level/", views.member_level, name="settings-member-level"),
+    path(settings + "members/<int:member_id>/remove/", views.member_remove, name="settings-member-remove"),
     path("account/tokens/", views.api_tokens, name="api-tokens"),
+    path("account/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
 ]

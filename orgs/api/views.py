@@ -225,5 +225,5 @@ class PersonDetail(OrgScopedView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, org_slug, person_id):
-        self.get_object().delete()
+        services.person_delete(person=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

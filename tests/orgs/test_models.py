@@ -50,8 +50,9 @@ def test_role_create_uppercases_the_code():
 
 def test_role_create_explains_a_duplicate_code():
     role = RoleFactory(code="PM")
-    with pytest.raises(ValidationError, match="already exists"):
+    with pytest.raises(ValidationError, match="A role PM already exists") as raised:
         role_create(organization=role.organization, code="PM", name="Again")
+    assert "code" in raised.value.message_dict
 
 
 def test_role_create_explains_a_malformed_code():

@@ -1,0 +1,59 @@
+"""Forms of the settings pages. They only translate HTML input into service arguments;
+the business rules (code format, uniqueness, the last owner) live in ``orgs.services``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from orgs.models import Membership, Organization, Role
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on ``form``: on the field it names, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+        form.add_error(target, messages)
+
+
+class RoleForm(forms.Form):
+    code = forms.CharField(
+        max_length=16,
+        help_text="Short and unique: PM, PMM, ENG. Capital letters, digits or underscores.",
+    )
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    email = forms.EmailField(required=False)
+    roles = forms.ModelMultipleChoiceField(
+        queryset=Role.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["roles"]
+        field.queryset = organization.roles.all()
+        # Choices fetched once, so the page can both render them and say when there are none.
+        field.choices = [(role.pk, f"{role.code} — {role.name}") for role in field.queryset]
+
+
+class MemberAddForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    level = forms.ChoiceField(choices=Membership.Level.choices, initial=Membership.Level.VIEWER)
+
+
+class MemberLevelForm(forms.Form):
+    level = forms.ChoiceField(choices=Membership.Level.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=80, help_text="What the token is for, e.g. “HR sync”.")
+    read_only = forms.BooleanField(
+        required=False, label="Read-only", help_text="The token can read but not change anything."
+    )
