@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -25,6 +26,8 @@ class Matrix(models.Model):
     version = models.PositiveIntegerField(default=1)
     # Overrides of the rules engine's thresholds (raci.grid.RuleSettings field names).
     rule_settings = models.JSONField(default=dict, blank=True)
+    # Owners are reminded to review the published matrix this many days after each publication.
+    review_interval_days = models.PositiveIntegerField(default=90)
     roles = models.ManyToManyField("orgs.Role", through="MatrixRole", related_name="matrices")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -120,3 +123,119 @@ class Assignment(models.Model):
         self.letters = canonical
         if self.role.organization_id != self.task.matrix.organization_id:
             raise ValidationError({"role": "This role belongs to another organization."})
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web"
+    API = "api", "API"
+    IMPORT = "import", "Import"
+    SYSTEM = "system", "System"
+
+
+class ChangeRecord(models.Model):
+    """One change to a matrix, recorded in the transaction that made it. Never edited."""
+
+    class Kind(models.TextChoices):
+        CELL = "cell", "Cell"
+        TASK = "task", "Task"
+        COLUMNS = "columns", "Columns"
+        MATRIX = "matrix", "Matrix"
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.SYSTEM)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # What the change was about; names are copied so history reads the same after renames and deletions.
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    task_name = models.CharField(max_length=200, blank=True)
+    role = models.ForeignKey("orgs.Role", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    role_code = models.CharField(max_length=16, blank=True)
+    field = models.CharField(max_length=40, blank=True)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    # The matrix version this change produced.
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["matrix", "-at"], name="change_matrix_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.matrix_id} v{self.version} {self.kind} {self.field}"
+
+
+class Revision(models.Model):
+    """An immutable, numbered snapshot of a matrix, frozen when it is published."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    note = models.TextField(blank=True)
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The matrix version frozen here and the grid document of that version (raci.exchange.export_json).
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    health = models.PositiveSmallIntegerField(default=100)
+    error_count = models.PositiveIntegerField(default=0)
+    # Set when the publisher published despite errors from the rules engine.
+    override_reason = models.TextField(blank=True)
+    signoff_required = models.BooleanField(default=False)
+    # When the review reminder for this revision went out (at most once).
+    review_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "number"], name="revision_number_unique_per_matrix"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matrix} r{self.number}"
+
+
+class SignOff(models.Model):
+    """A person asked to approve a revision because they hold an Accountable role in it."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="signoffs")
+    person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="signoffs")
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["person__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "person"], name="signoff_once_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(decision__in=["pending", "approved", "rejected"]), name="signoff_decision_valid"
+            ),
+        ]
+
+
+class Acknowledgement(models.Model):
+    """A person confirming they have read their responsibilities in a published revision."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="acknowledgements")
+    person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="acknowledgements")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "person"], name="acknowledgement_once_per_person"),
+        ]
+
+
+from raci.delivery_models import *  # noqa: E402, F403 -- models of background delivery live in their own module
