@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from orgs.models import Organization, Person
@@ -115,15 +115,20 @@ class Responsibility:
         }
 
 
+def _shown(assignments):
+    """Cells of roles that are still columns of their matrix (removing a column keeps its cells stored)."""
+    return assignments.filter(role__columns__matrix=F("task__matrix"))
+
+
 def person_responsibilities(*, person: Person) -> list[Responsibility]:
     """Every letter ``person`` carries through the roles they hold, across the
     organization's live matrices (archived matrices and tasks left out), with the
     task's co-owners. Three queries."""
     role_ids = list(person.roles.values_list("id", flat=True))
     mine = list(
-        Assignment.objects.filter(
-            role_id__in=role_ids, task__archived=False, task__matrix__organization_id=person.organization_id
-        )
+        _shown(Assignment.objects)
+        .filter(role_id__in=role_ids, task__archived=False)
+        .filter(task__matrix__organization_id=person.organization_id)
         .exclude(task__matrix__status=Matrix.Status.ARCHIVED)
         .values_list(
             "task_id",
@@ -138,8 +143,9 @@ def person_responsibilities(*, person: Person) -> list[Responsibility]:
     )
     others: dict[int, list[tuple[str, str]]] = {}
     for task_id, code, letters in (
-        Assignment.objects.filter(task_id__in={row[0] for row in mine})
-        .order_by("role__order", "role__code")
+        _shown(Assignment.objects)
+        .filter(task_id__in={row[0] for row in mine})
+        .order_by("role__columns__order", "role__code")
         .values_list("task_id", "role__code", "letters")
     ):
         others.setdefault(task_id, []).append((code, letters))
