@@ -50,3 +50,15 @@ $(BIN)/python:
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# make worker / make beat — a Celery worker and the beat scheduler against CELERY_BROKER_URL
+# (for instance CELERY_BROKER_URL=redis://127.0.0.1:6379/0 make worker). Without it, tasks
+# already run in-process under `make run` and neither is needed.
+.PHONY: worker beat
+worker: install
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)."; exit 1; }
+	$(DEV_ENV) $(BIN)/celery -A raci worker --loglevel INFO
+
+beat: install
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)."; exit 1; }
+	$(DEV_ENV) $(BIN)/celery -A raci beat --loglevel INFO --schedule $(VENV)/celerybeat-schedule

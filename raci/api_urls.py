@@ -6,10 +6,12 @@ from django.urls import path
 
 from frameworks.api import views as framework_views
 from orgs.api import views as org_views
+from raci.api import revision_views
 from raci.api import views as matrix_views
 
 org = "orgs/<slug:org_slug>/"
 matrix = org + "matrices/<int:matrix_id>/"
+revision = matrix + "revisions/<int:number>/"
 
 urlpatterns = [
     path("orgs/", org_views.OrganizationList.as_view(), name="api-orgs"),
@@ -44,4 +46,14 @@ urlpatterns = [
     path(matrix + "export/", matrix_views.ExportView.as_view(), name="api-export"),
     path(matrix + "import/", matrix_views.ImportView.as_view(), name="api-import"),
     path(matrix + "save-as-framework/", matrix_views.SaveAsFramework.as_view(), name="api-save-as-framework"),
+    path(matrix + "history/", revision_views.HistoryList.as_view(), name="api-history"),
+    path(matrix + "revisions/", revision_views.RevisionList.as_view(), name="api-revisions"),
+    path(
+        matrix + "revisions/compare/", revision_views.RevisionCompare.as_view(), name="api-revisions-compare"
+    ),
+    path(revision, revision_views.RevisionDetail.as_view(), name="api-revision"),
+    path(revision + "restore/", revision_views.RevisionRestore.as_view(), name="api-revision-restore"),
+    path(revision + "export/", revision_views.RevisionExport.as_view(), name="api-revision-export"),
+    path(revision + "signoffs/<int:signoff_id>/", revision_views.SignOffDecide.as_view(), name="api-signoff"),
+    path(revision + "acknowledge/", revision_views.Acknowledge.as_view(), name="api-acknowledge"),
 ]

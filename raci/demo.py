@@ -17,6 +17,7 @@ from frameworks.services import frameworks_load_builtin
 from orgs.models import Membership, Organization, Person, Role
 from orgs.services import membership_set
 from raci.models import Matrix, Task
+from raci.revisions import matrix_publish
 from raci.services import assignment_set, matrix_adopt
 
 DEMO_USERNAME = "demo"
@@ -54,7 +55,8 @@ VIOLATIONS = [
     ("Pricing", "PMM", "AR"),  # PM is already Accountable: two Accountables.
     ("Win/loss analysis", "PMM", "R"),  # Nobody is left Accountable.
     ("Channel training", "ENG", "C"),
-    ("Channel training", "EXEC", "C"),  # Four Consulted on one task: slow decisions.
+    ("Channel training", "EXEC", "C"),
+    ("Channel training", "CS", "C"),  # Four Consulted on one task: slow decisions.
 ]
 
 
@@ -104,6 +106,10 @@ def demo_seed() -> DemoLogin:
             )
             if created:
                 person.roles.set(roles[code] for code in codes)
+                # The demo user is the founder who wears both product hats.
+                if codes == ("PM", "PMM"):
+                    person.user = user
+                    person.save(update_fields=["user"])
 
     matrix = Matrix.objects.filter(organization=organization, name=DEMO_MATRIX_NAME).first()
     if matrix is None:
@@ -111,10 +117,14 @@ def demo_seed() -> DemoLogin:
             organization=organization,
             framework=Framework.objects.get(slug="pragmatic-pm-pmm"),
             name=DEMO_MATRIX_NAME,
-            status=Matrix.Status.PUBLISHED,
         )
         tasks = {t.name: t for t in matrix.tasks.all()}
         for task_name, code, letters in VIOLATIONS:
             task: Task = tasks[task_name]
             assignment_set(matrix=matrix, task=task, role=roles[code], letters=letters)
+        matrix_publish(
+            matrix=matrix,
+            note="First agreed split between product management and product marketing.",
+            override_reason="Pricing and win/loss ownership are still being decided.",
+        )
     return DemoLogin(username=DEMO_USERNAME, password=password, organization=organization, matrix=matrix)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from raci import views
+from raci import revision_pages, views
 
 urlpatterns = [
     path("adopt/", views.adopt_library, name="adopt-library"),
@@ -19,4 +19,28 @@ urlpatterns = [
     path("m/<int:matrix_id>/columns/", views.columns_update, name="matrix-columns"),
     path("m/<int:matrix_id>/export/<str:kind>/", views.matrix_export, name="matrix-export"),
     path("m/<int:matrix_id>/import/", views.matrix_import, name="matrix-import"),
+    path("m/<int:matrix_id>/history/", revision_pages.history, name="matrix-history"),
+    path("m/<int:matrix_id>/revisions/", revision_pages.revision_list, name="revision-list"),
+    path("m/<int:matrix_id>/revisions/compare/", revision_pages.revision_compare, name="revision-compare"),
+    path("m/<int:matrix_id>/revisions/<int:number>/", revision_pages.revision_detail, name="revision-detail"),
+    path(
+        "m/<int:matrix_id>/revisions/<int:number>/restore/",
+        revision_pages.revision_restore,
+        name="revision-restore",
+    ),
+    path(
+        "m/<int:matrix_id>/revisions/<int:number>/export/<str:kind>/",
+        revision_pages.revision_export,
+        name="revision-export",
+    ),
+    path(
+        "m/<int:matrix_id>/revisions/<int:number>/signoffs/<int:signoff_id>/",
+        revision_pages.signoff_decide,
+        name="signoff-decide",
+    ),
+    path(
+        "m/<int:matrix_id>/revisions/<int:number>/acknowledge/",
+        revision_pages.acknowledge,
+        name="acknowledge",
+    ),
 ]

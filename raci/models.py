@@ -220,9 +220,13 @@ class SignOff(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["revision", "person"], name="signoff_once_per_person"),
             models.CheckConstraint(
-                condition=models.Q(decision__in=["pending", "approved", "rejected"]), name="signoff_decision_valid"
+                condition=models.Q(decision__in=["pending", "approved", "rejected"]),
+                name="signoff_decision_valid",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.revision}: {self.decision}"
 
 
 class Acknowledgement(models.Model):
@@ -236,6 +240,9 @@ class Acknowledgement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["revision", "person"], name="acknowledgement_once_per_person"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person} acknowledged {self.revision}"
 
 
 from raci.delivery_models import *  # noqa: E402, F403 -- models of background delivery live in their own module

@@ -7,6 +7,7 @@ ETags and conflict detection rely on.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -19,14 +20,16 @@ from frameworks.services import framework_load
 from orgs.models import Organization, Role
 from raci import exchange
 from raci.grid import RuleSettings
-from raci.models import Assignment, Matrix, MatrixRole, Task
+from raci.history import SYSTEM, Actor, history_record, history_record_many
+from raci.models import Assignment, ChangeRecord, Channel, Matrix, MatrixRole, Task
 from raci.schemes import LettersError, get_scheme
 from raci.selectors import matrix_grid_get
 
 
-def matrix_bump_version(*, matrix: Matrix) -> None:
+def matrix_bump_version(*, matrix: Matrix) -> int:
     Matrix.objects.filter(pk=matrix.pk).update(version=F("version") + 1)
     matrix.refresh_from_db(fields=["version", "updated_at"])
+    return matrix.version
 
 
 @transaction.atomic
@@ -134,7 +137,13 @@ def matrix_adopt(
 
 @transaction.atomic
 def task_create(
-    *, matrix: Matrix, name: str, stage: str = "", description: str = "", order: int | None = None
+    *,
+    matrix: Matrix,
+    name: str,
+    stage: str = "",
+    description: str = "",
+    order: int | None = None,
+    actor: Actor = SYSTEM,
 ) -> Task:
     if order is None:
         last = matrix.tasks.order_by("-order").values_list("order", flat=True).first()
@@ -143,11 +152,16 @@ def task_create(
     task.full_clean()
     task.save()
     matrix_bump_version(matrix=matrix)
+    history_record(
+        matrix=matrix, actor=actor, kind=ChangeRecord.Kind.TASK, field="created", after=task.name, task=task
+    )
     return task
 
 
 @transaction.atomic
-def assignment_set(*, matrix: Matrix, task: Task, role: Role, letters: str | None) -> str:
+def assignment_set(
+    *, matrix: Matrix, task: Task, role: Role, letters: str | None, actor: Actor = SYSTEM
+) -> str:
     """Set one cell to ``letters`` (any common spelling: "A/R", "ra"); empty clears it.
 
     Returns the canonical letters stored.
@@ -160,11 +174,27 @@ def assignment_set(*, matrix: Matrix, task: Task, role: Role, letters: str | Non
         canonical = get_scheme(matrix.scheme).normalize(letters)
     except LettersError as exc:
         raise ValidationError({"letters": str(exc)}) from None
+    before = Assignment.objects.filter(task=task, role=role).values_list("letters", flat=True).first() or ""
+    if canonical == before:
+        return canonical
     if canonical:
         Assignment.objects.update_or_create(task=task, role=role, defaults={"letters": canonical})
     else:
         Assignment.objects.filter(task=task, role=role).delete()
     matrix_bump_version(matrix=matrix)
+    history_record(
+        matrix=matrix,
+        actor=actor,
+        kind=ChangeRecord.Kind.CELL,
+        field="letters",
+        before=before,
+        after=canonical,
+        task=task,
+        role=role,
+    )
+    _emit_cells_changed(
+        matrix, [{"task": task.pk, "role": role.code, "before": before, "letters": canonical}]
+    )
     return canonical
 
 
@@ -175,27 +205,59 @@ def matrix_update(
     name: str | None = None,
     status: str | None = None,
     rule_settings: dict | None = None,
+    review_interval_days: int | None = None,
     columns: list[str] | None = None,
+    actor: Actor = SYSTEM,
 ) -> Matrix:
-    """Rename, change status or rule thresholds, or set the role columns (codes, in order)."""
-    changes = {
-        field: value
-        for field, value in (("name", name), ("status", status), ("rule_settings", rule_settings))
-        if value is not None and getattr(matrix, field) != value
-    }
+    """Rename, change status, rule thresholds or review interval, or set the role columns (in order)."""
     if rule_settings is not None:
         _validate_rule_settings(rule_settings)
+    values = {
+        "name": name,
+        "status": status,
+        "rule_settings": rule_settings,
+        "review_interval_days": review_interval_days,
+    }
+    changes = {f: v for f, v in values.items() if v is not None and getattr(matrix, f) != v}
+    before = {field: getattr(matrix, field) for field in changes}
     for field, value in changes.items():
         setattr(matrix, field, value)
-    matrix.full_clean()
+    try:
+        matrix.full_clean()
+    except ValidationError:
+        for field, value in before.items():
+            setattr(matrix, field, value)
+        raise
     if changes:
         matrix.save(update_fields=[*changes, "updated_at"])
-    changed = bool(changes)
+    records = [
+        {
+            "kind": ChangeRecord.Kind.MATRIX,
+            "field": field,
+            "before": _text(before[field]),
+            "after": _text(value),
+        }
+        for field, value in changes.items()
+    ]
     if columns is not None:
-        changed |= _set_columns(matrix, columns)
-    if changed:
+        old_columns, new_columns = _set_columns(matrix, columns)
+        if old_columns != new_columns:
+            records.append(
+                {
+                    "kind": ChangeRecord.Kind.COLUMNS,
+                    "field": "columns",
+                    "before": " ".join(old_columns),
+                    "after": " ".join(new_columns),
+                }
+            )
+    if records:
         matrix_bump_version(matrix=matrix)
+        history_record_many(matrix=matrix, actor=actor, records=records)
     return matrix
+
+
+def _text(value) -> str:
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else str(value)
 
 
 def _validate_rule_settings(values: dict) -> None:
@@ -208,7 +270,8 @@ def _validate_rule_settings(values: dict) -> None:
         raise ValidationError({"rule_settings": str(exc)}) from None
 
 
-def _set_columns(matrix: Matrix, codes: list[str]) -> bool:
+def _set_columns(matrix: Matrix, codes: list[str]) -> tuple[list[str], list[str]]:
+    """Show exactly these role columns, in this order; returns the columns before and after."""
     wanted = [code.strip().upper() for code in codes]
     if len(set(wanted)) != len(wanted):
         raise ValidationError({"columns": "A role may appear only once among the columns."})
@@ -218,7 +281,7 @@ def _set_columns(matrix: Matrix, codes: list[str]) -> bool:
         raise ValidationError({"columns": f"No role {', '.join(missing)} in this organization."})
     current = list(matrix.columns.order_by("order", "id").values_list("role__code", flat=True))
     if current == wanted:
-        return False
+        return current, wanted
     MatrixRole.objects.filter(matrix=matrix).exclude(role__code__in=wanted).delete()
     existing = {c.role_id: c for c in MatrixRole.objects.filter(matrix=matrix)}
     to_create, to_update = [], []
@@ -231,34 +294,82 @@ def _set_columns(matrix: Matrix, codes: list[str]) -> bool:
             to_update.append(column)
     MatrixRole.objects.bulk_create(to_create)
     MatrixRole.objects.bulk_update(to_update, ["order"])
-    return True
+    return current, wanted
 
 
 @transaction.atomic
-def task_update(*, task: Task, **changes) -> Task:
+def task_update(*, task: Task, actor: Actor = SYSTEM, **changes) -> Task:
+    """Rename, restage, describe, archive or restore a task."""
     allowed = {"name", "stage", "description", "archived"}
-    fields = [f for f, v in changes.items() if f in allowed and getattr(task, f) != v]
+    cleaned = {
+        field: value.strip() if field in {"name", "stage"} else value
+        for field, value in changes.items()
+        if field in allowed
+    }
+    fields = [f for f, v in cleaned.items() if getattr(task, f) != v]
+    before = {field: getattr(task, field) for field in fields}
     for field in fields:
-        setattr(task, field, changes[field].strip() if field in {"name", "stage"} else changes[field])
-    task.full_clean()
+        setattr(task, field, cleaned[field])
+    try:
+        task.full_clean()
+    except ValidationError:
+        for field, value in before.items():
+            setattr(task, field, value)
+        raise
     if fields:
         task.save(update_fields=fields)
         matrix_bump_version(matrix=task.matrix)
+        history_record_many(
+            matrix=task.matrix,
+            actor=actor,
+            records=[
+                {
+                    "kind": ChangeRecord.Kind.TASK,
+                    "field": field,
+                    "before": _text(before[field]),
+                    "after": _text(cleaned[field]),
+                    "task_id": task.pk,
+                    "task_name": task.name,
+                }
+                for field in fields
+            ],
+        )
     return task
 
 
 @transaction.atomic
-def tasks_reorder(*, matrix: Matrix, task_ids: list[int]) -> None:
+def tasks_reorder(*, matrix: Matrix, task_ids: list[int], actor: Actor = SYSTEM) -> None:
     """Put the matrix's tasks in the order given; every task must be listed once."""
     current = set(matrix.tasks.values_list("id", flat=True))
     if len(set(task_ids)) != len(task_ids) or set(task_ids) != current:
         raise ValidationError({"order": "List every task of the matrix exactly once."})
-    tasks = list(matrix.tasks.all())
+    tasks = list(matrix.tasks.order_by("order", "id"))
+    before = [t.name for t in tasks]
     position = {task_id: i for i, task_id in enumerate(task_ids)}
     for task in tasks:
         task.order = position[task.pk]
     Task.objects.bulk_update(tasks, ["order"])
     matrix_bump_version(matrix=matrix)
+    after = [t.name for t in sorted(tasks, key=lambda t: t.order)]
+    history_record(
+        matrix=matrix,
+        actor=actor,
+        kind=ChangeRecord.Kind.TASK,
+        field="order",
+        before="\n".join(before),
+        after="\n".join(after),
+    )
+
+
+def _emit_cells_changed(matrix: Matrix, cells: list[dict]) -> None:
+    """Tell webhooks about changed cells, once per batch, after the transaction commits."""
+    from raci import outbox
+
+    outbox.outbox_emit(
+        kind="assignment.changed",
+        organization=matrix.organization,
+        payload={"matrix": {"id": matrix.pk, "name": matrix.name, "version": matrix.version}, "cells": cells},
+    )
 
 
 @dataclass(frozen=True)
@@ -293,7 +404,11 @@ class VersionMismatch(Exception):
 
 @transaction.atomic
 def grid_apply_changes(
-    *, matrix: Matrix, changes: list[CellChange], expected_version: int | None = None
+    *,
+    matrix: Matrix,
+    changes: list[CellChange],
+    expected_version: int | None = None,
+    actor: Actor = SYSTEM,
 ) -> tuple[int, list[dict]]:
     """Apply a batch of cell changes atomically: all of them, or none.
 
@@ -318,8 +433,8 @@ def grid_apply_changes(
             errors[str(index)] = {"letters": str(exc)}
     columns = dict(MatrixRole.objects.filter(matrix=locked).values_list("role__code", "role_id"))
     task_ids = {change.task for change in changes}
-    live_tasks = set(
-        Task.objects.filter(matrix=locked, pk__in=task_ids, archived=False).values_list("id", flat=True)
+    live_tasks = dict(
+        Task.objects.filter(matrix=locked, pk__in=task_ids, archived=False).values_list("id", "name")
     )
     seen: set[tuple[int, str]] = set()
     for index, change in enumerate(changes):
@@ -348,11 +463,12 @@ def grid_apply_changes(
     if conflicts:
         raise CellConflict(conflicts)
 
-    to_create, to_update, to_delete = [], [], []
+    to_create, to_update, to_delete, changed = [], [], [], []
     for change, _, letters in normalized:
         pk, now = current.get((change.task, columns[change.role]), (None, ""))
         if letters == now:
             continue
+        changed.append((change, now, letters))
         if not letters:
             to_delete.append(pk)
         elif pk is None:
@@ -365,8 +481,28 @@ def grid_apply_changes(
         Assignment.objects.bulk_create(to_create)
     if to_update:
         Assignment.objects.bulk_update(to_update, ["letters"])
-    if to_delete or to_create or to_update:
+    if changed:
         matrix_bump_version(matrix=matrix)
+        history_record_many(
+            matrix=matrix,
+            actor=actor,
+            records=[
+                {
+                    "kind": ChangeRecord.Kind.CELL,
+                    "field": "letters",
+                    "before": before,
+                    "after": letters,
+                    "task_id": change.task,
+                    "task_name": live_tasks[change.task],
+                    "role_id": columns[change.role],
+                    "role_code": change.role,
+                }
+                for change, before, letters in changed
+            ],
+        )
+        _emit_cells_changed(
+            matrix, [{"task": c.task, "role": c.role, "before": b, "letters": a} for c, b, a in changed]
+        )
     else:
         matrix.version = locked.version
     return matrix.version, [
@@ -423,7 +559,14 @@ class ImportRejected(Exception):
 
 
 @transaction.atomic
-def matrix_import(*, matrix: Matrix, data: bytes, filename: str | None = None, dry_run: bool = False) -> dict:
+def matrix_import(
+    *,
+    matrix: Matrix,
+    data: bytes,
+    filename: str | None = None,
+    dry_run: bool = False,
+    actor: Actor = SYSTEM,
+) -> dict:
     """Import a CSV or XLSX in the export layout: all of it, or nothing.
 
     Tasks are matched by name; new ones are appended, cells of the file's role columns
@@ -507,4 +650,70 @@ def matrix_import(*, matrix: Matrix, data: bytes, filename: str | None = None, d
     Assignment.objects.bulk_create(to_create)
     Assignment.objects.bulk_update(to_update, ["letters"])
     matrix_bump_version(matrix=matrix)
+    # Imports are recorded with their own channel, whoever ran them.
+    actor = Actor(user=actor.user, channel=Channel.IMPORT)
+    records = [
+        {"kind": ChangeRecord.Kind.COLUMNS, "field": "columns", "after": " ".join(diff.new_roles)}
+        for _ in [1]
+        if diff.new_roles
+    ]
+    records += [
+        {
+            "kind": ChangeRecord.Kind.TASK,
+            "field": "created",
+            "after": t.name,
+            "task_id": new_ids[t.name],
+            "task_name": t.name,
+        }
+        for t in diff.new_tasks
+    ]
+    records += [
+        {
+            "kind": ChangeRecord.Kind.TASK,
+            "field": "name",
+            "before": r.old,
+            "after": r.new,
+            "task_id": r.task_id,
+            "task_name": r.new,
+        }
+        for r in diff.renamed_tasks
+    ]
+    records += [
+        {
+            "kind": ChangeRecord.Kind.TASK,
+            "field": "stage",
+            "before": c.old,
+            "after": c.new,
+            "task_id": c.task_id,
+            "task_name": c.task,
+        }
+        for c in diff.stage_changes
+    ]
+    records += [
+        {
+            "kind": ChangeRecord.Kind.CELL,
+            "field": "letters",
+            "before": c.old,
+            "after": c.new,
+            "task_id": c.task_id if c.task_id is not None else new_ids[c.task],
+            "task_name": c.task,
+            "role_id": roles[c.role].pk,
+            "role_code": c.role,
+        }
+        for c in diff.cell_changes
+    ]
+    history_record_many(matrix=matrix, actor=actor, records=records)
+    if diff.cell_changes:
+        _emit_cells_changed(
+            matrix,
+            [
+                {
+                    "task": c.task_id if c.task_id is not None else new_ids[c.task],
+                    "role": c.role,
+                    "before": c.old,
+                    "letters": c.new,
+                }
+                for c in diff.cell_changes
+            ],
+        )
     return {**result, "applied": True, "version": matrix.version}

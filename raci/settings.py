@@ -197,6 +197,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["orgs.api.throttling.AnonThrottle", "orgs.api.throttling.TokenThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # OPTIONS without the serializer-derived "actions" (see orgs/api/metadata.py).
+    "DEFAULT_METADATA_CLASS": "orgs.api.metadata.ApiMetadata",
     "EXCEPTION_HANDLER": "raci.api.errors.exception_handler",
     # `?format=` names an export format (csv, xlsx, json), not a renderer.
     "URL_FORMAT_OVERRIDE": None,
@@ -222,6 +224,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MatrixStatusEnum": "raci.models.Matrix.Status",
+        "DeliveryStatusEnum": "raci.delivery_models.WebhookDelivery.Status",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -258,3 +264,31 @@ LOGGING = {
 # serves what `collectstatic` wrote to STATIC_ROOT.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# Background delivery: the outbox, webhooks and the beat schedule (raci/outbox.py, raci/webhooks.py,
+# raci/tasks.py). Modules whose @outbox_handler functions run for every dispatched event; a module
+# that does not exist yet is skipped.
+OUTBOX_HANDLER_MODULES = ["raci.webhooks", "raci.notifications"]
+# The sweep re-enqueues events still undispatched after this long (their enqueue was lost).
+OUTBOX_SWEEP_AFTER_SECONDS = envint("OUTBOX_SWEEP_AFTER_SECONDS", 30)
+# An event whose handlers failed this many times is left for a person to look at (last_error).
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 20)
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_DISABLE_AFTER_FAILURES = envint("WEBHOOK_DISABLE_AFTER_FAILURES", 5)
+# Pending deliveries overdue by this long are re-enqueued by the retry sweep.
+WEBHOOK_SWEEP_GRACE_SECONDS = envint("WEBHOOK_SWEEP_GRACE_SECONDS", 60)
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend.
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+
+# The queue tasks are sent to and workers consume by default; tests give their worker its own.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "raci.tasks.outbox_sweep", "schedule": 60.0},
+    "webhook-retry-sweep": {"task": "raci.tasks.webhook_retry_sweep", "schedule": 60.0},
+    "review-reminders": {"task": "raci.tasks.review_reminders", "schedule": crontab(hour=7, minute=0)},
+}

@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("raci.api_urls")),
+    path("api/v1/", include("raci.api.webhook_urls")),
     path(
         "api/schema/",
         SpectacularAPIView.as_view(content_negotiation_class=SchemaFormatNegotiation),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", matrix_views.organization_home, name="organization-detail"),
     path("o/<slug:org_slug>/", include("raci.editor_urls")),
     path("o/<slug:org_slug>/", include("raci.insight_urls")),
+    path("o/<slug:org_slug>/", include("raci.webhook_page_urls")),
 ]
 
 

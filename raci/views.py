@@ -18,7 +18,8 @@ from frameworks.selectors import framework_with_activities, frameworks_visible_t
 from orgs.access import Need, require_org
 from raci import editor, exchange, rules, services
 from raci.forms import AdoptForm, CellForm, ImportForm, MatrixSettingsForm, TaskEditForm, TaskForm
-from raci.models import Matrix, Task
+from raci.history import Actor
+from raci.models import Channel, Matrix, Task
 from raci.selectors import matrices_for_organization, matrix_get, matrix_grid_get
 
 
@@ -29,6 +30,10 @@ def _matrix(request: HttpRequest, org_slug: str, matrix_id: int, need: Need = Ne
 
 def _editor_url(matrix: Matrix) -> str:
     return reverse("matrix-detail", args=[matrix.organization.slug, matrix.pk])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor(user=request.user, channel=Channel.WEB)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -108,7 +113,7 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         task=data["task"], role=data["role"].upper(), expected=data["expected"], letters=data["letters"]
     )
     try:
-        services.grid_apply_changes(matrix=matrix, changes=[change])
+        services.grid_apply_changes(actor=_actor(request), matrix=matrix, changes=[change])
     except services.CellConflict:
         state, message = "conflict", "Someone else changed this cell first; it now shows their letters."
     except services.BatchInvalid as exc:
@@ -145,7 +150,7 @@ def task_add(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRespons
     form = TaskForm(request.POST)
     if form.is_valid():
         try:
-            task = services.task_create(matrix=matrix, **form.cleaned_data)
+            task = services.task_create(actor=_actor(request), matrix=matrix, **form.cleaned_data)
             messages.success(request, f"Added '{task.name}'.")
         except ValidationError as exc:
             messages.error(request, _errors(exc))
@@ -170,7 +175,7 @@ def task_edit(request: HttpRequest, org_slug: str, matrix_id: int, task_id: int)
     if request.method == "POST" and form.is_valid():
         task.matrix = matrix
         try:
-            services.task_update(task=task, **form.cleaned_data)
+            services.task_update(actor=_actor(request), task=task, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -194,7 +199,7 @@ def task_move(request: HttpRequest, org_slug: str, matrix_id: int, task_id: int)
     step = -1 if request.POST.get("direction") == "up" else 1
     if 0 <= index + step < len(ids):
         ids[index], ids[index + step] = ids[index + step], ids[index]
-        services.tasks_reorder(matrix=matrix, task_ids=ids)
+        services.tasks_reorder(actor=_actor(request), matrix=matrix, task_ids=ids)
     return redirect(_editor_url(matrix) + f"#task-{task_id}")
 
 
@@ -204,7 +209,7 @@ def task_restore(request: HttpRequest, org_slug: str, matrix_id: int, task_id: i
     _, matrix = _matrix(request, org_slug, matrix_id, Need.EDIT)
     task = get_object_or_404(Task, pk=task_id, matrix=matrix)
     task.matrix = matrix
-    services.task_update(task=task, archived=False)
+    services.task_update(actor=_actor(request), task=task, archived=False)
     messages.success(request, f"Restored '{task.name}'.")
     return redirect(_editor_url(matrix) + f"#task-{task_id}")
 
@@ -229,7 +234,7 @@ def columns_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpR
         messages.error(request, "Choose a role and what to do with its column.")
         return redirect(_editor_url(matrix))
     try:
-        services.matrix_update(matrix=matrix, columns=codes)
+        services.matrix_update(actor=_actor(request), matrix=matrix, columns=codes)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     return redirect(_editor_url(matrix))
@@ -241,7 +246,7 @@ def matrix_settings(request: HttpRequest, org_slug: str, matrix_id: int) -> Http
     form = MatrixSettingsForm(request.POST or None, initial={"name": matrix.name, "status": matrix.status})
     if request.method == "POST" and form.is_valid():
         try:
-            services.matrix_update(matrix=matrix, **form.cleaned_data)
+            services.matrix_update(actor=_actor(request), matrix=matrix, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
@@ -291,7 +296,10 @@ def matrix_import(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
             return redirect(reverse("matrix-import", args=[org_slug, matrix.pk]))
         try:
             result = services.matrix_import(
-                matrix=matrix, data=base64.b64decode(pending["data"]), filename=pending["name"]
+                actor=_actor(request),
+                matrix=matrix,
+                data=base64.b64decode(pending["data"]),
+                filename=pending["name"],
             )
         except services.ImportRejected as exc:
             context["issues"] = exc.issues
@@ -304,7 +312,9 @@ def matrix_import(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            result = services.matrix_import(matrix=matrix, data=data, filename=upload.name, dry_run=True)
+            result = services.matrix_import(
+                actor=_actor(request), matrix=matrix, data=data, filename=upload.name, dry_run=True
+            )
         except services.ImportRejected as exc:
             context["issues"] = exc.issues
             return render(request, "raci/matrix_import.html", context, status=400)

@@ -22,7 +22,8 @@ class StageSerializer(serializers.ModelSerializer):
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # None for built-in frameworks; allow_null documents that in the schema.
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     builtin = serializers.BooleanField(source="is_builtin", read_only=True)
     roles = serializers.DictField(source="role_names", child=serializers.CharField())
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from orgs.api.throttling import FailedTokenThrottle
 from orgs.services import api_token_authenticate
 
 
@@ -23,6 +24,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("The token contains invalid characters.") from None
         token = api_token_authenticate(key=key)
         if token is None:
+            throttle = FailedTokenThrottle()
+            if not throttle.allow_request(request, None):
+                raise exceptions.Throttled(throttle.wait())
             raise exceptions.AuthenticationFailed("Unknown or revoked token.")
         return token.user, token
 

@@ -26,3 +26,17 @@ class TokenThrottle(_SettingsRate, SimpleRateThrottle):
         if not isinstance(request.auth, ApiToken):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+
+
+class FailedTokenThrottle(_SettingsRate, SimpleRateThrottle):
+    """Counts failed Bearer authentications per client address, at the anonymous rate.
+
+    Permissions run before throttles in DRF, so a request with a wrong token is answered 401
+    without ever reaching AnonThrottle; this keeps guessing tokens rate-limited too.
+    """
+
+    scope = "anon"
+    cache_format = "throttle_failed_token_%(ident)s"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"ident": self.get_ident(request)}

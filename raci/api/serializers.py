@@ -9,7 +9,7 @@ from raci.schemes import scheme_choices
 
 
 class MatrixSerializer(serializers.ModelSerializer):
-    framework = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    framework = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     columns = serializers.SerializerMethodField()
 
     class Meta:
@@ -114,7 +114,7 @@ class GridSerializer(serializers.Serializer):
 
 
 class CellChangeSerializer(serializers.Serializer):
-    task = serializers.IntegerField(min_value=1)
+    task = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     role = serializers.CharField(max_length=16)
     expected = serializers.CharField(max_length=20, allow_blank=True, help_text="The letters you saw there.")
     letters = serializers.CharField(max_length=20, allow_blank=True, help_text='Letters to set; "" clears.')

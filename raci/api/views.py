@@ -26,8 +26,14 @@ from raci.api import examples as ex
 from raci.api import serializers as s
 from raci.api.errors import Conflict, PreconditionFailed, error_response
 from raci.grid import MatrixGrid
-from raci.models import Assignment, Matrix, MatrixRole, Task
+from raci.history import Actor
+from raci.models import Assignment, Channel, Matrix, MatrixRole, Task
+from raci.parsing import parse_id
 from raci.selectors import matrix_get, matrix_grid_get, person_responsibilities
+
+
+def _actor(request) -> Actor:
+    return Actor(user=request.user, channel=Channel.API)
 
 
 def _valid(serializer_class, request) -> dict:
@@ -110,7 +116,7 @@ class MatrixList(OrgScopedListView):
                 status=data.get("status", Matrix.Status.DRAFT),
             )
             if "columns" in data:
-                services.matrix_update(matrix=matrix, columns=data["columns"])
+                services.matrix_update(actor=_actor(self.request), matrix=matrix, columns=data["columns"])
         return Response(s.MatrixSerializer(_matrices(self.organization).get(pk=matrix.pk)).data, status=201)
 
 
@@ -129,7 +135,9 @@ class MatrixDetail(MatrixScopedView):
     @extend_schema(request=s.MatrixUpdateSerializer, responses=s.MatrixSerializer)
     def patch(self, request, org_slug, matrix_id):
         """Rename, change status or rule thresholds, or set the role columns (codes in order)."""
-        services.matrix_update(matrix=self.matrix, **_valid(s.MatrixUpdateSerializer, request))
+        services.matrix_update(
+            actor=_actor(self.request), matrix=self.matrix, **_valid(s.MatrixUpdateSerializer, request)
+        )
         return Response(self._data())
 
     @extend_schema(responses={204: None})
@@ -158,7 +166,9 @@ class TaskList(MatrixScopedListView):
 
     @extend_schema(request=s.TaskCreateSerializer, responses={201: s.TaskSerializer}, examples=ex.TASK_CREATE)
     def post(self, request, org_slug, matrix_id):
-        task = services.task_create(matrix=self.matrix, **_valid(s.TaskCreateSerializer, request))
+        task = services.task_create(
+            actor=_actor(self.request), matrix=self.matrix, **_valid(s.TaskCreateSerializer, request)
+        )
         return Response(s.TaskSerializer(task).data, status=201)
 
 
@@ -176,7 +186,9 @@ class TaskDetail(MatrixScopedView):
         """Rename, move to another stage, describe, or archive (`archived: true`) a task."""
         task = self.get_object()
         task.matrix = self.matrix
-        task = services.task_update(task=task, **_valid(s.TaskUpdateSerializer, request))
+        task = services.task_update(
+            actor=_actor(self.request), task=task, **_valid(s.TaskUpdateSerializer, request)
+        )
         return Response(s.TaskSerializer(task).data)
 
 
@@ -186,7 +198,11 @@ class TaskReorder(MatrixScopedView):
     @extend_schema(request=s.TaskReorderSerializer, responses={204: None})
     def post(self, request, org_slug, matrix_id):
         """Put the tasks in this order (every task id of the matrix, archived ones included, once)."""
-        services.tasks_reorder(matrix=self.matrix, task_ids=_valid(s.TaskReorderSerializer, request)["order"])
+        services.tasks_reorder(
+            actor=_actor(self.request),
+            matrix=self.matrix,
+            task_ids=_valid(s.TaskReorderSerializer, request)["order"],
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -226,7 +242,10 @@ class GridView(MatrixScopedView):
         expected_version = self._if_match(request)
         try:
             version, cells = services.grid_apply_changes(
-                matrix=self.matrix, changes=changes, expected_version=expected_version
+                actor=_actor(self.request),
+                matrix=self.matrix,
+                changes=changes,
+                expected_version=expected_version,
             )
         except services.BatchInvalid as exc:
             raise ApiValidationError({"changes": exc.errors}) from None
@@ -244,12 +263,12 @@ class GridView(MatrixScopedView):
             return None
         prefix = f'"m{self.matrix.pk}-v'
         value = header.strip().removeprefix("W/")
-        if not (value.startswith(prefix) and value.endswith('"') and value[len(prefix) : -1].isdigit()):
+        if not (value.startswith(prefix) and value.endswith('"') and parse_id(value[len(prefix) : -1])):
             raise PreconditionFailed(
                 "If-Match is not an ETag of this matrix.",
                 extra={"version": self.matrix.version, "etag": etag(self.matrix.pk, self.matrix.version)},
             )
-        return int(value[len(prefix) : -1])
+        return parse_id(value[len(prefix) : -1])
 
 
 class AssignmentFilter(django_filters.FilterSet):
@@ -348,10 +367,10 @@ class GapView(MatrixScopedView):
     )
     def get(self, request, org_slug, matrix_id):
         """Per task, which letters move from whom to whom between this matrix and a proposed one."""
-        raw = request.query_params.get("proposed", "")
-        if not raw.isdigit():
+        proposed_id = parse_id(request.query_params.get("proposed", ""))
+        if proposed_id is None:
             raise ApiValidationError({"proposed": ["Give the id of the proposed matrix."]})
-        proposed = matrix_get(organization=self.organization, matrix_id=int(raw))
+        proposed = matrix_get(organization=self.organization, matrix_id=proposed_id)
         return Response(rules.gap(self.grid(), matrix_grid_get(matrix=proposed)).to_dict())
 
 
@@ -367,12 +386,20 @@ def _filename(grid: MatrixGrid, kind: str) -> str:
     return f"{stem}-v{grid.version}.{kind}"
 
 
+# CSV and XLSX are files; JSON is the grid document.
+EXPORT_RESPONSES = {
+    (200, EXPORT_TYPES["csv"]): OpenApiTypes.BINARY,
+    (200, EXPORT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+    (200, "application/json"): s.GridSerializer,
+}
+
+
 class ExportView(MatrixScopedView):
     @extend_schema(
         parameters=[
             OpenApiParameter("format", OpenApiTypes.STR, enum=list(EXPORT_TYPES), description="csv|xlsx|json")
         ],
-        responses={(200, t): OpenApiTypes.BINARY for t in EXPORT_TYPES.values()},
+        responses=EXPORT_RESPONSES,
     )
     def get(self, request, org_slug, matrix_id):
         """Download the matrix: one row per task, one column per role, cells like `A/R`."""
@@ -406,7 +433,11 @@ class ImportView(MatrixScopedView):
         dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
         try:
             result = services.matrix_import(
-                matrix=self.matrix, data=upload.read(), filename=upload.name, dry_run=dry_run
+                actor=_actor(self.request),
+                matrix=self.matrix,
+                data=upload.read(),
+                filename=upload.name,
+                dry_run=dry_run,
             )
         except exchange.ExchangeError as exc:
             raise ApiValidationError({"file": [str(exc)]}) from None

@@ -246,10 +246,13 @@ def test_grid_get_query_count_is_constant(api, org, owner, django_assert_max_num
 def test_batch_edit_query_count_is_constant(api, org, owner, django_assert_max_num_queries, tasks, roles):
     codes = [f"R{i}" for i in range(roles)]
     matrix = _matrix(org, tasks=tasks, roles=codes)
-    task_rows = list(matrix.tasks.all())
+    # The same 10-cell batch against a small and a large matrix: the matrix's size must not matter.
+    task_rows = list(matrix.tasks.all()[:5])
     changes = [_change(t, codes[1], "", "C") for t in task_rows] + [
         _change(t, codes[0], "AR", "A") for t in task_rows
     ]
     api.force_authenticate(owner)
-    with django_assert_max_num_queries(16):
+    # membership, matrix, savepoint, lock, columns, tasks, cells, insert, update, version bump and
+    # reload, history, outbox event, savepoint release, and the session/authentication lookups
+    with django_assert_max_num_queries(18):
         assert api.patch(_url(matrix), {"changes": changes}, format="json").status_code == 200

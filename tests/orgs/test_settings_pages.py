@@ -133,10 +133,10 @@ def action_url(action: Action, org, objects) -> str:
 def snapshot(org) -> tuple:
     """Everything an action could change, to show that a refused one changed nothing."""
     return (
-        list(Role.objects.filter(organization=org).values_list("code", "name", "description")),
-        list(Person.objects.filter(organization=org).values_list("name", "email", "active")),
-        list(Person.roles.through.objects.filter(person__organization=org).values_list("person", "role")),
-        list(Membership.objects.filter(organization=org).values_list("user__username", "level")),
+        sorted(Role.objects.filter(organization=org).values_list("code", "name", "description")),
+        sorted(Person.objects.filter(organization=org).values_list("name", "email", "active")),
+        sorted(Person.roles.through.objects.filter(person__organization=org).values_list("person", "role")),
+        sorted(Membership.objects.filter(organization=org).values_list("user__username", "level")),
     )
 
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from orgs.models import Organization
 from raci import rules
 from raci.models import Matrix
+from raci.parsing import parse_id
 from raci.selectors import matrix_grid_get
 
 HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Info"}
@@ -53,7 +54,8 @@ class Command(BaseCommand):
             if not found:
                 raise CommandError(f"{organization.name} has no matrix to lint.", returncode=2)
             return found
-        match = matrices.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        matrix_id = parse_id(wanted)
+        match = matrices.filter(pk=matrix_id).first() if matrix_id else None
         match = match or matrices.filter(name__iexact=wanted).first()
         if match is None:
             names = ", ".join(f"{m.pk}: {m.name}" for m in matrices.order_by("name")) or "none"

@@ -1,0 +1,196 @@
+"""Publishing, sign-off, acknowledgements, comparing and restoring revisions; notification emails."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from orgs.models import Membership
+from raci import revisions, services
+from raci.demo import demo_seed
+from raci.models import Assignment, Matrix, Revision, SignOff, Task
+from raci.notifications import review_reminders_send
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    return demo_seed()
+
+
+@pytest.fixture
+def clean_matrix(demo):
+    """The demo matrix with its two errors fixed."""
+    matrix, roles = demo.matrix, {r.code: r for r in demo.organization.roles.all()}
+    tasks = {t.name: t for t in matrix.tasks.all()}
+    services.assignment_set(matrix=matrix, task=tasks["Pricing"], role=roles["PMM"], letters="R")
+    services.assignment_set(matrix=matrix, task=tasks["Win/loss analysis"], role=roles["PMM"], letters="AR")
+    return matrix
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    """Publish and run what the commit would start (emails, webhooks), as in production."""
+
+    def run(matrix, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return revisions.matrix_publish(matrix=matrix, **kwargs)
+
+    return run
+
+
+def test_the_demo_starts_with_one_published_revision(demo):
+    assert demo.matrix.revisions.count() == 1
+    assert demo.matrix.revisions.get().override_reason
+
+
+def test_a_matrix_with_errors_is_not_published_without_a_reason(demo, publish):
+    with pytest.raises(ValidationError, match="found 2 errors"):
+        publish(demo.matrix)
+    assert demo.matrix.revisions.count() == 1
+
+
+def test_publishing_with_errors_records_the_override_reason(demo, publish):
+    revision = publish(demo.matrix, override_reason="Pricing is decided next week")
+    assert (revision.number, revision.error_count) == (2, 2)
+    assert revision.override_reason == "Pricing is decided next week"
+
+
+def test_publishing_freezes_a_numbered_snapshot_that_later_edits_do_not_touch(clean_matrix, publish):
+    revision = publish(clean_matrix, note="Q3")
+    assert revision.number == 2
+    pricing = clean_matrix.tasks.get(name="Pricing")
+    services.assignment_set(
+        matrix=clean_matrix, task=pricing, role=clean_matrix.organization.roles.get(code="PM"), letters="C"
+    )
+    frozen = revisions.snapshot_grid(Revision.objects.get(pk=revision.pk))
+    assert frozen.letters(pricing.pk, "PM") == "A"
+    clean_matrix.refresh_from_db()
+    assert clean_matrix.status == Matrix.Status.PUBLISHED
+
+
+def test_publication_emails_one_message_per_person_listing_what_they_now_own(
+    clean_matrix, mailoutbox, publish
+):
+    mailoutbox.clear()
+    publish(clean_matrix)
+    pmm_people = {p.email for p in clean_matrix.organization.people.filter(roles__code="PMM")}
+    recipients = [m.to[0] for m in mailoutbox]
+    assert len(recipients) == len(set(recipients))
+    assert pmm_people <= set(recipients)
+    message = next(m for m in mailoutbox if m.to[0] in pmm_people)
+    assert "You now own:" in message.body
+    assert "Win/loss analysis" in message.body
+
+
+def test_republishing_without_changes_sends_nothing(clean_matrix, mailoutbox, publish):
+    publish(clean_matrix)
+    mailoutbox.clear()
+    publish(clean_matrix)
+    assert mailoutbox == []
+
+
+def test_sign_off_asks_the_people_holding_accountable_roles(clean_matrix, publish):
+    revision = publish(clean_matrix, require_signoff=True)
+    asked = set(revision.signoffs.values_list("person__roles__code", flat=True))
+    assert {"PM", "PMM"} <= asked
+    assert (
+        "ENG" not in asked
+        or Assignment.objects.filter(
+            task__matrix=clean_matrix, role__code="ENG", letters__contains="A"
+        ).exists()
+    )
+    assert revisions.signoff_state(revision).label == "awaiting sign-off"
+
+
+def test_only_the_person_asked_or_an_owner_decides(clean_matrix, demo, publish):
+    revision = publish(clean_matrix, require_signoff=True)
+    signoff = revision.signoffs.first()
+    stranger = UserFactory()
+    Membership.objects.create(user=stranger, organization=demo.organization, level="editor")
+    with pytest.raises(PermissionDenied):
+        revisions.signoff_decide(signoff=signoff, user=stranger, decision="approved")
+    owner = Membership.objects.get(organization=demo.organization, level="owner").user
+    revisions.signoff_decide(signoff=signoff, user=owner, decision="approved")
+    assert SignOff.objects.get(pk=signoff.pk).decision == "approved"
+
+
+def test_rejecting_needs_a_comment_and_marks_the_revision_rejected(clean_matrix, demo, publish):
+    revision = publish(clean_matrix, require_signoff=True)
+    owner = Membership.objects.get(organization=demo.organization, level="owner").user
+    signoff = revision.signoffs.first()
+    with pytest.raises(ValidationError, match="Say why"):
+        revisions.signoff_decide(signoff=signoff, user=owner, decision="rejected")
+    revisions.signoff_decide(signoff=signoff, user=owner, decision="rejected", comment="Pricing is wrong")
+    assert revisions.signoff_state(revision).label == "rejected"
+
+
+def test_all_approvals_complete_the_sign_off(clean_matrix, demo, publish):
+    revision = publish(clean_matrix, require_signoff=True)
+    owner = Membership.objects.get(organization=demo.organization, level="owner").user
+    for signoff in revision.signoffs.all():
+        revisions.signoff_decide(signoff=signoff, user=owner, decision="approved")
+    assert revisions.signoff_state(revision).label == "signed off"
+
+
+def test_a_person_acknowledges_through_their_linked_account_only(clean_matrix, demo, publish):
+    revision = publish(clean_matrix)
+    person = demo.organization.people.get(name="Ana Alvarez")
+    other = UserFactory()
+    with pytest.raises(PermissionDenied):
+        revisions.acknowledge(revision=revision, person=person, user=other)
+    revisions.acknowledge(revision=revision, person=person, user=person.user)
+    revisions.acknowledge(revision=revision, person=person, user=person.user)
+    assert revision.acknowledgements.count() == 1
+
+
+def test_compare_lists_added_removed_and_changed(clean_matrix, publish):
+    first = publish(clean_matrix)
+    services.task_create(matrix=clean_matrix, name="Partner program", stage="Programs")
+    events = clean_matrix.tasks.get(name="Events")
+    services.task_update(task=events, archived=True)
+    pricing = clean_matrix.tasks.get(name="Pricing")
+    services.assignment_set(
+        matrix=clean_matrix, task=pricing, role=clean_matrix.organization.roles.get(code="SALES"), letters="I"
+    )
+    second = publish(clean_matrix, override_reason="The new task gets its owner next week")
+    diff = revisions.revision_diff(revisions.snapshot_grid(first), revisions.snapshot_grid(second))
+    assert [t["name"] for t in diff.added_tasks] == ["Partner program"]
+    assert [t["name"] for t in diff.removed_tasks] == ["Events"]
+    assert {
+        "task": pricing.pk,
+        "name": "Pricing",
+        "role": "SALES",
+        "before": "C",
+        "after": "I",
+    } in diff.changed_cells
+
+
+def test_restoring_a_revision_brings_back_its_tasks_and_cells_as_a_draft(clean_matrix, publish):
+    first = publish(clean_matrix)
+    before = revisions.snapshot_grid(first)
+    services.task_create(matrix=clean_matrix, name="Partner program")
+    Task.objects.filter(matrix=clean_matrix, name="Events").update(archived=True)
+    Assignment.objects.filter(task__matrix=clean_matrix, role__code="PM").delete()
+    matrix = revisions.revision_restore(revision=first)
+    restored = revisions.revision_diff(before, revisions.snapshot_grid(publish(matrix)))
+    assert restored.is_empty
+    assert clean_matrix.tasks.get(name="Partner program").archived
+    assert not clean_matrix.tasks.get(name="Events").archived
+
+
+def test_review_reminder_goes_to_owners_once_when_due(clean_matrix, mailoutbox, demo, publish):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    publish(clean_matrix)
+    mailoutbox.clear()
+    assert review_reminders_send() == 0
+    later = timezone.now() + timedelta(days=91)
+    assert review_reminders_send(now=later) == 1
+    assert review_reminders_send(now=later) == 0
+    assert [m.subject for m in mailoutbox] == [f"[RACI] Time to review {clean_matrix.name}"]
+    assert mailoutbox[0].to == ["demo@acme.example"]
