@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from orgs.models import Membership, Organization, Person, Role
+from orgs.models import ApiToken, Membership, Organization, Person, Role
 
 
 class MembershipInline(admin.TabularInline):
@@ -46,3 +46,16 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["name", "email"]
     filter_horizontal = ["roles"]
     raw_id_fields = ["user"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "read_only", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["read_only"]
+    list_select_related = ["user"]
+    # Only a hash is stored; there is nothing to show or edit but the metadata.
+    exclude = ["key_hash"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

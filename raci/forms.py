@@ -27,6 +27,12 @@ class TaskEditForm(TaskForm):
 class MatrixSettingsForm(forms.Form):
     name = forms.CharField(max_length=120)
     status = forms.ChoiceField(choices=Matrix.Status.choices)
+    review_interval_days = forms.IntegerField(
+        min_value=1,
+        max_value=3650,
+        label="Review interval (days)",
+        help_text="Owners are reminded once it is due.",
+    )
 
 
 class ImportForm(forms.Form):

@@ -31,7 +31,13 @@ from raci.insight_selectors import (
 )
 from raci.models import Matrix
 from raci.schemes import Scheme
-from raci.selectors import Responsibility, matrix_get, matrix_grid_get, person_responsibilities
+from raci.selectors import (
+    Responsibility,
+    acknowledgement_status,
+    matrix_get,
+    matrix_grid_get,
+    person_responsibilities,
+)
 from raci.svg import venn_svg
 
 # How a role's letters read as a heading on the role page: "Accountable for", "Consulted on".
@@ -154,10 +160,19 @@ def person_detail(request: HttpRequest, org_slug: str, person_id: int) -> HttpRe
     matrices, task_count = _group_responsibilities(
         responsibilities, schemes, role_ids_by_code(organization=organization)
     )
+    acknowledgements = acknowledgement_status(person=person, matrix_ids={m.id for m in matrices})
     return render(
         request,
         "raci/insights/person_detail.html",
-        _base_context(access, person=person, roles=roles, matrices=matrices, task_count=task_count),
+        _base_context(
+            access,
+            person=person,
+            roles=roles,
+            matrices=matrices,
+            task_count=task_count,
+            acknowledgements=acknowledgements,
+            is_me=person.user_id is not None and person.user_id == request.user.pk,
+        ),
     )
 
 

@@ -165,3 +165,31 @@ def person_responsibilities(*, person: Person) -> list[Responsibility]:
         )
     ]
     return rows
+
+
+@dataclass(frozen=True)
+class AcknowledgementStatus:
+    revision: int
+    acknowledged_at: object | None
+
+
+def acknowledgement_status(*, person: Person, matrix_ids: set[int]) -> dict[int, AcknowledgementStatus]:
+    """For each published matrix: its latest revision number and when ``person`` acknowledged it
+    (None if not yet). Two queries."""
+    from raci.models import Acknowledgement, Revision
+
+    latest: dict[int, tuple[int, int]] = {}
+    for revision_id, matrix_id, number in Revision.objects.filter(matrix_id__in=matrix_ids).values_list(
+        "id", "matrix_id", "number"
+    ):
+        if matrix_id not in latest or number > latest[matrix_id][1]:
+            latest[matrix_id] = (revision_id, number)
+    acknowledged = dict(
+        Acknowledgement.objects.filter(
+            person=person, revision_id__in=[revision_id for revision_id, _ in latest.values()]
+        ).values_list("revision_id", "at")
+    )
+    return {
+        matrix_id: AcknowledgementStatus(revision=number, acknowledged_at=acknowledged.get(revision_id))
+        for matrix_id, (revision_id, number) in latest.items()
+    }

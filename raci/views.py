@@ -243,7 +243,14 @@ def columns_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpR
 @login_required
 def matrix_settings(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
     access, matrix = _matrix(request, org_slug, matrix_id, Need.EDIT)
-    form = MatrixSettingsForm(request.POST or None, initial={"name": matrix.name, "status": matrix.status})
+    form = MatrixSettingsForm(
+        request.POST or None,
+        initial={
+            "name": matrix.name,
+            "status": matrix.status,
+            "review_interval_days": matrix.review_interval_days,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.matrix_update(actor=_actor(request), matrix=matrix, **form.cleaned_data)

@@ -16,7 +16,7 @@ class MatrixSerializer(serializers.ModelSerializer):
         model = Matrix
         fields = [
             "id", "name", "scheme", "status", "version", "framework", "columns", "rule_settings",
-            "created_at", "updated_at",
+            "review_interval_days", "created_at", "updated_at",
         ]  # fmt: skip
 
     def get_columns(self, matrix) -> list[str]:
@@ -53,6 +53,12 @@ class MatrixUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False)
     status = serializers.ChoiceField(choices=Matrix.Status.choices, required=False)
     rule_settings = serializers.DictField(required=False)
+    review_interval_days = serializers.IntegerField(
+        min_value=1,
+        max_value=3650,
+        required=False,
+        help_text="Owners are reminded to review this long after publishing.",
+    )
     columns = serializers.ListField(
         child=serializers.CharField(max_length=16),
         required=False,

@@ -93,3 +93,20 @@ def test_history_page_shows_the_demo_changes(demo):
 
 def test_compare_unknown_revision_is_404(demo):
     assert _client(demo, "viewer").get(_url("revision-compare", demo) + "?a=9").status_code == 404
+
+
+def test_person_page_shows_whether_they_acknowledged_the_latest_revision(demo):
+    from raci import revisions
+
+    founder = demo.organization.people.get(user__username="demo")
+    url = reverse("person-detail", args=["acme", founder.pk])
+    client = _client(demo, "viewer")
+    assert "not acknowledged yet" in client.get(url).content.decode()
+    revisions.acknowledge(revision=demo.matrix.revisions.get(number=1), person=founder, user=founder.user)
+    assert "acknowledged on" in client.get(url).content.decode()
+
+
+def test_person_page_offers_the_linked_person_to_acknowledge(demo):
+    founder = demo.organization.people.get(user__username="demo")
+    html = _client(demo, "owner").get(reverse("person-detail", args=["acme", founder.pk])).content.decode()
+    assert "I have read my responsibilities" in html

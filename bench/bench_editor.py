@@ -1,0 +1,105 @@
+"""Editor benchmark on PostgreSQL: the server render of a 200-task x 20-role matrix editor page,
+and a cell edit round trip (the htmx POST and its answer with the updated findings).
+
+    .venv/bin/python bench/bench_editor.py [--runs 15]
+
+Shares bench_api's database (`raci_bench`) and setup; requests go through the whole Django stack
+in-process (sessions, the access check, the grid loader, the rules engine, template rendering).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_api import ensure_database, timed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--tasks", type=int, default=200)
+    parser.add_argument("--roles", type=int, default=20)
+    args = parser.parse_args()
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from orgs.models import Organization, Role
+    from orgs.services import organization_create
+    from raci.models import Assignment, Matrix, MatrixRole, Task
+
+    call_command("migrate", verbosity=0)
+    # Production settings serve hashed static files: write them as a deployment would.
+    call_command("collectstatic", interactive=False, verbosity=0)
+    Organization.objects.filter(slug="bench-editor").delete()
+    user, _ = get_user_model().objects.get_or_create(username="bench-editor")
+    org = organization_create(name="Bench editor", slug="bench-editor", owner=user)
+    roles = Role.objects.bulk_create(
+        [Role(organization=org, code=f"R{i:02d}", name=f"Role {i}", order=i) for i in range(args.roles)]
+    )
+    matrix = Matrix.objects.create(organization=org, name="Bench editor")
+    MatrixRole.objects.bulk_create([MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(roles)])
+    tasks = Task.objects.bulk_create(
+        [Task(matrix=matrix, name=f"Task {i}", stage=f"Stage {i // 25}", order=i) for i in range(args.tasks)]
+    )
+    letters = ["AR", "R", "C", "I", "C", "I"]
+    Assignment.objects.bulk_create(
+        [
+            Assignment(task=t, role=r, letters=letters[(i + j) % len(letters)])
+            for i, t in enumerate(tasks)
+            for j, r in enumerate(roles)
+            if j == 0 or (i * 7 + j * 3) % 10 < 3
+        ]
+    )
+    Assignment.objects.filter(task=tasks[0], role=roles[-1]).delete()
+    client = Client()
+    client.force_login(user)
+    page_url = f"/o/bench-editor/m/{matrix.pk}/"
+    cell_url = page_url + "cell/"
+    state = {"letters": ""}
+
+    def render_page():
+        response = client.get(page_url)
+        assert response.status_code == 200
+
+    def edit_cell():
+        new = "I" if not state["letters"] else ""
+        response = client.post(
+            cell_url,
+            {"task": tasks[0].pk, "role": roles[-1].code, "expected": state["letters"], "letters": new},
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200
+        assert b'data-state="saved"' in response.content, response.content[:300]
+        state["letters"] = new
+
+    page_median, page_min = timed(render_page, args.runs)
+    cell_median, cell_min = timed(edit_cell, args.runs)
+    reset_queries()
+    with CaptureQueriesContext(connection) as queries:
+        render_page()
+    print(f"editor {args.tasks} tasks x {args.roles} roles; {args.runs} runs after a warm-up")
+    print(f"GET editor page        median {page_median:7.1f} ms   min {page_min:7.1f} ms   (target 300 ms)")
+    print(f"cell edit round trip   median {cell_median:7.1f} ms   min {cell_min:7.1f} ms   (target 100 ms)")
+    print(f"queries for the page   {len(queries)}")
+    ok = page_median < 300 and cell_median < 100
+    print("targets met" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    status = main()
+    print(f"(whole run {time.perf_counter() - started:.1f} s)")
+    raise SystemExit(status)
