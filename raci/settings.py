@@ -229,6 +229,8 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "raci.delivery_models.WebhookDelivery.Status",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
+    # No online validator badge: the docs page loads nothing from another host.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [

@@ -120,3 +120,8 @@ def test_person_and_overlap_pages_render(page, live_server, offline, demo, scree
     page.goto(f"{live_server.url}/o/acme/m/{demo.matrix.pk}/overlap/")
     expect(page.locator("svg[role=img]")).to_be_visible()
     screenshot(page, "overlap")
+
+
+def test_api_docs_render_without_loading_anything_from_other_hosts(page, live_server, offline, db):
+    page.goto(f"{live_server.url}/api/docs/")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("RACI API")
