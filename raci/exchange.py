@@ -708,3 +708,21 @@ def diff_import(grid: MatrixGrid, plan: ImportPlan) -> ImportDiff:
 
 def _in_order(row: ImportRow, plan: ImportPlan) -> Iterator[tuple[str, str]]:
     return ((role, row.cells[role]) for role in plan.roles if role in row.cells)
+
+
+# --------------------------------------------------------------------------------------------
+# Files to download
+
+
+def export_file(grid: MatrixGrid, kind: str, *, tag: str | None = None) -> tuple[bytes, str, str]:
+    """The grid as a CSV or XLSX download: (content, content type, file name).
+
+    The file name is the matrix's name made safe, then ``tag`` (default ``v<version>``; a revision
+    passes ``r<number>``). Raises ExchangeError for any other kind.
+    """
+    exporters = {"csv": (export_csv, CSV_CONTENT_TYPE), "xlsx": (export_xlsx, XLSX_CONTENT_TYPE)}
+    if kind not in exporters:
+        raise ExchangeError("Export as csv or xlsx.")
+    export, content_type = exporters[kind]
+    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in grid.name).strip("-")[:60] or "matrix"
+    return export(grid), content_type, f"{stem}-{tag or f'v{grid.version}'}.{kind}"

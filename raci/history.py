@@ -39,6 +39,34 @@ def history_record(
     return ChangeRecord.objects.create(**_fields(matrix, actor, kind, field, before, after, task, role))
 
 
+def cell_change(
+    *, task_id: int, task_name: str, role_id: int | None, role_code: str, before: str, after: str
+) -> dict:
+    """A cell's change, for history_record_many."""
+    return {
+        "kind": ChangeRecord.Kind.CELL,
+        "field": "letters",
+        "before": before,
+        "after": after,
+        "task_id": task_id,
+        "task_name": task_name,
+        "role_id": role_id,
+        "role_code": role_code,
+    }
+
+
+def task_change(*, task_id: int, task_name: str, field: str, before: str = "", after: str = "") -> dict:
+    """A task's change (created, name, stage, description, archived), for history_record_many."""
+    return {
+        "kind": ChangeRecord.Kind.TASK,
+        "field": field,
+        "before": before,
+        "after": after,
+        "task_id": task_id,
+        "task_name": task_name,
+    }
+
+
 def history_record_many(*, matrix: Matrix, actor: Actor, records: list[dict]) -> None:
     """Record several changes in one query; each dict has kind, field, before, after and
     optionally task_id/task_name and role_id/role_code."""

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from raci.history import history_for_matrix
 from raci.models import Revision, SignOff
 from raci.parsing import parse_id
 from raci.selectors import matrix_grid_get
-from raci.views import EXPORT_TYPES, _actor, _errors, _matrix
+from raci.views import _actor, _errors, _matrix, download
 
 
 def _revision(matrix, number: int) -> Revision:
@@ -144,14 +144,7 @@ def revision_export(
     request: HttpRequest, org_slug: str, matrix_id: int, number: int, kind: str
 ) -> HttpResponse:
     _, matrix = _matrix(request, org_slug, matrix_id)
-    if kind not in EXPORT_TYPES:
-        return HttpResponseBadRequest("Export as csv or xlsx.")
-    content_type, export = EXPORT_TYPES[kind]
-    grid = revisions.snapshot_grid(_revision(matrix, number))
-    response = HttpResponse(export(grid), content_type=content_type)
-    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in matrix.name).strip("-")[:60] or "matrix"
-    response["Content-Disposition"] = f'attachment; filename="{stem}-r{number}.{kind}"'
-    return response
+    return download(revisions.snapshot_grid(_revision(matrix, number)), kind, tag=f"r{number}")
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils import timezone
 from orgs.models import Person, Role
 from raci import exchange, outbox, rules
 from raci.grid import MatrixGrid, RoleColumn, TaskRow
-from raci.history import SYSTEM, Actor, history_record, history_record_many
+from raci.history import SYSTEM, Actor, cell_change, history_record, history_record_many
 from raci.models import Acknowledgement, Assignment, ChangeRecord, Matrix, MatrixRole, Revision, SignOff, Task
 from raci.schemes import get_scheme
 from raci.selectors import matrix_grid_get
@@ -316,16 +316,14 @@ def revision_restore(*, revision: Revision, actor: Actor = SYSTEM) -> Matrix:
         records=[
             {"kind": ChangeRecord.Kind.MATRIX, "field": "restored", "after": f"revision {revision.number}"},
             *(
-                {
-                    "kind": ChangeRecord.Kind.CELL,
-                    "field": "letters",
-                    "before": cell["before"],
-                    "after": cell["after"],
-                    "task_id": kept[cell["task"]].pk,
-                    "task_name": cell["name"],
-                    "role_id": roles[cell["role"]].pk if cell["role"] in roles else None,
-                    "role_code": cell["role"],
-                }
+                cell_change(
+                    task_id=kept[cell["task"]].pk,
+                    task_name=cell["name"],
+                    role_id=roles[cell["role"]].pk if cell["role"] in roles else None,
+                    role_code=cell["role"],
+                    before=cell["before"],
+                    after=cell["after"],
+                )
                 for cell in changes.changed_cells
                 if cell["task"] in kept
             ),

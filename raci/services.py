@@ -20,7 +20,7 @@ from frameworks.services import framework_load
 from orgs.models import Organization, Role
 from raci import exchange
 from raci.grid import RuleSettings
-from raci.history import SYSTEM, Actor, history_record, history_record_many
+from raci.history import SYSTEM, Actor, cell_change, history_record, history_record_many, task_change
 from raci.models import Assignment, ChangeRecord, Channel, Matrix, MatrixRole, Task
 from raci.schemes import LettersError, get_scheme
 from raci.selectors import matrix_grid_get
@@ -323,14 +323,13 @@ def task_update(*, task: Task, actor: Actor = SYSTEM, **changes) -> Task:
             matrix=task.matrix,
             actor=actor,
             records=[
-                {
-                    "kind": ChangeRecord.Kind.TASK,
-                    "field": field,
-                    "before": _text(before[field]),
-                    "after": _text(cleaned[field]),
-                    "task_id": task.pk,
-                    "task_name": task.name,
-                }
+                task_change(
+                    task_id=task.pk,
+                    task_name=task.name,
+                    field=field,
+                    before=_text(before[field]),
+                    after=_text(cleaned[field]),
+                )
                 for field in fields
             ],
         )
@@ -487,16 +486,14 @@ def grid_apply_changes(
             matrix=matrix,
             actor=actor,
             records=[
-                {
-                    "kind": ChangeRecord.Kind.CELL,
-                    "field": "letters",
-                    "before": before,
-                    "after": letters,
-                    "task_id": change.task,
-                    "task_name": live_tasks[change.task],
-                    "role_id": columns[change.role],
-                    "role_code": change.role,
-                }
+                cell_change(
+                    task_id=change.task,
+                    task_name=live_tasks[change.task],
+                    role_id=columns[change.role],
+                    role_code=change.role,
+                    before=before,
+                    after=letters,
+                )
                 for change, before, letters in changed
             ],
         )
@@ -650,70 +647,35 @@ def matrix_import(
     Assignment.objects.bulk_create(to_create)
     Assignment.objects.bulk_update(to_update, ["letters"])
     matrix_bump_version(matrix=matrix)
-    # Imports are recorded with their own channel, whoever ran them.
-    actor = Actor(user=actor.user, channel=Channel.IMPORT)
-    records = [
-        {"kind": ChangeRecord.Kind.COLUMNS, "field": "columns", "after": " ".join(diff.new_roles)}
-        for _ in [1]
-        if diff.new_roles
+    cells = [
+        (c.task_id if c.task_id is not None else new_ids[c.task], c.task, c.role, c.old, c.new)
+        for c in diff.cell_changes
     ]
-    records += [
-        {
-            "kind": ChangeRecord.Kind.TASK,
-            "field": "created",
-            "after": t.name,
-            "task_id": new_ids[t.name],
-            "task_name": t.name,
-        }
+    records = [
+        task_change(task_id=new_ids[t.name], task_name=t.name, field="created", after=t.name)
         for t in diff.new_tasks
     ]
     records += [
-        {
-            "kind": ChangeRecord.Kind.TASK,
-            "field": "name",
-            "before": r.old,
-            "after": r.new,
-            "task_id": r.task_id,
-            "task_name": r.new,
-        }
+        task_change(task_id=r.task_id, task_name=r.new, field="name", before=r.old, after=r.new)
         for r in diff.renamed_tasks
     ]
     records += [
-        {
-            "kind": ChangeRecord.Kind.TASK,
-            "field": "stage",
-            "before": c.old,
-            "after": c.new,
-            "task_id": c.task_id,
-            "task_name": c.task,
-        }
+        task_change(task_id=c.task_id, task_name=c.task, field="stage", before=c.old, after=c.new)
         for c in diff.stage_changes
     ]
     records += [
-        {
-            "kind": ChangeRecord.Kind.CELL,
-            "field": "letters",
-            "before": c.old,
-            "after": c.new,
-            "task_id": c.task_id if c.task_id is not None else new_ids[c.task],
-            "task_name": c.task,
-            "role_id": roles[c.role].pk,
-            "role_code": c.role,
-        }
-        for c in diff.cell_changes
+        cell_change(task_id=t, task_name=name, role_id=roles[code].pk, role_code=code, before=old, after=new)
+        for t, name, code, old, new in cells
     ]
-    history_record_many(matrix=matrix, actor=actor, records=records)
-    if diff.cell_changes:
+    if diff.new_roles:
+        records.append(
+            {"kind": ChangeRecord.Kind.COLUMNS, "field": "columns", "after": " ".join(diff.new_roles)}
+        )
+    # Imports are recorded with their own channel, whoever ran them.
+    history_record_many(matrix=matrix, actor=Actor(user=actor.user, channel=Channel.IMPORT), records=records)
+    if cells:
         _emit_cells_changed(
             matrix,
-            [
-                {
-                    "task": c.task_id if c.task_id is not None else new_ids[c.task],
-                    "role": c.role,
-                    "before": c.old,
-                    "letters": c.new,
-                }
-                for c in diff.cell_changes
-            ],
+            [{"task": t, "role": code, "before": old, "letters": new} for t, _, code, old, new in cells],
         )
     return {**result, "applied": True, "version": matrix.version}

@@ -266,22 +266,20 @@ def matrix_settings(request: HttpRequest, org_slug: str, matrix_id: int) -> Http
     )
 
 
-EXPORT_TYPES = {
-    "csv": ("text/csv; charset=utf-8", exchange.export_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exchange.export_xlsx),
-}
-
-
 @login_required
 def matrix_export(request: HttpRequest, org_slug: str, matrix_id: int, kind: str) -> HttpResponse:
     _, matrix = _matrix(request, org_slug, matrix_id)
-    if kind not in EXPORT_TYPES:
-        return HttpResponseBadRequest("Export as csv or xlsx.")
-    content_type, export = EXPORT_TYPES[kind]
-    grid = matrix_grid_get(matrix=matrix)
-    response = HttpResponse(export(grid), content_type=content_type)
-    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in grid.name).strip("-")[:60] or "matrix"
-    response["Content-Disposition"] = f'attachment; filename="{stem}-v{grid.version}.{kind}"'
+    return download(matrix_grid_get(matrix=matrix), kind)
+
+
+def download(grid, kind: str, *, tag: str | None = None) -> HttpResponse:
+    """The grid as a CSV or XLSX attachment (the API's export uses the same exchange code)."""
+    try:
+        content, content_type, filename = exchange.export_file(grid, kind, tag=tag)
+    except exchange.ExchangeError as exc:
+        return HttpResponseBadRequest(exc.message)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

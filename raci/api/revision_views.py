@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -12,15 +11,15 @@ from rest_framework.response import Response
 
 from orgs.access import Need
 from orgs.models import Person
-from raci import exchange, revisions
+from raci import revisions
 from raci.api.views import (
     EXPORT_RESPONSES,
     EXPORT_TYPES,
     MatrixScopedListView,
     MatrixScopedView,
     _actor,
-    _filename,
     _valid,
+    export_response,
 )
 from raci.history import history_for_matrix
 from raci.models import ChangeRecord, Revision, SignOff
@@ -235,16 +234,8 @@ class RevisionExport(RevisionScopedView):
     )
     def get(self, request, *args, **kwargs):
         """Download a revision as CSV, XLSX or JSON, in the same layout as the matrix export."""
-        kind = request.query_params.get("format", "csv").lower()
-        if kind not in EXPORT_TYPES:
-            raise ApiValidationError({"format": [f"Choose one of {', '.join(EXPORT_TYPES)}."]})
-        grid = revisions.snapshot_grid(self.revision())
-        if kind == "json":
-            return Response(exchange.export_json(grid))
-        body = exchange.export_csv(grid) if kind == "csv" else exchange.export_xlsx(grid)
-        response = HttpResponse(body, content_type=EXPORT_TYPES[kind])
-        response["Content-Disposition"] = f'attachment; filename="{_filename(grid, kind)}"'
-        return response
+        revision = self.revision()
+        return export_response(revisions.snapshot_grid(revision), request, tag=f"r{revision.number}")
 
 
 class SignOffDecide(RevisionScopedView):

@@ -381,9 +381,17 @@ EXPORT_TYPES = {
 }
 
 
-def _filename(grid: MatrixGrid, kind: str) -> str:
-    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in grid.name).strip("-")[:60] or "matrix"
-    return f"{stem}-v{grid.version}.{kind}"
+def export_response(grid: MatrixGrid, request, *, tag: str | None = None):
+    """`?format=csv|xlsx` as a download, `json` as the grid document."""
+    kind = request.query_params.get("format", "csv").lower()
+    if kind not in EXPORT_TYPES:
+        raise ApiValidationError({"format": [f"Choose one of {', '.join(EXPORT_TYPES)}."]})
+    if kind == "json":
+        return Response(grid_document(grid))
+    content, content_type, filename = exchange.export_file(grid, kind, tag=tag)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # CSV and XLSX are files; JSON is the grid document.
@@ -403,16 +411,7 @@ class ExportView(MatrixScopedView):
     )
     def get(self, request, org_slug, matrix_id):
         """Download the matrix: one row per task, one column per role, cells like `A/R`."""
-        kind = request.query_params.get("format", "csv").lower()
-        if kind not in EXPORT_TYPES:
-            raise ApiValidationError({"format": [f"Choose one of {', '.join(EXPORT_TYPES)}."]})
-        grid = self.grid()
-        if kind == "json":
-            return Response(grid_document(grid))
-        body = exchange.export_csv(grid) if kind == "csv" else exchange.export_xlsx(grid)
-        response = HttpResponse(body, content_type=EXPORT_TYPES[kind])
-        response["Content-Disposition"] = f'attachment; filename="{_filename(grid, kind)}"'
-        return response
+        return export_response(self.grid(), request)
 
 
 class ImportView(MatrixScopedView):
