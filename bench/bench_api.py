@@ -45,6 +45,45 @@ def ensure_database() -> None:
     conn.close()
 
 
+def build_matrix(*, slug: str, tasks: int, roles: int, stage_size: int, owner_column: bool = False):
+    """A fresh organization ``slug`` owned by user ``slug`` with one matrix of ``tasks`` x ``roles``,
+    about 30% of cells filled (every task A/R on the first column with ``owner_column``).
+    Returns (user, matrix, task rows, role rows). Call after django.setup()."""
+    from django.contrib.auth import get_user_model
+
+    from orgs.models import Organization, Role
+    from orgs.services import organization_create
+    from raci.models import Assignment, Matrix, MatrixRole, Task
+
+    Organization.objects.filter(slug=slug).delete()
+    user, _ = get_user_model().objects.get_or_create(username=slug)
+    org = organization_create(name=slug.title(), slug=slug, owner=user)
+    role_rows = Role.objects.bulk_create(
+        [Role(organization=org, code=f"R{i:02d}", name=f"Role {i}", order=i) for i in range(roles)]
+    )
+    matrix = Matrix.objects.create(organization=org, name=slug.title())
+    MatrixRole.objects.bulk_create(
+        [MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(role_rows)]
+    )
+    task_rows = Task.objects.bulk_create(
+        [
+            Task(matrix=matrix, name=f"Task {i}", stage=f"Stage {i // stage_size}", order=i)
+            for i in range(tasks)
+        ]
+    )
+    letters = ["AR", "R", "C", "I", "C", "I"]
+    Assignment.objects.bulk_create(
+        [
+            Assignment(task=t, role=r, letters=letters[(i + j) % len(letters)])
+            for i, t in enumerate(task_rows)
+            for j, r in enumerate(role_rows)
+            if (owner_column and j == 0) or (i * 7 + j * 3) % 10 < 3
+        ],
+        batch_size=5000,
+    )
+    return user, matrix, task_rows, role_rows
+
+
 def timed(fn, runs: int) -> tuple[float, float]:
     fn()  # warm-up
     samples = []
@@ -66,37 +105,15 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
-    from orgs.models import Organization, Role
-    from orgs.services import api_token_create, organization_create
-    from raci.models import Assignment, Matrix, MatrixRole, Task
+    from orgs.services import api_token_create
+    from raci.models import Assignment
 
     call_command("migrate", verbosity=0)
-    Organization.objects.filter(slug="bench").delete()
-    user, _ = get_user_model().objects.get_or_create(username="bench")
-    org = organization_create(name="Bench", slug="bench", owner=user)
-    roles = Role.objects.bulk_create(
-        [Role(organization=org, code=f"R{i:02d}", name=f"Role {i}", order=i) for i in range(args.roles)]
-    )
-    matrix = Matrix.objects.create(organization=org, name="Bench")
-    MatrixRole.objects.bulk_create([MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(roles)])
-    tasks = Task.objects.bulk_create(
-        [Task(matrix=matrix, name=f"Task {i}", stage=f"Stage {i // 50}", order=i) for i in range(args.tasks)]
-    )
-    letters = ["AR", "R", "C", "I", "C", "I"]
-    Assignment.objects.bulk_create(
-        [
-            Assignment(task=t, role=r, letters=letters[(i + j) % len(letters)])
-            for i, t in enumerate(tasks)
-            for j, r in enumerate(roles)
-            if (i * 7 + j * 3) % 10 < 3
-        ],
-        batch_size=5000,
-    )
+    user, matrix, tasks, roles = build_matrix(slug="bench", tasks=args.tasks, roles=args.roles, stage_size=50)
     cells = Assignment.objects.filter(task__matrix=matrix).count()
     _, key = api_token_create(user=user, name=f"bench-{time.time()}")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")

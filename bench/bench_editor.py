@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_api import ensure_database, timed
+from bench_api import build_matrix, ensure_database, timed
 
 
 def main() -> int:
@@ -29,38 +29,18 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from orgs.models import Organization, Role
-    from orgs.services import organization_create
-    from raci.models import Assignment, Matrix, MatrixRole, Task
+    from raci.models import Assignment
 
     call_command("migrate", verbosity=0)
     # Production settings serve hashed static files: write them as a deployment would.
     call_command("collectstatic", interactive=False, verbosity=0)
-    Organization.objects.filter(slug="bench-editor").delete()
-    user, _ = get_user_model().objects.get_or_create(username="bench-editor")
-    org = organization_create(name="Bench editor", slug="bench-editor", owner=user)
-    roles = Role.objects.bulk_create(
-        [Role(organization=org, code=f"R{i:02d}", name=f"Role {i}", order=i) for i in range(args.roles)]
-    )
-    matrix = Matrix.objects.create(organization=org, name="Bench editor")
-    MatrixRole.objects.bulk_create([MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(roles)])
-    tasks = Task.objects.bulk_create(
-        [Task(matrix=matrix, name=f"Task {i}", stage=f"Stage {i // 25}", order=i) for i in range(args.tasks)]
-    )
-    letters = ["AR", "R", "C", "I", "C", "I"]
-    Assignment.objects.bulk_create(
-        [
-            Assignment(task=t, role=r, letters=letters[(i + j) % len(letters)])
-            for i, t in enumerate(tasks)
-            for j, r in enumerate(roles)
-            if j == 0 or (i * 7 + j * 3) % 10 < 3
-        ]
+    user, matrix, tasks, roles = build_matrix(
+        slug="bench-editor", tasks=args.tasks, roles=args.roles, stage_size=25, owner_column=True
     )
     Assignment.objects.filter(task=tasks[0], role=roles[-1]).delete()
     client = Client()

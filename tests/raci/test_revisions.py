@@ -92,16 +92,20 @@ def test_republishing_without_changes_sends_nothing(clean_matrix, mailoutbox, pu
     assert mailoutbox == []
 
 
-def test_sign_off_asks_the_people_holding_accountable_roles(clean_matrix, publish):
+def test_sign_off_asks_exactly_the_people_holding_accountable_roles(clean_matrix, publish):
     revision = publish(clean_matrix, require_signoff=True)
-    asked = set(revision.signoffs.values_list("person__roles__code", flat=True))
-    assert {"PM", "PMM"} <= asked
-    assert (
-        "ENG" not in asked
-        or Assignment.objects.filter(
-            task__matrix=clean_matrix, role__code="ENG", letters__contains="A"
-        ).exists()
+    accountable_roles = set(
+        Assignment.objects.filter(task__matrix=clean_matrix, letters__contains="A").values_list(
+            "role__code", flat=True
+        )
     )
+    expected = set(
+        clean_matrix.organization.people.filter(active=True, roles__code__in=accountable_roles).values_list(
+            "pk", flat=True
+        )
+    )
+    assert {"PM", "PMM"} <= accountable_roles
+    assert set(revision.signoffs.values_list("person_id", flat=True)) == expected
     assert revisions.signoff_state(revision).label == "awaiting sign-off"
 
 
