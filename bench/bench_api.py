@@ -53,7 +53,7 @@ def build_matrix(*, slug: str, tasks: int, roles: int, stage_size: int, owner_co
 
     from orgs.models import Organization, Role
     from orgs.services import organization_create
-    from raci.models import Assignment, Matrix, MatrixRole, Task
+    from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
 
     Organization.objects.filter(slug=slug).delete()
     user, _ = get_user_model().objects.get_or_create(username=slug)
@@ -110,7 +110,7 @@ def main() -> int:
     from django.test import Client
 
     from orgs.services import api_token_create
-    from raci.models import Assignment
+    from raci.matrices.models import Assignment
 
     call_command("migrate", verbosity=0)
     user, matrix, tasks, roles = build_matrix(slug="bench", tasks=args.tasks, roles=args.roles, stage_size=50)

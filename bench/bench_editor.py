@@ -34,7 +34,7 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from raci.models import Assignment
+    from raci.matrices.models import Assignment
 
     call_command("migrate", verbosity=0)
     # Production settings serve hashed static files: write them as a deployment would.

@@ -26,9 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from raci.grid import MatrixGrid, PersonEntry, RoleColumn, TaskRow  # noqa: E402
-from raci.rules import MergeRole, analyse, overlap, what_if  # noqa: E402
-from raci.schemes import RACI  # noqa: E402
+from frameworks.schemes import RACI
+from raci.rules.analyses import analyse, overlap
+from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn, TaskRow
+from raci.rules.scenarios import MergeRole, what_if
 
 TASKS = 2_000
 ROLES = 60

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from raci.schemes import DEFAULT_SCHEME, scheme_choices
+from frameworks.schemes import DEFAULT_SCHEME, scheme_choices
 
 
 class Framework(models.Model):

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from frameworks.models import Activity, Framework, Stage
-from raci.schemes import LettersError, get_scheme
+from frameworks.schemes import LettersError, get_scheme
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "data"
 

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class RaciConfig(AppConfig):
     name = "raci"
     verbose_name = "Responsibility matrices"
+
+    def ready(self) -> None:
+        # Registers every outbox handler and the Celery tasks now, in web and worker processes
+        # alike; a handler module that cannot be imported stops the start (ImproperlyConfigured).
+        from raci.delivery import tasks as delivery_tasks  # noqa: F401
+        from raci.outbox import tasks as outbox_tasks  # noqa: F401
+        from raci.outbox.handlers import handlers_load
+
+        handlers_load()

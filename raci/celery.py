@@ -10,4 +10,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raci.settings")
 
 app = Celery("raci")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Tasks live in the feature packages that own them (raci/outbox/tasks.py, raci/delivery/tasks.py).
+app.autodiscover_tasks(["raci.outbox", "raci.delivery"])

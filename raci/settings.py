@@ -199,7 +199,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # OPTIONS without the serializer-derived "actions" (see orgs/api/metadata.py).
     "DEFAULT_METADATA_CLASS": "orgs.api.metadata.ApiMetadata",
-    "EXCEPTION_HANDLER": "raci.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "orgs.api.errors.exception_handler",
     # `?format=` names an export format (csv, xlsx, json), not a renderer.
     "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -225,8 +225,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "MatrixStatusEnum": "raci.models.Matrix.Status",
-        "DeliveryStatusEnum": "raci.delivery_models.WebhookDelivery.Status",
+        "MatrixStatusEnum": "raci.matrices.models.Matrix.Status",
+        "DeliveryStatusEnum": "raci.delivery.models.WebhookDelivery.Status",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     # No online validator badge: the docs page loads nothing from another host.
@@ -235,7 +235,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "raci.api.schema.document_error_responses",
+        "orgs.api.schema.document_error_responses",
     ],
 }
 
@@ -267,10 +267,10 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
-# Background delivery: the outbox, webhooks and the beat schedule (raci/outbox.py, raci/webhooks.py,
-# raci/tasks.py). Modules whose @outbox_handler functions run for every dispatched event; a module
-# that does not exist yet is skipped.
-OUTBOX_HANDLER_MODULES = ["raci.webhooks", "raci.notifications"]
+# Background work: the outbox (raci/outbox/), webhooks and emails (raci/delivery/) and the beat
+# schedule. Modules whose @outbox_handler functions run for dispatched events; the app refuses to
+# start if one of them cannot be imported.
+OUTBOX_HANDLER_MODULES = ["raci.delivery.webhooks", "raci.delivery.notifications"]
 # The sweep re-enqueues events still undispatched after this long (their enqueue was lost).
 OUTBOX_SWEEP_AFTER_SECONDS = envint("OUTBOX_SWEEP_AFTER_SECONDS", 30)
 # An event whose handlers failed this many times is left for a person to look at (last_error).

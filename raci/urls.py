@@ -4,8 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.negotiation import DefaultContentNegotiation
 
 from orgs import views as org_views
-from raci import views as matrix_views
-from raci.api import errors
+from orgs.api import errors
 
 
 class SchemaFormatNegotiation(DefaultContentNegotiation):
@@ -23,8 +22,12 @@ urlpatterns = [
     path("healthz", org_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("raci.api_urls")),
-    path("api/v1/", include("raci.api.webhook_urls")),
+    path("api/v1/", include("orgs.api.urls")),
+    path("api/v1/", include("frameworks.api.urls")),
+    path("api/v1/", include("raci.matrices.api_urls")),
+    path("api/v1/", include("raci.revisions.api_urls")),
+    path("api/v1/", include("raci.insights.api_urls")),
+    path("api/v1/", include("raci.delivery.api_urls")),
     path(
         "api/schema/",
         SpectacularAPIView.as_view(content_negotiation_class=SchemaFormatNegotiation),
@@ -32,10 +35,10 @@ urlpatterns = [
     ),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("orgs.settings_urls")),
-    path("o/<slug:org_slug>/", matrix_views.organization_home, name="organization-detail"),
-    path("o/<slug:org_slug>/", include("raci.editor_urls")),
-    path("o/<slug:org_slug>/", include("raci.insight_urls")),
-    path("o/<slug:org_slug>/", include("raci.webhook_page_urls")),
+    path("o/<slug:org_slug>/", include("raci.matrices.urls")),
+    path("o/<slug:org_slug>/", include("raci.revisions.urls")),
+    path("o/<slug:org_slug>/", include("raci.insights.urls")),
+    path("o/<slug:org_slug>/", include("raci.delivery.urls")),
 ]
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from frameworks.models import Activity, Framework, Stage
 from orgs.models import Membership, Organization, Person, Role
-from raci.models import Assignment, Matrix, MatrixRole, Task
+from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
 
 
 class UserFactory(factory.django.DjangoModelFactory):

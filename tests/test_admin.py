@@ -6,8 +6,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from raci.demo import demo_seed
-from raci.models import ChangeRecord, Revision
+from raci.management.demo import demo_seed
+from raci.matrices.models import ChangeRecord
+from raci.revisions.models import Revision
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -36,3 +36,10 @@ class OrgScopedView(OrgScopedMixin, generics.GenericAPIView):
 
 class OrgScopedListView(OrgScopedMixin, generics.ListAPIView):
     """A paginated list within one organization; subclasses add ``post`` where they create."""
+
+
+def valid_data(serializer_class, request, **kwargs) -> dict:
+    """The request body validated by ``serializer_class``; a 400 in the one error shape otherwise."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

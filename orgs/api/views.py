@@ -12,7 +12,8 @@ from rest_framework.response import Response
 
 from orgs import services
 from orgs.access import Need, organizations_for
-from orgs.api.base import OrgScopedListView, OrgScopedView
+from orgs.api import examples as ex
+from orgs.api.base import OrgScopedListView, OrgScopedView, valid_data
 from orgs.api.serializers import (
     MembershipInputSerializer,
     MembershipSerializer,
@@ -28,13 +29,6 @@ from orgs.api.serializers import (
     RoleUpdateSerializer,
 )
 from orgs.models import Membership, Organization, Person, Role
-from raci.api import examples as ex
-
-
-def _valid(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _roles_by_code(organization, codes) -> list[Role]:
@@ -70,7 +64,7 @@ class OrganizationList(generics.ListAPIView):
     )
     def post(self, request):
         organization = services.organization_create(
-            owner=request.user, **_valid(OrganizationInputSerializer, request)
+            owner=request.user, **valid_data(OrganizationInputSerializer, request)
         )
         return Response(OrganizationSerializer(organization, context=self._context()).data, status=201)
 
@@ -90,7 +84,7 @@ class OrganizationDetail(OrgScopedView):
     @extend_schema(request=OrganizationUpdateSerializer, responses=OrganizationSerializer)
     def patch(self, request, org_slug):
         organization = services.organization_update(
-            organization=self.organization, **_valid(OrganizationUpdateSerializer, request)
+            organization=self.organization, **valid_data(OrganizationUpdateSerializer, request)
         )
         return Response(self._data(organization))
 
@@ -114,7 +108,7 @@ class MemberList(OrgScopedListView):
     )
     def post(self, request, org_slug):
         membership = services.membership_add(
-            organization=self.organization, **_valid(MembershipInputSerializer, request)
+            organization=self.organization, **valid_data(MembershipInputSerializer, request)
         )
         return Response(MembershipSerializer(membership).data, status=201)
 
@@ -136,7 +130,7 @@ class MemberDetail(OrgScopedView):
     @extend_schema(request=MembershipUpdateSerializer, responses=MembershipSerializer)
     def patch(self, request, org_slug, member_id):
         membership = services.membership_change_level(
-            membership=self.get_object(), **_valid(MembershipUpdateSerializer, request)
+            membership=self.get_object(), **valid_data(MembershipUpdateSerializer, request)
         )
         return Response(MembershipSerializer(membership).data)
 
@@ -156,7 +150,9 @@ class RoleList(OrgScopedListView):
 
     @extend_schema(request=RoleInputSerializer, responses={201: RoleSerializer}, examples=ex.ROLE_CREATE)
     def post(self, request, org_slug):
-        role = services.role_create(organization=self.organization, **_valid(RoleInputSerializer, request))
+        role = services.role_create(
+            organization=self.organization, **valid_data(RoleInputSerializer, request)
+        )
         return Response(RoleSerializer(role).data, status=201)
 
 
@@ -171,7 +167,7 @@ class RoleDetail(OrgScopedView):
 
     @extend_schema(request=RoleUpdateSerializer, responses=RoleSerializer)
     def patch(self, request, org_slug, role_id):
-        role = services.role_update(role=self.get_object(), **_valid(RoleUpdateSerializer, request))
+        role = services.role_update(role=self.get_object(), **valid_data(RoleUpdateSerializer, request))
         return Response(RoleSerializer(role).data)
 
     @extend_schema(responses={204: None})
@@ -200,7 +196,7 @@ class PersonList(OrgScopedListView):
         request=PersonInputSerializer, responses={201: PersonSerializer}, examples=ex.PERSON_CREATE
     )
     def post(self, request, org_slug):
-        data = _valid(PersonInputSerializer, request)
+        data = valid_data(PersonInputSerializer, request)
         roles = _roles_by_code(self.organization, data.pop("roles", []))
         person = services.person_create(organization=self.organization, roles=roles, **data)
         return Response(PersonSerializer(_people(self.organization).get(pk=person.pk)).data, status=201)
@@ -217,7 +213,7 @@ class PersonDetail(OrgScopedView):
 
     @extend_schema(request=PersonUpdateSerializer, responses=PersonSerializer)
     def patch(self, request, org_slug, person_id):
-        data = _valid(PersonUpdateSerializer, request)
+        data = valid_data(PersonUpdateSerializer, request)
         codes = data.pop("roles", None)
         roles = None if codes is None else _roles_by_code(self.organization, codes)
         person = services.person_update(person=self.get_object(), roles=roles, **data)

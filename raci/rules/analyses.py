@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from raci.grid import MatrixGrid
 from raci.rules.engine import evaluate
 from raci.rules.findings import Finding, Severity
+from raci.rules.grid import MatrixGrid
 from raci.rules.tally import Tally
 
 

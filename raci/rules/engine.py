@@ -30,8 +30,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from raci.grid import MatrixGrid
 from raci.rules.findings import Finding, Severity
+from raci.rules.grid import MatrixGrid
 from raci.rules.tally import CellInfo, Tally
 from raci.rules.text import count_word, join_and, letter_labels, letter_names, plural, quoted
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from raci.grid import MatrixGrid, PersonEntry, TaskRow
+from frameworks.schemes import Scheme
 from raci.rules.analyses import AnalysisError, health_score
 from raci.rules.engine import evaluate
 from raci.rules.findings import Finding
+from raci.rules.grid import MatrixGrid, PersonEntry, TaskRow
 from raci.rules.tally import Tally
 from raci.rules.text import join_and, quoted
-from raci.schemes import Scheme
 
 # --- Operations -------------------------------------------------------------------------------
 

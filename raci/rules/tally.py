@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from raci.grid import MatrixGrid, PersonEntry
-from raci.schemes import Scheme
+from frameworks.schemes import Scheme
+from raci.rules.grid import MatrixGrid, PersonEntry
 
 
 @dataclass(frozen=True)

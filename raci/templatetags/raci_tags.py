@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from raci.schemes import Scheme
+from frameworks.schemes import Scheme
 
 register = template.Library()
 

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from raci.demo import demo_seed
-from raci.models import Assignment, Matrix
-from raci.selectors import matrix_grid_get
+from raci.management.demo import demo_seed
+from raci.matrices.models import Assignment, Matrix
+from raci.matrices.selectors import matrix_grid_get
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from raci.models import Assignment, Matrix, MatrixRole, Task
+from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
 from tests.factories import OrganizationFactory, RoleFactory
 
 

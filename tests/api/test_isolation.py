@@ -19,19 +19,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from frameworks.models import Framework
 from orgs.models import Membership, Organization, Person, Role
-from raci import webhooks
-from raci.models import (
-    Acknowledgement,
-    Assignment,
-    Matrix,
-    OutboxEvent,
-    Revision,
-    SignOff,
-    Task,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
-from raci.revisions import matrix_publish
+from raci.delivery import webhooks
+from raci.delivery.models import WebhookDelivery, WebhookEndpoint
+from raci.matrices.models import Assignment, Matrix, Task
+from raci.outbox.models import OutboxEvent
+from raci.revisions.models import Acknowledgement, Revision, SignOff
+from raci.revisions.services import matrix_publish
 from tests.api.helpers import API
 from tests.factories import (
     ActivityFactory,

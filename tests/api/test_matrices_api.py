@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from frameworks.services import frameworks_load_builtin
-from raci.models import Assignment, Matrix, MatrixRole, Task
+from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
 from tests.factories import PersonFactory, RoleFactory
 
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from orgs.models import Membership
-from raci.demo import demo_seed
-from raci.models import ChangeRecord
+from raci.management.demo import demo_seed
+from raci.matrices.models import ChangeRecord
 
 pytestmark = pytest.mark.django_db
 

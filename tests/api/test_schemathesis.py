@@ -22,8 +22,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, status_c
 
 from orgs.models import Membership
 from orgs.services import api_token_create
-from raci.demo import demo_seed
-from raci.revisions import matrix_publish
+from raci.management.demo import demo_seed
+from raci.revisions.services import matrix_publish
 from raci.wsgi import application
 from tests.factories import MatrixFactory, TaskFactory
 

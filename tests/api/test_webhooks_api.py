@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from raci import webhooks
-from raci.delivery_models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+from raci.delivery import webhooks
+from raci.delivery.models import WebhookDelivery, WebhookEndpoint
+from raci.delivery.sending import webhook_attempt
+from raci.outbox.models import OutboxEvent
 from tests.api.helpers import API, assert_error
 from tests.factories import OrganizationFactory
 from tests.raci.test_webhooks import INVALID_URLS, URLS, Receiver
@@ -211,7 +213,7 @@ def test_deliveries_are_listed_with_every_attempt_and_redelivered(
     receiver.status = 500
     deliver_event(org, django_capture_on_commit_callbacks)  # first attempt, inline (eager)
     delivery = WebhookDelivery.objects.get()
-    webhooks.webhook_attempt(delivery_id=delivery.delivery_id, only_if_due=False)  # second: failed
+    webhook_attempt(delivery_id=delivery.delivery_id, only_if_due=False)  # second: failed
     client = client_for(owner)
 
     page = client.get(f"{hooks(org)}{endpoint.pk}/deliveries/")

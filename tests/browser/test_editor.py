@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 
 from frameworks.services import frameworks_load_builtin
 from orgs.models import Membership
-from raci.demo import DEMO_PASSWORD_DEFAULT, demo_seed
-from raci.models import Assignment, Task
+from raci.management.demo import DEMO_PASSWORD_DEFAULT, demo_seed
+from raci.matrices.models import Assignment, Task
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -91,7 +91,7 @@ def test_a_conflicting_edit_shows_the_other_persons_letters(page, live_server, d
     open_editor(page, live_server, demo)
     task = Task.objects.get(matrix=demo.matrix, name="Asset assessment")
     # Someone else sets the cell after this page was loaded.
-    from raci.services import assignment_set
+    from raci.matrices.services import assignment_set
 
     assignment_set(matrix=demo.matrix, task=task, role=demo.organization.roles.get(code="CS"), letters="I")
     cell(page, task, "CS").locator("button").focus()

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from orgs.models import ApiToken, Membership, Person, Role
 from orgs.services import api_token_create
-from raci.models import Assignment, MatrixRole
+from raci.matrices.models import Assignment, MatrixRole
 from tests.factories import (
     AssignmentFactory,
     MatrixFactory,

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from orgs.models import Membership, Organization, Person, Role
-from raci.demo import DEMO_MATRIX_NAME, demo_seed
-from raci.models import Assignment, Matrix, Task
+from raci.management.demo import DEMO_MATRIX_NAME, demo_seed
+from raci.matrices.models import Assignment, Matrix, Task
 
 pytestmark = pytest.mark.django_db
 

@@ -13,20 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from frameworks.schemes import DACI, RACI, SCHEMES, Scheme
 from raci import exchange
-from raci.exchange import (
-    ExchangeError,
-    diff_import,
-    export_csv,
-    export_json,
-    export_xlsx,
-    name_key,
-    parse_table,
-    read_import,
-    sheet_title,
-)
-from raci.grid import MatrixGrid, RoleColumn, TaskRow
-from raci.schemes import DACI, RACI, SCHEMES, Scheme
+from raci.exchange import tables
+from raci.exchange.diff import diff_import
+from raci.exchange.export import export_csv, export_json, export_xlsx, sheet_title
+from raci.exchange.formats import ExchangeError
+from raci.exchange.plan import name_key, read_import
+from raci.exchange.tables import parse_table
+from raci.rules.grid import MatrixGrid, RoleColumn, TaskRow
 
 ROLES = ("PM", "PMM", "ENG")
 
@@ -639,14 +634,14 @@ def test_more_than_two_hundred_columns_are_refused_in_xlsx():
 
 
 def test_xlsx_that_would_inflate_past_the_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(exchange, "MAX_XLSX_UNCOMPRESSED", 1000)
+    monkeypatch.setattr(tables, "MAX_XLSX_UNCOMPRESSED", 1000)
 
     with pytest.raises(ExchangeError, match="too large"):
         parse_table(export_xlsx(SAMPLE))
 
 
 def test_too_many_lines_even_blank_ones_are_refused(monkeypatch):
-    monkeypatch.setattr(exchange, "MAX_LINES", 5)
+    monkeypatch.setattr(tables, "MAX_LINES", 5)
 
     with pytest.raises(ExchangeError, match="more than 5 lines"):
         parse_table(csv_bytes(["Stage", "Task"], *([""] for _ in range(10))))

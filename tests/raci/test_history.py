@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from raci import services
-from raci.history import Actor, history_for_matrix
-from raci.models import ChangeRecord, Channel
+from raci.matrices import services
+from raci.matrices.history import Actor, history_for_matrix
+from raci.matrices.models import ChangeRecord, Channel
 from tests.factories import MatrixRoleFactory, PersonFactory, RoleFactory, TaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

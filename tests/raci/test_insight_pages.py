@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from orgs.models import Membership, Person, Role
 from raci import rules
-from raci.demo import demo_seed
-from raci.insight_selectors import search_terms
-from raci.models import Assignment, Matrix, MatrixRole, Task
-from raci.selectors import matrix_grid_get
+from raci.insights.selectors import search_terms
+from raci.management.demo import demo_seed
+from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
+from raci.matrices.selectors import matrix_grid_get
 from tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, RoleFactory
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from raci.models import Assignment, Matrix
+from raci.matrices.models import Assignment, Matrix
 from tests.factories import AssignmentFactory, MatrixFactory, RoleFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from raci.grid import MatrixGrid, RoleColumn, TaskRow
-from raci.notifications import publication_notices
-from raci.schemes import RACI
+from frameworks.schemes import RACI
+from raci.delivery.notifications import publication_notices
+from raci.rules.grid import MatrixGrid, RoleColumn, TaskRow
 
 
 def grid(cells: dict[tuple[int, str], str]) -> MatrixGrid:

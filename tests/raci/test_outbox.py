@@ -16,17 +16,19 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from raci import outbox
 from raci.celery import app as celery_app
-from raci.delivery_models import OutboxEvent, SentNotification
-from raci.outbox import outbox_dispatch, outbox_emit, outbox_handler, outbox_sweep, send_email_once, send_once
-from raci.tasks import dispatch_outbox_event
+from raci.delivery.notifications import review_reminders_send
+from raci.outbox import handlers as outbox
+from raci.outbox.emit import outbox_emit
+from raci.outbox.handlers import outbox_dispatch, outbox_handler, send_email_once, send_once
+from raci.outbox.models import OutboxEvent, SentNotification
+from raci.outbox.tasks import dispatch_outbox_event, outbox_retry_abandoned, outbox_sweep_enqueue
 
 CLOSED_BROKER = "redis://127.0.0.1:1/0"
 
 # Handlers for kinds only these tests emit; each records what it saw.
 seen: list[tuple[str, int]] = []
-fail_next: list[bool] = []
+fail_next: list[Exception] = []
 
 
 @outbox_handler("test.recorded")
@@ -37,8 +39,8 @@ def record(event: OutboxEvent) -> None:
 @outbox_handler("test.flaky")
 def write_then_maybe_fail(event: OutboxEvent) -> None:
     SentNotification.objects.create(key=f"flaky-write:{event.pk}:{len(seen)}")
-    if fail_next and fail_next.pop():
-        raise RuntimeError("receiver exploded")
+    if fail_next:
+        raise fail_next.pop()
     seen.append(("flaky", event.pk))
 
 
@@ -83,7 +85,7 @@ def sweep(django_capture_on_commit_callbacks):
 
     def run(**kwargs) -> int:
         with django_capture_on_commit_callbacks(execute=True):
-            return outbox_sweep(**kwargs)
+            return outbox_sweep_enqueue(**kwargs)
 
     return run
 
@@ -194,12 +196,12 @@ def test_dispatching_a_missing_event_does_nothing(db):
 
 def test_failing_handler_keeps_the_others_work_and_is_retried_alone(org):
     event = undispatched(org, "test.flaky")
-    fail_next.append(True)
+    fail_next.append(ConnectionResetError("receiver unreachable"))
     assert outbox_dispatch(event.pk) is False
     event.refresh_from_db()
     assert event.dispatched_at is None
     assert event.attempts == 1
-    assert "RuntimeError: receiver exploded" in event.last_error
+    assert "ConnectionResetError: receiver unreachable" in event.last_error
     assert outbox.handler_name(steady) in event.handled
     assert outbox.handler_name(write_then_maybe_fail) not in event.handled
     assert seen == [("steady", event.pk)]
@@ -211,6 +213,33 @@ def test_failing_handler_keeps_the_others_work_and_is_retried_alone(org):
     assert event.dispatched_at is not None
     assert event.last_error == ""
     assert event.attempts == 2
+    assert seen == [("steady", event.pk), ("flaky", event.pk)]  # steady did not run twice
+
+
+def test_handler_failing_in_a_way_no_retry_can_fix_is_recorded_and_not_retried(org, sweep):
+    event = undispatched(org, "test.flaky")
+    fail_next.append(ValueError("Header values can't contain newlines"))
+    assert outbox_dispatch(event.pk) is False
+    event.refresh_from_db()
+    # The others' work is kept and the event is done: a retry would fail the same way.
+    assert event.dispatched_at is not None
+    assert event.abandoned == [outbox.handler_name(write_then_maybe_fail)]
+    assert "(given up): ValueError: Header values can't contain newlines" in event.last_error
+    assert seen == [("steady", event.pk)]
+    OutboxEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    assert sweep() == 0
+    assert seen == [("steady", event.pk)]
+
+
+def test_a_given_up_handler_runs_again_when_an_operator_retries_it(org, django_capture_on_commit_callbacks):
+    event = undispatched(org, "test.flaky")
+    fail_next.append(ValueError("bad input"))
+    outbox_dispatch(event.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_retry_abandoned(event_id=event.pk)
+    event.refresh_from_db()
+    assert event.abandoned == []
+    assert event.dispatched_at is not None
     assert seen == [("steady", event.pk), ("flaky", event.pk)]  # steady did not run twice
 
 
@@ -300,8 +329,5 @@ def test_sweep_task_runs_the_sweep(org, django_capture_on_commit_callbacks):
 
 
 def test_review_reminders_task_calls_the_notifications_module(db):
-    notifications = pytest.importorskip("raci.notifications")
-    if not hasattr(notifications, "review_reminders_send"):
-        pytest.skip("raci.notifications.review_reminders_send is not written yet")
     result = celery_app.tasks["raci.tasks.review_reminders"].delay().get()
-    assert result == notifications.review_reminders_send()
+    assert result == review_reminders_send()

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from orgs.models import Membership
-from raci.demo import demo_seed
-from raci.models import Revision
+from raci.management.demo import demo_seed
+from raci.revisions.models import Revision
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_compare_unknown_revision_is_404(demo):
 
 
 def test_person_page_shows_whether_they_acknowledged_the_latest_revision(demo):
-    from raci import revisions
+    from raci.revisions import services as revisions
 
     founder = demo.organization.people.get(user__username="demo")
     url = reverse("person-detail", args=["acme", founder.pk])

@@ -6,10 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from orgs.models import Membership
-from raci import revisions, services
-from raci.demo import demo_seed
-from raci.models import Assignment, Matrix, Revision, SignOff, Task
-from raci.notifications import review_reminders_send
+from raci.delivery.notifications import review_reminders_send
+from raci.management.demo import demo_seed
+from raci.matrices import services
+from raci.matrices.models import Assignment, Matrix, Task
+from raci.revisions import services as revisions
+from raci.revisions.models import Revision, SignOff
+from raci.revisions.selectors import revision_diff, signoff_state, snapshot_grid
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +68,7 @@ def test_publishing_freezes_a_numbered_snapshot_that_later_edits_do_not_touch(cl
     services.assignment_set(
         matrix=clean_matrix, task=pricing, role=clean_matrix.organization.roles.get(code="PM"), letters="C"
     )
-    frozen = revisions.snapshot_grid(Revision.objects.get(pk=revision.pk))
+    frozen = snapshot_grid(Revision.objects.get(pk=revision.pk))
     assert frozen.letters(pricing.pk, "PM") == "A"
     clean_matrix.refresh_from_db()
     assert clean_matrix.status == Matrix.Status.PUBLISHED
@@ -106,7 +109,7 @@ def test_sign_off_asks_exactly_the_people_holding_accountable_roles(clean_matrix
     )
     assert {"PM", "PMM"} <= accountable_roles
     assert set(revision.signoffs.values_list("person_id", flat=True)) == expected
-    assert revisions.signoff_state(revision).label == "awaiting sign-off"
+    assert signoff_state(revision).label == "awaiting sign-off"
 
 
 def test_only_the_person_asked_or_an_owner_decides(clean_matrix, demo, publish):
@@ -128,7 +131,7 @@ def test_rejecting_needs_a_comment_and_marks_the_revision_rejected(clean_matrix,
     with pytest.raises(ValidationError, match="Say why"):
         revisions.signoff_decide(signoff=signoff, user=owner, decision="rejected")
     revisions.signoff_decide(signoff=signoff, user=owner, decision="rejected", comment="Pricing is wrong")
-    assert revisions.signoff_state(revision).label == "rejected"
+    assert signoff_state(revision).label == "rejected"
 
 
 def test_all_approvals_complete_the_sign_off(clean_matrix, demo, publish):
@@ -136,7 +139,7 @@ def test_all_approvals_complete_the_sign_off(clean_matrix, demo, publish):
     owner = Membership.objects.get(organization=demo.organization, level="owner").user
     for signoff in revision.signoffs.all():
         revisions.signoff_decide(signoff=signoff, user=owner, decision="approved")
-    assert revisions.signoff_state(revision).label == "signed off"
+    assert signoff_state(revision).label == "signed off"
 
 
 def test_a_person_acknowledges_through_their_linked_account_only(clean_matrix, demo, publish):
@@ -160,7 +163,7 @@ def test_compare_lists_added_removed_and_changed(clean_matrix, publish):
         matrix=clean_matrix, task=pricing, role=clean_matrix.organization.roles.get(code="SALES"), letters="I"
     )
     second = publish(clean_matrix, override_reason="The new task gets its owner next week")
-    diff = revisions.revision_diff(revisions.snapshot_grid(first), revisions.snapshot_grid(second))
+    diff = revision_diff(snapshot_grid(first), snapshot_grid(second))
     assert [t["name"] for t in diff.added_tasks] == ["Partner program"]
     assert [t["name"] for t in diff.removed_tasks] == ["Events"]
     assert {
@@ -174,12 +177,12 @@ def test_compare_lists_added_removed_and_changed(clean_matrix, publish):
 
 def test_restoring_a_revision_brings_back_its_tasks_and_cells_as_a_draft(clean_matrix, publish):
     first = publish(clean_matrix)
-    before = revisions.snapshot_grid(first)
+    before = snapshot_grid(first)
     services.task_create(matrix=clean_matrix, name="Partner program")
     Task.objects.filter(matrix=clean_matrix, name="Events").update(archived=True)
     Assignment.objects.filter(task__matrix=clean_matrix, role__code="PM").delete()
     matrix = revisions.revision_restore(revision=first)
-    restored = revisions.revision_diff(before, revisions.snapshot_grid(publish(matrix)))
+    restored = revision_diff(before, snapshot_grid(publish(matrix)))
     assert restored.is_empty
     assert clean_matrix.tasks.get(name="Partner program").archived
     assert not clean_matrix.tasks.get(name="Events").archived

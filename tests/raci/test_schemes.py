@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from raci.schemes import CAIRO, DACI, RACI, RAPID, SCHEMES, LettersError, get_scheme
+from frameworks.schemes import CAIRO, DACI, RACI, RAPID, SCHEMES, LettersError, get_scheme
 
 
 @pytest.mark.parametrize("raw", ["A/R", "R/A", "ar", "RA", "a, r", "A+R", " A R "])

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from raci.models import Assignment, Matrix, MatrixRole, Task
-from raci.selectors import matrix_grid_get
+from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
+from raci.matrices.selectors import matrix_grid_get
 from tests.factories import MatrixFactory, OrganizationFactory, PersonFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from raci.models import Assignment, Matrix, Task
-from raci.services import assignment_set, matrix_adopt, matrix_create, task_create
+from raci.matrices.models import Assignment, Matrix, Task
+from raci.matrices.services import assignment_set, matrix_adopt, matrix_create, task_create
 from tests.factories import (
     ActivityFactory,
     FrameworkFactory,

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from raci.svg import venn_svg
+from raci.insights.svg import venn_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 

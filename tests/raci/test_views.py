@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from frameworks.services import frameworks_load_builtin
 from orgs.models import Membership
-from raci.demo import demo_seed
-from raci.models import Assignment, Matrix, MatrixRole, Task
+from raci.management.demo import demo_seed
+from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
 from tests.factories import OrganizationFactory, RoleFactory
 
 

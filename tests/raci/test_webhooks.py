@@ -30,16 +30,21 @@ from django.utils import timezone
 
 from orgs.models import Membership
 from raci import urls as project_urls
-from raci import webhooks
-from raci.delivery_models import OutboxEvent, SentNotification, WebhookDelivery, WebhookEndpoint
-from raci.outbox import outbox_dispatch, outbox_emit, outbox_sweep
-from raci.tasks import deliver_webhook
+from raci.delivery import webhooks
+from raci.delivery.models import WebhookDelivery, WebhookEndpoint
+from raci.delivery.notifications import webhook_endpoint_disabled_notify
+from raci.delivery.sending import webhook_attempt, webhook_backoff, webhook_verify
+from raci.delivery.tasks import deliver_webhook, webhook_retry_sweep
+from raci.outbox.emit import outbox_emit
+from raci.outbox.handlers import outbox_dispatch
+from raci.outbox.models import OutboxEvent, SentNotification
+from raci.outbox.tasks import outbox_sweep
 from tests.factories import MembershipFactory, OrganizationFactory
 
 urlpatterns = [
     *project_urls.urlpatterns,
-    path("api/v1/", include("raci.api.webhook_urls")),
-    path("o/<slug:org_slug>/", include("raci.webhook_page_urls")),
+    path("api/v1/", include("raci.delivery.api_urls")),
+    path("o/<slug:org_slug>/", include("raci.delivery.urls")),
 ]
 handler404 = project_urls.handler404
 handler500 = project_urls.handler500
@@ -181,8 +186,8 @@ def test_delivery_is_signed_with_the_endpoint_secret_over_the_exact_body(
     assert request.method == "POST"
     assert request.path == "/hook"
     assert request.headers["x-raci-signature"] == signature_of(endpoint.secret, request.body)
-    assert webhooks.webhook_verify(endpoint.secret, request.body, request.headers["x-raci-signature"])
-    assert not webhooks.webhook_verify("another-secret", request.body, request.headers["x-raci-signature"])
+    assert webhook_verify(endpoint.secret, request.body, request.headers["x-raci-signature"])
+    assert not webhook_verify("another-secret", request.body, request.headers["x-raci-signature"])
     assert request.headers["content-type"] == "application/json"
     assert request.headers["x-raci-event"] == "signoff.completed"
     assert request.headers["x-raci-delivery"] == str(delivery.delivery_id)
@@ -273,19 +278,19 @@ def test_server_error_is_retried_with_every_attempt_recorded_then_fails(
     delivery = pending_delivery(org, endpoint)
 
     before = timezone.now()
-    webhooks.webhook_attempt(delivery_id=delivery.delivery_id)
+    webhook_attempt(delivery_id=delivery.delivery_id)
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.PENDING
     assert delivery.attempts == 1
     # The next attempt is due after the first backoff step (20 s), not at once.
     assert before + timedelta(seconds=19) < delivery.next_attempt_at < timezone.now() + timedelta(seconds=21)
     # A duplicated task arriving now finds it not due and sends nothing.
-    assert webhooks.webhook_attempt(delivery_id=delivery.delivery_id) is None
+    assert webhook_attempt(delivery_id=delivery.delivery_id) is None
     assert len(failing.requests) == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        webhooks.webhook_attempt(delivery_id=delivery.delivery_id, only_if_due=False)
-        webhooks.webhook_attempt(delivery_id=delivery.delivery_id, only_if_due=False)
+        webhook_attempt(delivery_id=delivery.delivery_id, only_if_due=False)
+        webhook_attempt(delivery_id=delivery.delivery_id, only_if_due=False)
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert delivery.attempts == 3
@@ -298,14 +303,14 @@ def test_server_error_is_retried_with_every_attempt_recorded_then_fails(
     assert endpoint.consecutive_failures == 1
     assert endpoint.active
     # A finished delivery is never attempted again by a late duplicate.
-    assert webhooks.webhook_attempt(delivery_id=delivery.delivery_id, only_if_due=False) is None
+    assert webhook_attempt(delivery_id=delivery.delivery_id, only_if_due=False) is None
     assert len(failing.requests) == 3
 
 
 def test_backoff_grows_exponentially_and_is_capped_at_an_hour():
-    assert [webhooks.webhook_backoff(n) for n in range(1, 9)] == [20, 40, 80, 160, 320, 640, 1280, 2560]
-    assert webhooks.webhook_backoff(9) == 3600
-    assert webhooks.webhook_backoff(30) == 3600
+    assert [webhook_backoff(n) for n in range(1, 9)] == [20, 40, 80, 160, 320, 640, 1280, 2560]
+    assert webhook_backoff(9) == 3600
+    assert webhook_backoff(30) == 3600
 
 
 @pytest.fixture
@@ -356,7 +361,7 @@ def test_redirect_is_a_failure_and_is_not_followed(org, make_receiver):
     endpoint = webhooks.webhook_endpoint_create(organization=org, url=redirecting.url)
     delivery = pending_delivery(org, endpoint)
 
-    webhooks.webhook_attempt(delivery_id=delivery.delivery_id)
+    webhook_attempt(delivery_id=delivery.delivery_id)
 
     delivery.refresh_from_db()
     (attempt,) = delivery.attempt_log.all()
@@ -372,7 +377,7 @@ def test_redirect_is_a_failure_and_is_not_followed(org, make_receiver):
 def test_connection_refused_is_recorded_as_a_failed_attempt(org):
     endpoint = webhooks.webhook_endpoint_create(organization=org, url=closed_port_url())
     delivery = pending_delivery(org, endpoint)
-    webhooks.webhook_attempt(delivery_id=delivery.delivery_id)
+    webhook_attempt(delivery_id=delivery.delivery_id)
     (attempt,) = only_delivery(endpoint).attempt_log.all()
     assert attempt.status_code is None
     assert "refused" in attempt.error.lower()
@@ -384,7 +389,7 @@ def test_slow_receiver_times_out(org, make_receiver, settings):
     endpoint = webhooks.webhook_endpoint_create(organization=org, url=slow.url)
     delivery = pending_delivery(org, endpoint)
     started = time.monotonic()
-    webhooks.webhook_attempt(delivery_id=delivery.delivery_id)
+    webhook_attempt(delivery_id=delivery.delivery_id)
     assert time.monotonic() - started < 1.9
     (attempt,) = only_delivery(endpoint).attempt_log.all()
     assert attempt.status_code is None
@@ -395,12 +400,12 @@ def test_retry_sweep_attempts_overdue_pending_deliveries(
     org, endpoint, receiver, django_capture_on_commit_callbacks
 ):
     delivery = pending_delivery(org, endpoint)
-    assert webhooks.webhook_retry_sweep() == 0  # due just now: the task on its way handles it
+    assert webhook_retry_sweep() == 0  # due just now: the task on its way handles it
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         next_attempt_at=timezone.now() - timedelta(minutes=5)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert webhooks.webhook_retry_sweep() == 1
+        assert webhook_retry_sweep() == 1
     assert len(receiver.wait_for(1)) == 1
     assert only_delivery(endpoint).status == WebhookDelivery.Status.SUCCEEDED
 
@@ -446,7 +451,7 @@ def test_endpoint_is_disabled_after_failed_deliveries_in_a_row_and_owners_emaile
     assert notice.payload["endpoint"] == endpoint.pk
     assert outbox_dispatch(notice.pk) is False
     disabled_at = notice.payload["disabled_at"]
-    assert webhooks.webhook_endpoint_disabled_notify(endpoint_id=endpoint.pk, disabled_at=disabled_at) == 0
+    assert webhook_endpoint_disabled_notify(endpoint_id=endpoint.pk, disabled_at=disabled_at) == 0
     assert len(mailoutbox) == 2
     assert SentNotification.objects.filter(key__startswith=f"webhook-disabled:{endpoint.pk}:").count() == 2
 
@@ -489,13 +494,13 @@ def test_a_success_resets_the_failure_count(org, make_receiver, settings):
     settings.WEBHOOK_MAX_ATTEMPTS = 1
     receiver = make_receiver(500)
     endpoint = webhooks.webhook_endpoint_create(organization=org, url=receiver.url)
-    webhooks.webhook_attempt(delivery_id=pending_delivery(org, endpoint).delivery_id)
+    webhook_attempt(delivery_id=pending_delivery(org, endpoint).delivery_id)
     endpoint.refresh_from_db()
     assert endpoint.consecutive_failures == 1
 
     receiver.status = 204
     WebhookDelivery.objects.all().delete()
-    webhooks.webhook_attempt(delivery_id=pending_delivery(org, endpoint).delivery_id)
+    webhook_attempt(delivery_id=pending_delivery(org, endpoint).delivery_id)
     endpoint.refresh_from_db()
     assert endpoint.consecutive_failures == 0
 
@@ -503,7 +508,7 @@ def test_a_success_resets_the_failure_count(org, make_receiver, settings):
 def test_reenabling_clears_failures_and_disabling_stops_pending_deliveries(org, endpoint, receiver):
     delivery = pending_delivery(org, endpoint)
     webhooks.webhook_endpoint_update(endpoint=endpoint, active=False)
-    webhooks.webhook_attempt(delivery_id=delivery.delivery_id)
+    webhook_attempt(delivery_id=delivery.delivery_id)
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert receiver.requests == []
@@ -705,7 +710,7 @@ def test_detail_shows_each_attempt_and_redelivers(
     endpoint = webhooks.webhook_endpoint_create(organization=org, url=failing.url)
     emit(org, capture=django_capture_on_commit_callbacks)
     delivery = only_delivery(endpoint)
-    webhooks.webhook_attempt(delivery_id=delivery.delivery_id, only_if_due=False)
+    webhook_attempt(delivery_id=delivery.delivery_id, only_if_due=False)
 
     client = client_for(owner)
     html = client.get(f"{page(org)}{endpoint.pk}/").content.decode()

@@ -29,10 +29,13 @@ from django.db import connection, transaction
 from kombu import Connection
 
 from orgs.models import Membership
-from raci import webhooks
 from raci.celery import app as celery_app
-from raci.delivery_models import OutboxEvent, WebhookDelivery, WebhookEndpoint
-from raci.outbox import outbox_emit, outbox_sweep
+from raci.delivery import webhooks
+from raci.delivery.models import WebhookDelivery, WebhookEndpoint
+from raci.delivery.sending import webhook_verify
+from raci.outbox.emit import outbox_emit
+from raci.outbox.models import OutboxEvent
+from raci.outbox.tasks import outbox_sweep_enqueue
 from tests.conftest import IN_CI
 from tests.factories import (
     AssignmentFactory,
@@ -190,7 +193,7 @@ def receiver():
 
 def assert_signed(request, endpoint: WebhookEndpoint, kind: str) -> None:
     assert request.headers["x-raci-event"] == kind
-    assert webhooks.webhook_verify(endpoint.secret, request.body, request.headers["x-raci-signature"])
+    assert webhook_verify(endpoint.secret, request.body, request.headers["x-raci-signature"])
     delivery = WebhookDelivery.objects.get(delivery_id=request.headers["x-raci-delivery"])
     assert delivery.endpoint_id == endpoint.pk
 
@@ -229,7 +232,7 @@ def test_broker_down_the_event_waits_in_the_outbox_until_the_sweep(web, worker, 
     assert not WebhookDelivery.objects.exists()
 
     web.broker(REDIS_TEST_URL)  # the broker is back
-    assert outbox_sweep(older_than=timedelta(0)) == 1
+    assert outbox_sweep_enqueue(older_than=timedelta(0)) == 1
 
     (request,) = receiver.wait_for(1, timeout=WAIT) or [None]
     assert request is not None, worker.log_tail()
@@ -238,7 +241,7 @@ def test_broker_down_the_event_waits_in_the_outbox_until_the_sweep(web, worker, 
 
 
 def test_publishing_a_revision_emails_people_and_posts_a_signed_webhook(web, worker, receiver):
-    from raci.revisions import matrix_publish
+    from raci.revisions.services import matrix_publish
 
     org = OrganizationFactory(name="Integration Inc")
     endpoint = webhooks.webhook_endpoint_create(

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from orgs.models import Organization
 from raci import rules
-from raci.models import Matrix
+from raci.matrices.models import Matrix
+from raci.matrices.selectors import matrix_grid_get
 from raci.parsing import parse_id
-from raci.selectors import matrix_grid_get
 
 HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 

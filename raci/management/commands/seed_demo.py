@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from raci.demo import demo_seed
+from raci.management.demo import demo_seed
 
 
 class Command(BaseCommand):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from raci.grid import MatrixGrid, PersonEntry, RoleColumn, RuleSettings, TaskRow
-from raci.rules import Finding, evaluate
-from raci.schemes import RACI, Scheme
+from frameworks.schemes import RACI, Scheme
+from raci.rules.engine import evaluate
+from raci.rules.findings import Finding
+from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn, RuleSettings, TaskRow
 
 # A task key is a name, or (stage, name) where the stage matters (gap tests).
 TaskKey = str | tuple[str, str]

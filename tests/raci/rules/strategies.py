@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from raci.grid import MatrixGrid, PersonEntry, RoleColumn, RuleSettings, TaskRow
-from raci.schemes import SCHEMES, Scheme
+from frameworks.schemes import SCHEMES, Scheme
+from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn, RuleSettings, TaskRow
 
 ROLE_CODES = ("PM", "PMM", "ENG", "SALES", "CS", "DES")
 

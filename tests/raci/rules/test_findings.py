@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from raci.rules import RULES, RULES_BY_CODE, Finding, Severity, evaluate
+from raci.rules.engine import evaluate
+from raci.rules.findings import RULES, RULES_BY_CODE, Finding, Severity
 
 from .builders import grid
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from raci.rules import AnalysisError, LetterChange, gap
-from raci.schemes import DACI
+from frameworks.schemes import DACI
+from raci.rules.analyses import AnalysisError
+from raci.rules.scenarios import LetterChange, gap
 
 from .builders import grid
 

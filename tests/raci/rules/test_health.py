@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from raci.rules import Finding, Severity, analyse, evaluate, health_score
+from raci.rules.analyses import analyse, health_score
+from raci.rules.engine import evaluate
+from raci.rules.findings import Finding, Severity
 
 from .builders import grid, healthy_rows
 

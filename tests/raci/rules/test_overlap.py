@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from raci.rules import AnalysisError, SharedTask, overlap
-from raci.schemes import RAPID
+from frameworks.schemes import RAPID
+from raci.rules.analyses import AnalysisError, SharedTask, overlap
 
 from .builders import grid
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from raci.rules import Severity
+from raci.rules.findings import Severity
 
 from .builders import codes, found, grid, person_id
 

@@ -8,19 +8,10 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from raci.rules import (
-    Finding,
-    MergeRole,
-    MoveLetters,
-    RemoveRole,
-    Severity,
-    analyse,
-    evaluate,
-    gap,
-    health_score,
-    what_if,
-    workload,
-)
+from raci.rules.analyses import analyse, health_score, workload
+from raci.rules.engine import evaluate
+from raci.rules.findings import Finding, Severity
+from raci.rules.scenarios import MergeRole, MoveLetters, RemoveRole, gap, what_if
 
 from .strategies import assigned_grids, grids
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from raci.rules import Severity
-from raci.schemes import CAIRO
+from frameworks.schemes import CAIRO
+from raci.rules.findings import Severity
 
 from .builders import codes, found, grid, healthy_rows
 

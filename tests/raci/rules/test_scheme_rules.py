@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from raci.rules import Severity
-from raci.schemes import DACI, RAPID, RASCI
+from frameworks.schemes import DACI, RAPID, RASCI
+from raci.rules.findings import Severity
 
 from .builders import codes, found, grid
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from raci.rules import Severity, evaluate
-from raci.schemes import CAIRO
+from frameworks.schemes import CAIRO
+from raci.rules.engine import evaluate
+from raci.rules.findings import Severity
 
 from .builders import codes, found, grid, task_id
 

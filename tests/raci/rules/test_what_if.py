@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from raci.rules import (
-    AnalysisError,
+from frameworks.schemes import DACI, RACI, RAPID
+from raci.rules.analyses import AnalysisError
+from raci.rules.engine import evaluate
+from raci.rules.scenarios import (
     MergeRole,
     MoveLetters,
     RemovePerson,
     RemoveRole,
     TaskLoss,
     combine_letters,
-    evaluate,
     parse_scenario,
     what_if,
 )
-from raci.schemes import DACI, RACI, RAPID
 
 from .builders import grid, person_id
 

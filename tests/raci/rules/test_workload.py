@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from raci.rules import AnalysisError, workload
-from raci.schemes import DACI
+from frameworks.schemes import DACI
+from raci.rules.analyses import AnalysisError, workload
 
 from .builders import grid
 

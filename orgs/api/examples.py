@@ -1,0 +1,54 @@
+"""Request examples of the organization endpoints, shown in the API docs."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample
+
+ORG_CREATE = [
+    OpenApiExample(
+        "Create", value={"name": "Acme Analytics", "slug": "acme", "headcount": 40}, request_only=True
+    ),
+    OpenApiExample(
+        "Created",
+        value={
+            "slug": "acme",
+            "name": "Acme Analytics",
+            "headcount": 40,
+            "created_at": "2026-11-23T10:00:00Z",
+            "access": "owner",
+        },
+        response_only=True,
+        status_codes=["201"],
+    ),
+]
+ROLE_CREATE = [
+    OpenApiExample("Create", value={"code": "PM", "name": "Product manager"}, request_only=True),
+    OpenApiExample(
+        "Created",
+        value={"id": 7, "code": "PM", "name": "Product manager", "description": "", "order": 0},
+        response_only=True,
+        status_codes=["201"],
+    ),
+]
+PERSON_CREATE = [
+    OpenApiExample(
+        "Founder wearing both hats",
+        value={"name": "Ana Alvarez", "email": "ana@acme.example", "roles": ["PM", "PMM"]},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Created",
+        value={
+            "id": 12,
+            "name": "Ana Alvarez",
+            "email": "ana@acme.example",
+            "active": True,
+            "roles": ["PM", "PMM"],
+        },
+        response_only=True,
+        status_codes=["201"],
+    ),
+]
+MEMBER_CREATE = [
+    OpenApiExample("Add an editor", value={"username": "jo", "level": "editor"}, request_only=True)
+]

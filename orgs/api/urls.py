@@ -1,0 +1,20 @@
+"""Organizations, members, roles and people under ``/api/v1/``."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from orgs.api import views
+
+org = "orgs/<slug:org_slug>/"
+
+urlpatterns = [
+    path("orgs/", views.OrganizationList.as_view(), name="api-orgs"),
+    path(org, views.OrganizationDetail.as_view(), name="api-org"),
+    path(org + "members/", views.MemberList.as_view(), name="api-members"),
+    path(org + "members/<int:member_id>/", views.MemberDetail.as_view(), name="api-member"),
+    path(org + "roles/", views.RoleList.as_view(), name="api-roles"),
+    path(org + "roles/<int:role_id>/", views.RoleDetail.as_view(), name="api-role"),
+    path(org + "people/", views.PersonList.as_view(), name="api-people"),
+    path(org + "people/<int:person_id>/", views.PersonDetail.as_view(), name="api-person"),
+]

@@ -1,0 +1,125 @@
+"""Webhook endpoints, their deliveries and every attempt.
+
+Behaviour lives in raci/delivery/webhooks.py (endpoints, fan-out) and raci/delivery/sending.py
+(signing and one attempt).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from raci.outbox.models import OutboxEvent
+
+__all__ = ["WEBHOOK_EVENTS", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint"]
+
+# The event kinds an endpoint may subscribe to; other outbox kinds are never sent to webhooks.
+WEBHOOK_EVENTS = ("matrix.published", "assignment.changed", "signoff.completed")
+
+
+class WebhookEndpoint(models.Model):
+    """A URL an organization's owners registered to receive signed event POSTs."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    # Validated by raci.webhooks.webhook_url_validate: http(s), a host, no credentials. Not a URLField:
+    # its validator refuses single-label hosts (http://receiver:8080/), common inside a network.
+    url = models.CharField(max_length=2000)
+    # Kept in clear: it is the HMAC key for every delivery. Shown to the owner once, at creation.
+    secret = models.CharField(max_length=128)
+    # Event kinds (WEBHOOK_EVENTS) this endpoint receives; empty means every kind.
+    events = models.JSONField(default=list, blank=True)
+    active = models.BooleanField(default=True)
+    # Failed deliveries (after all their retries) in a row; a success resets it.
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(active=False) | models.Q(disabled_at__isnull=True),
+                name="webhook_endpoint_active_not_disabled",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def receives(self, kind: str) -> bool:
+        return kind in WEBHOOK_EVENTS and (not self.events or kind in self.events)
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the payload sent, its state, and when the next attempt is due."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    # The delivery keeps its own copy of kind and payload, so pruning old outbox rows loses nothing.
+    event = models.ForeignKey(
+        OutboxEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="webhook_deliveries"
+    )
+    delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Attempts in the current round (a redelivery starts a new round; WebhookAttempt keeps them all).
+    attempts = models.PositiveIntegerField(default=0)
+    # Pending: when the next attempt is due (also a lease while an attempt is in flight).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="webhook_delivery_pending_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event"], name="webhook_delivery_once_per_event"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "succeeded", "failed"]),
+                name="webhook_delivery_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.delivery_id}"
+
+
+class WebhookAttempt(models.Model):
+    """One POST of a delivery: what came back (status code) or what went wrong (error)."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.status_code or self.error[:40]} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300 and not self.error

@@ -1,0 +1,258 @@
+"""Emails that keep people told: what each person owns after a publication, and
+review reminders for owners. One email per person per publication, never one per cell.
+
+`publication_notices` is pure (grids in, notices out); the handler and the reminder
+job load data, render and send each email once (keys recorded by `outbox.send_once`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Max
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from orgs.models import Membership, Person
+from raci.delivery.models import WebhookAttempt, WebhookEndpoint
+from raci.delivery.sending import DISABLED_EVENT, deliveries_phrase
+from raci.matrices.models import Matrix
+from raci.outbox import handlers as outbox
+from raci.outbox.handlers import outbox_handler, send_email_once
+from raci.outbox.models import OutboxEvent
+from raci.revisions.models import Revision
+from raci.revisions.selectors import snapshot_grid
+from raci.rules.grid import MatrixGrid
+
+
+@dataclass(frozen=True)
+class Ownership:
+    task: str
+    stage: str
+    role: str
+    letter: str
+
+
+@dataclass
+class Notice:
+    person_id: int
+    gained: list[Ownership] = field(default_factory=list)
+    lost: list[Ownership] = field(default_factory=list)
+    consulted: list[Ownership] = field(default_factory=list)
+    informed: list[Ownership] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.gained or self.lost or self.consulted or self.informed)
+
+
+def _holdings(grid: MatrixGrid | None, codes: frozenset[str], letters: frozenset[str]) -> set[Ownership]:
+    if grid is None:
+        return set()
+    tasks = {t.id: t for t in grid.tasks}
+    return {
+        Ownership(tasks[task_id].name, tasks[task_id].stage, code, letter)
+        for (task_id, code), cell in grid.cells.items()
+        if code in codes and task_id in tasks
+        for letter in cell
+        if letter in letters
+    }
+
+
+def _changed_tasks(previous: MatrixGrid | None, current: MatrixGrid) -> set[str]:
+    def by_task(grid):
+        if grid is None:
+            return {}
+        names = {t.id: t.name for t in grid.tasks}
+        out: dict[str, set] = {}
+        for (task_id, code), letters in grid.cells.items():
+            if task_id in names:
+                out.setdefault(names[task_id], set()).add((code, letters))
+        return out
+
+    before, after = by_task(previous), by_task(current)
+    return {name for name in set(before) | set(after) if before.get(name) != after.get(name)}
+
+
+def publication_notices(
+    previous: MatrixGrid | None, current: MatrixGrid, people: list[tuple[int, frozenset[str]]]
+) -> list[Notice]:
+    """For each (person id, role codes held): the R and A they gained and lost, and the tasks
+    that changed on which they are now consulted or informed. People with nothing to hear are left out."""
+    scheme = current.scheme
+    owning = frozenset({scheme.accountable, *scheme.responsible})
+    changed = _changed_tasks(previous, current)
+    notices = []
+    for person_id, codes in people:
+        before, after = _holdings(previous, codes, owning), _holdings(current, codes, owning)
+        notice = Notice(
+            person_id=person_id,
+            gained=sorted(after - before, key=_order),
+            lost=sorted(before - after, key=_order),
+            consulted=sorted(
+                (o for o in _holdings(current, codes, scheme.consulted) if o.task in changed), key=_order
+            ),
+            informed=sorted(
+                (o for o in _holdings(current, codes, scheme.informed) if o.task in changed), key=_order
+            ),
+        )
+        if not notice.empty:
+            notices.append(notice)
+    return notices
+
+
+def _order(o: Ownership) -> tuple:
+    return (o.stage, o.task, o.role, o.letter)
+
+
+def _line(o: Ownership, scheme) -> str:
+    return f"  - {o.task} ({o.stage or 'no stage'}): {scheme.letter(o.letter).name} as {o.role}"
+
+
+def render_notice(
+    notice: Notice, *, person: Person, matrix: Matrix, revision: Revision, scheme
+) -> tuple[str, str]:
+    subject = f"[RACI] {matrix.name}, revision {revision.number}: what changed for you"
+    parts = [f"Hello {person.name},", "", f"{matrix.name} was published as revision {revision.number}."]
+    if revision.note:
+        parts += [f"Note: {revision.note}"]
+    if notice.gained:
+        parts += ["", "You now own:", *(_line(o, scheme) for o in notice.gained)]
+    if notice.lost:
+        parts += ["", "You no longer own:", *(_line(o, scheme) for o in notice.lost)]
+    if notice.consulted:
+        parts += ["", "You will be consulted on:", *(_line(o, scheme) for o in notice.consulted)]
+    if notice.informed:
+        parts += ["", "You will be kept informed of:", *(_line(o, scheme) for o in notice.informed)]
+    parts += ["", "Please acknowledge your responsibilities in RACI."]
+    return subject, "\n".join(parts)
+
+
+@outbox.outbox_handler("matrix.published")
+def send_publication_emails(event) -> None:
+    revision = Revision.objects.select_related("matrix__organization").get(pk=event.payload["revision"]["id"])
+    matrix = revision.matrix
+    previous = Revision.objects.filter(matrix=matrix, number__lt=revision.number).order_by("-number").first()
+    current_grid = snapshot_grid(revision)
+    previous_grid = snapshot_grid(previous) if previous else None
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(organization=matrix.organization, active=True)
+        .exclude(email="")
+        .prefetch_related("roles")
+    }
+    holdings = [(p.pk, frozenset(r.code for r in p.roles.all())) for p in people.values()]
+    for notice in publication_notices(previous_grid, current_grid, holdings):
+        person = people[notice.person_id]
+        subject, body = render_notice(
+            notice, person=person, matrix=matrix, revision=revision, scheme=current_grid.scheme
+        )
+        outbox.send_once(
+            f"published:{revision.pk}:person:{person.pk}",
+            lambda subject=subject, body=body, to=person.email: send_mail(
+                subject, body, settings.DEFAULT_FROM_EMAIL, [to]
+            ),
+        )
+
+
+def review_reminders_send(*, now=None) -> int:
+    """Remind owners of each published matrix whose review is due, once per revision.
+    Returns the number of matrices reminded."""
+    now = now or timezone.now()
+    latest = (
+        Revision.objects.values("matrix_id").annotate(last=Max("number")).values_list("matrix_id", "last")
+    )
+    due = 0
+    for matrix_id, number in latest:
+        revision = Revision.objects.select_related("matrix__organization").get(
+            matrix_id=matrix_id, number=number
+        )
+        matrix = revision.matrix
+        if matrix.status != Matrix.Status.PUBLISHED or revision.review_reminded_at is not None:
+            continue
+        if revision.published_at + timedelta(days=matrix.review_interval_days) > now:
+            continue
+        owners = list(
+            Membership.objects.filter(organization=matrix.organization, level=Membership.Level.OWNER)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+        subject = f"[RACI] Time to review {matrix.name}"
+        body = (
+            f"{matrix.name} ({matrix.organization.name}) was last published as revision {revision.number} "
+            f"on {revision.published_at:%Y-%m-%d}; its review interval is {matrix.review_interval_days} "
+            "days.\n\n"
+            "Check that ownership still matches how the company works, then publish a new revision."
+        )
+        if owners:
+            outbox.send_once(
+                f"review:{revision.pk}",
+                lambda subject=subject, body=body, owners=owners: send_mail(
+                    subject, body, settings.DEFAULT_FROM_EMAIL, owners
+                ),
+            )
+        Revision.objects.filter(pk=revision.pk).update(review_reminded_at=now)
+        due += 1
+    return due
+
+
+# Webhook endpoint disabled ---------------------------------------------------------------
+
+
+@outbox_handler(DISABLED_EVENT)
+def webhook_disabled_tell_owners(event: OutboxEvent) -> None:
+    """Email the owners (once each, send_once); an SMTP failure makes the sweep try again."""
+    webhook_endpoint_disabled_notify(
+        endpoint_id=event.payload["endpoint"], disabled_at=event.payload["disabled_at"]
+    )
+
+
+def webhook_settings_path(organization) -> str:
+    try:
+        return reverse("settings-webhooks", args=[organization.slug])
+    except NoReverseMatch:
+        return f"/o/{organization.slug}/settings/webhooks/"
+
+
+def webhook_endpoint_disabled_notify(*, endpoint_id: int, disabled_at: str) -> int:
+    """Email the organization's owners that the endpoint was disabled; once per owner and disabling.
+
+    Returns the number of emails sent by this call.
+    """
+    endpoint = WebhookEndpoint.objects.select_related("organization").filter(pk=endpoint_id).first()
+    if endpoint is None:
+        return 0
+    organization = endpoint.organization
+    last = (
+        WebhookAttempt.objects.filter(delivery__endpoint=endpoint, error__gt="")
+        .order_by("-at", "-id")
+        .values_list("error", flat=True)
+        .first()
+    )
+    owners = (
+        Membership.objects.filter(organization=organization, level=Membership.Level.OWNER)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    subject = f"Webhook disabled: {endpoint.url}"
+    body = (
+        f"The webhook endpoint {endpoint.url} of {organization.name} was disabled after "
+        f"{deliveries_phrase(endpoint.consecutive_failures)} in a row.\n\n"
+        + (f"Last error: {last}\n\n" if last else "")
+        + "No events are sent to it until an owner enables it again on the webhooks page "
+        f"({webhook_settings_path(organization)}); failed deliveries can then be redelivered.\n"
+    )
+    sent = 0
+    for membership in owners:
+        user = membership.user
+        if send_email_once(
+            key=f"webhook-disabled:{endpoint.pk}:{disabled_at}:{user.pk}",
+            subject=subject,
+            body=body,
+            to=[user.email],
+        ):
+            sent += 1
+    return sent

@@ -1,0 +1,22 @@
+"""The webhooks settings page (included from raci/urls.py under ``o/<slug:org_slug>/``). Owners only."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from raci.delivery import views
+
+webhook = "settings/webhooks/<int:webhook_id>/"
+
+urlpatterns = [
+    path("settings/webhooks/", views.webhooks_page, name="settings-webhooks"),
+    path(webhook, views.webhook_detail, name="settings-webhook"),
+    path(webhook + "enable/", views.webhook_set_active, {"active": True}, name="settings-webhook-enable"),
+    path(webhook + "disable/", views.webhook_set_active, {"active": False}, name="settings-webhook-disable"),
+    path(webhook + "delete/", views.webhook_delete, name="settings-webhook-delete"),
+    path(
+        webhook + "deliveries/<uuid:delivery_id>/redeliver/",
+        views.webhook_redeliver,
+        name="settings-webhook-redeliver",
+    ),
+]

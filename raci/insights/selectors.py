@@ -1,0 +1,351 @@
+"""Reads for the who-does-what pages: a role across matrices, a task, and search.
+
+Every function runs a fixed number of queries however large the organization's matrices
+are; a single matrix is read with ``raci.selectors.matrix_grid_get``. Archived matrices and
+archived tasks are left out, as in ``raci.selectors.person_responsibilities``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from frameworks.schemes import DEFAULT_SCHEME, SCHEMES, Scheme
+from orgs.models import Organization, Person, Role
+from raci.matrices.models import Assignment, Matrix, Task
+
+
+def scheme_for(key: str) -> Scheme:
+    """The scheme ``key``; the default one for a value the database should never hold."""
+    return SCHEMES.get(key) or SCHEMES[DEFAULT_SCHEME]
+
+
+# --- Roles ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleCell:
+    """The letters a role holds on one task of a live matrix."""
+
+    matrix_id: int
+    matrix_name: str
+    scheme: str
+    stage: str
+    task_id: int
+    task_name: str
+    letters: str
+
+
+def role_cells(*, role: Role) -> list[RoleCell]:
+    """The letters ``role`` holds across its organization's live matrices, one query.
+
+    Only matrices that show the role as a column count: a column removed in the editor keeps
+    its cells stored, but they are no longer part of the matrix (as in ``matrix_grid_get``).
+    Ordered by matrix name, then task order.
+    """
+    rows = (
+        Assignment.objects.filter(
+            role=role,
+            task__archived=False,
+            task__matrix__organization_id=role.organization_id,
+            task__matrix__columns__role=role,
+        )
+        .exclude(task__matrix__status=Matrix.Status.ARCHIVED)
+        .order_by("task__matrix__name", "task__matrix_id", "task__order", "task_id")
+        .values_list(
+            "task__matrix_id",
+            "task__matrix__name",
+            "task__matrix__scheme",
+            "task__stage",
+            "task_id",
+            "task__name",
+            "letters",
+        )
+    )
+    return [RoleCell(*row) for row in rows]
+
+
+def role_holders(*, role: Role) -> QuerySet[Person]:
+    """People holding ``role``, active ones first, by name."""
+    return Person.objects.filter(roles=role).order_by("-active", "name", "id").only("id", "name", "active")
+
+
+def role_ids_by_code(*, organization: Organization) -> dict[str, int]:
+    """Role code -> id for the organization, one query: pages link role codes to role pages."""
+    return dict(Role.objects.filter(organization=organization).values_list("code", "id"))
+
+
+def matrix_schemes(*, organization: Organization, matrix_ids: set[int]) -> dict[int, str]:
+    """Matrix id -> scheme key, one query (none when ``matrix_ids`` is empty)."""
+    if not matrix_ids:
+        return {}
+    return dict(
+        Matrix.objects.filter(organization=organization, pk__in=matrix_ids).values_list("id", "scheme")
+    )
+
+
+# --- Tasks -----------------------------------------------------------------------------------
+
+
+def task_get(*, matrix: Matrix, task_id: int) -> Task:
+    """Task ``task_id`` of ``matrix`` or 404; archived tasks too (the page says so)."""
+    return get_object_or_404(Task, pk=task_id, matrix=matrix)
+
+
+# --- Search ----------------------------------------------------------------------------------
+
+# Words of a question that say nothing about what is asked for: "who owns pricing?" -> "pricing".
+# fmt: off
+FILLER_WORDS = frozenset({
+    "a", "about", "an", "and", "are", "as", "at", "by", "can", "could", "do", "does", "doing", "done",
+    "for", "from", "has", "have", "how", "i", "in", "is", "me", "my", "of", "on", "or",
+    "our", "own", "owner", "owners", "owns", "please", "should", "that", "the", "their", "them", "they",
+    "this", "to", "we", "what", "whats", "when", "where", "which", "who", "whom", "whose", "whos",
+    "why", "will", "with", "would", "you", "your", "accountable", "responsible", "consulted",
+    "informed", "responsibility",
+})
+# fmt: on
+# Bounds so a pasted essay cannot turn into a huge query.
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+SEARCH_LIMIT = 50
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of ``query`` worth matching, lower-cased, without filler and punctuation.
+
+    When every word is filler ("who?"), those words are searched for after all.
+    """
+    words = []
+    for raw in query[:MAX_QUERY_LENGTH].split():
+        word = raw.strip("?!.,;:\"'()[]{}“”‘’«»").casefold()
+        word = re.sub(r"['’]s$", "", word)
+        if word and word not in words:
+            words.append(word)
+    meaningful = [word for word in words if word.replace("'", "").replace("’", "") not in FILLER_WORDS]
+    return (meaningful or words)[:MAX_TERMS]
+
+
+def _all_terms(terms: list[str], *fields: str) -> Q:
+    """Every term appears in one of ``fields`` (case-insensitive)."""
+    condition = Q()
+    for term in terms:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": term})
+        condition &= any_field
+    return condition
+
+
+@dataclass(frozen=True)
+class TaskHit:
+    id: int
+    name: str
+    stage: str
+    description: str
+    matrix_id: int
+    matrix_name: str
+    # Role codes holding the matrix scheme's accountable letter on the task.
+    accountable: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoleHit:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    id: int
+    name: str
+    email: str
+    active: bool
+    role_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    terms: tuple[str, ...]
+    tasks: list[TaskHit] = field(default_factory=list)
+    roles: list[RoleHit] = field(default_factory=list)
+    people: list[PersonHit] = field(default_factory=list)
+    # Each list was cut at ``limit``: there are more.
+    more_tasks: bool = False
+    more_roles: bool = False
+    more_people: bool = False
+    limit: int = SEARCH_LIMIT
+
+    @property
+    def count(self) -> int:
+        return len(self.tasks) + len(self.roles) + len(self.people)
+
+
+def organization_search(
+    *, organization: Organization, query: str, limit: int = SEARCH_LIMIT
+) -> SearchResults:
+    """Tasks (name or description, live matrices), roles (code or name) and people (name or
+    email) matching every meaningful word of ``query``. At most ``limit`` of each.
+
+    Queries: (1) tasks, (2) the tasks' cells for their accountable roles, (3) roles,
+    (4) people, (5) the people's roles; none for an empty query.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return SearchResults(query=query, terms=(), limit=limit)
+
+    task_rows = list(
+        Task.objects.filter(matrix__organization=organization, archived=False)
+        .exclude(matrix__status=Matrix.Status.ARCHIVED)
+        .filter(_all_terms(terms, "name", "description"))
+        .order_by("matrix__name", "matrix_id", "order", "id")
+        .values_list("id", "name", "stage", "description", "matrix_id", "matrix__name", "matrix__scheme")[
+            : limit + 1
+        ]
+    )
+    more_tasks = len(task_rows) > limit
+    task_rows = task_rows[:limit]
+    accountable: dict[int, list[str]] = {}
+    if task_rows:
+        scheme_by_task = {row[0]: scheme_for(row[6]) for row in task_rows}
+        for task_id, code, letters in (
+            Assignment.objects.filter(task_id__in=scheme_by_task, task__matrix__columns__role=F("role"))
+            .order_by("role__order", "role__code")
+            .values_list("task_id", "role__code", "letters")
+        ):
+            if scheme_by_task[task_id].accountable in letters:
+                accountable.setdefault(task_id, []).append(code)
+    tasks = [
+        TaskHit(
+            id=task_id,
+            name=name,
+            stage=stage,
+            description=description,
+            matrix_id=matrix_id,
+            matrix_name=matrix_name,
+            accountable=tuple(accountable.get(task_id, ())),
+        )
+        for task_id, name, stage, description, matrix_id, matrix_name, _scheme in task_rows
+    ]
+
+    role_rows = list(
+        Role.objects.filter(organization=organization)
+        .filter(_all_terms(terms, "code", "name"))
+        .order_by("order", "code")
+        .values_list("id", "code", "name")[: limit + 1]
+    )
+    roles = [RoleHit(*row) for row in role_rows[:limit]]
+
+    person_rows = list(
+        Person.objects.filter(organization=organization)
+        .filter(_all_terms(terms, "name", "email"))
+        .order_by("name", "id")
+        .values_list("id", "name", "email", "active")[: limit + 1]
+    )
+    held: dict[int, list[str]] = {}
+    if person_rows:
+        for person_id, code in (
+            Person.roles.through.objects.filter(person_id__in=[row[0] for row in person_rows[:limit]])
+            .order_by("role__order", "role__code")
+            .values_list("person_id", "role__code")
+        ):
+            held.setdefault(person_id, []).append(code)
+    people = [
+        PersonHit(id=pk, name=name, email=email, active=active, role_codes=tuple(held.get(pk, ())))
+        for pk, name, email, active in person_rows[:limit]
+    ]
+
+    return SearchResults(
+        query=query,
+        terms=tuple(terms),
+        tasks=tasks,
+        roles=roles,
+        people=people,
+        more_tasks=more_tasks,
+        more_roles=len(role_rows) > limit,
+        more_people=len(person_rows) > limit,
+        limit=limit,
+    )
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    matrix_id: int
+    matrix_name: str
+    stage: str
+    task_id: int
+    task_name: str
+    role: str
+    letters: str
+    # The other roles holding letters on the same task: (role code, letters).
+    co_owners: tuple[tuple[str, str], ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "matrix": {"id": self.matrix_id, "name": self.matrix_name},
+            "stage": self.stage,
+            "task": {"id": self.task_id, "name": self.task_name},
+            "role": self.role,
+            "letters": self.letters,
+            "co_owners": [{"role": code, "letters": letters} for code, letters in self.co_owners],
+        }
+
+
+def _shown(assignments):
+    """Cells of roles that are still columns of their matrix (removing a column keeps its cells stored)."""
+    return assignments.filter(role__columns__matrix=F("task__matrix"))
+
+
+def person_responsibilities(*, person: Person) -> list[Responsibility]:
+    """Every letter ``person`` carries through the roles they hold, across the
+    organization's live matrices (archived matrices and tasks left out), with the
+    task's co-owners. Three queries."""
+    role_ids = list(person.roles.values_list("id", flat=True))
+    mine = list(
+        _shown(Assignment.objects)
+        .filter(role_id__in=role_ids, task__archived=False)
+        .filter(task__matrix__organization_id=person.organization_id)
+        .exclude(task__matrix__status=Matrix.Status.ARCHIVED)
+        .values_list(
+            "task_id",
+            "task__name",
+            "task__stage",
+            "task__order",
+            "task__matrix_id",
+            "task__matrix__name",
+            "role__code",
+            "letters",
+        )
+    )
+    others: dict[int, list[tuple[str, str]]] = {}
+    for task_id, code, letters in (
+        _shown(Assignment.objects)
+        .filter(task_id__in={row[0] for row in mine})
+        .order_by("role__columns__order", "role__code")
+        .values_list("task_id", "role__code", "letters")
+    ):
+        others.setdefault(task_id, []).append((code, letters))
+    rows = [
+        Responsibility(
+            matrix_id=matrix_id,
+            matrix_name=matrix_name,
+            stage=stage,
+            task_id=task_id,
+            task_name=task_name,
+            role=code,
+            letters=letters,
+            co_owners=tuple(pair for pair in others.get(task_id, []) if pair[0] != code),
+        )
+        for task_id, task_name, stage, _order, matrix_id, matrix_name, code, letters in sorted(
+            mine, key=lambda r: (r[5], r[4], r[3], r[0], r[6])
+        )
+    ]
+    return rows

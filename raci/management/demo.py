@@ -1,0 +1,130 @@
+"""The demo organization that `make run` seeds: Acme Analytics, about forty people.
+
+Idempotent: organization, roles, people and the demo user are found by their
+natural keys and only created when missing; the matrix is adopted once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from frameworks.models import Framework
+from frameworks.services import frameworks_load_builtin
+from orgs.models import Membership, Organization, Person, Role
+from orgs.services import membership_set
+from raci.matrices.models import Matrix, Task
+from raci.matrices.services import assignment_set, matrix_adopt
+from raci.revisions.services import matrix_publish
+
+DEMO_USERNAME = "demo"
+# A documented demo credential for a local sandbox, not a secret; override it with DEMO_PASSWORD.
+DEMO_PASSWORD_DEFAULT = "acme-demo-raci"
+DEMO_ORG_SLUG = "acme"
+DEMO_MATRIX_NAME = "Product management and marketing"
+
+ROLES = [
+    ("PM", "Product manager", "Creates value: customer needs, business case, roadmap, requirements."),
+    ("PMM", "Product marketing manager", "Communicates value: positioning, messaging, launch, enablement."),
+    ("ENG", "Engineering", "Builds and runs the product."),
+    ("SALES", "Sales", "Wins customers."),
+    ("CS", "Customer success", "Keeps customers successful and renewing."),
+    ("EXEC", "Executive team", "Sets direction and signs off on the big bets."),
+]
+
+FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas"]
+LAST = ["Alvarez", "Brooks", "Chen", "Dubois"]
+
+# (number of people, role codes) in the order names are handed out; the first
+# person wears both product hats, as the founder-era PM often does.
+STAFFING = [
+    (1, ("PM", "PMM")),
+    (3, ("PM",)),
+    (2, ("PMM",)),
+    (16, ("ENG",)),
+    (8, ("SALES",)),
+    (6, ("CS",)),
+    (4, ("EXEC",)),
+]
+
+# Deliberate disagreements with the rules, so the demo has something to find.
+VIOLATIONS = [
+    ("Pricing", "PMM", "AR"),  # PM is already Accountable: two Accountables.
+    ("Win/loss analysis", "PMM", "R"),  # Nobody is left Accountable.
+    ("Channel training", "ENG", "C"),
+    ("Channel training", "EXEC", "C"),
+    ("Channel training", "CS", "C"),  # Four Consulted on one task: slow decisions.
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    organization: Organization
+    matrix: Matrix
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT
+
+
+@transaction.atomic
+def demo_seed() -> DemoLogin:
+    frameworks_load_builtin()
+    User = get_user_model()
+    password = demo_password()
+    user = User.objects.filter(username=DEMO_USERNAME).first()
+    if user is None:
+        user = User.objects.create_user(
+            username=DEMO_USERNAME, password=password, email="demo@acme.example", first_name="Demo"
+        )
+
+    organization, _ = Organization.objects.get_or_create(
+        slug=DEMO_ORG_SLUG, defaults={"name": "Acme Analytics", "headcount": 40}
+    )
+    membership_set(organization=organization, user=user, level=Membership.Level.OWNER)
+
+    roles = {}
+    for order, (code, name, description) in enumerate(ROLES):
+        roles[code], _ = Role.objects.get_or_create(
+            organization=organization,
+            code=code,
+            defaults={"name": name, "description": description, "order": order},
+        )
+
+    names = iter(f"{first} {last}" for last in LAST for first in FIRST)
+    for count, codes in STAFFING:
+        for _ in range(count):
+            name = next(names)
+            email = name.lower().replace(" ", ".") + "@acme.example"
+            person, created = Person.objects.get_or_create(
+                organization=organization, email=email, defaults={"name": name}
+            )
+            if created:
+                person.roles.set(roles[code] for code in codes)
+                # The demo user is the founder who wears both product hats.
+                if codes == ("PM", "PMM"):
+                    person.user = user
+                    person.save(update_fields=["user"])
+
+    matrix = Matrix.objects.filter(organization=organization, name=DEMO_MATRIX_NAME).first()
+    if matrix is None:
+        matrix = matrix_adopt(
+            organization=organization,
+            framework=Framework.objects.get(slug="pragmatic-pm-pmm"),
+            name=DEMO_MATRIX_NAME,
+        )
+        tasks = {t.name: t for t in matrix.tasks.all()}
+        for task_name, code, letters in VIOLATIONS:
+            task: Task = tasks[task_name]
+            assignment_set(matrix=matrix, task=task, role=roles[code], letters=letters)
+        matrix_publish(
+            matrix=matrix,
+            note="First agreed split between product management and product marketing.",
+            override_reason="Pricing and win/loss ownership are still being decided.",
+        )
+    return DemoLogin(username=DEMO_USERNAME, password=password, organization=organization, matrix=matrix)

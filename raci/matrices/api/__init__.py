@@ -1,0 +1,2 @@
+"""The matrix API: matrices, tasks, the grid (conflict-checked batch edits), assignments, export and
+import, save as framework."""

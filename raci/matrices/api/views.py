@@ -1,0 +1,323 @@
+"""Matrices over the API: thin views that check access (OrgScopedView), call a
+selector or service, and translate. The grid loader and the rules engine are the
+same ones the browser uses."""
+
+from __future__ import annotations
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from frameworks.api.serializers import FrameworkSerializer
+from frameworks.models import Framework
+from frameworks.selectors import frameworks_visible_to
+from orgs.access import Need
+from orgs.api.base import OrgScopedListView, valid_data
+from orgs.api.errors import Conflict, PreconditionFailed, error_response
+from orgs.models import Role
+from raci import exchange
+from raci.matrices import services
+from raci.matrices.api import examples as ex
+from raci.matrices.api import serializers as s
+from raci.matrices.api.base import (
+    EXPORT_RESPONSES,
+    EXPORT_TYPES,
+    MatrixScopedListView,
+    MatrixScopedView,
+    api_actor,
+    etag,
+    export_response,
+    grid_document,
+    matrices_listed,
+)
+from raci.matrices.models import Assignment, Matrix, Task
+from raci.parsing import parse_id
+
+
+class MatrixList(OrgScopedListView):
+    serializer_class = s.MatrixSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Matrix.objects.none()
+        return matrices_listed(self.organization)
+
+    @extend_schema(
+        request=s.MatrixCreateSerializer, responses={201: s.MatrixSerializer}, examples=ex.MATRIX_CREATE
+    )
+    def post(self, request, org_slug):
+        """Create an empty matrix, or adopt a framework (`framework`, optional `include` and `role_map`)."""
+        data = valid_data(s.MatrixCreateSerializer, request)
+        if "framework" in data:
+            framework = frameworks_visible_to(request.user).filter(slug=data["framework"]).first()
+            if framework is None:
+                raise ApiValidationError({"framework": [f"No framework '{data['framework']}'."]})
+            role_map = {k.upper(): (v.upper() if v else None) for k, v in data.get("role_map", {}).items()}
+            matrix = services.matrix_adopt(
+                organization=self.organization,
+                framework=framework,
+                name=data["name"],
+                include=data.get("include"),
+                role_map=role_map,
+                status=data.get("status", Matrix.Status.DRAFT),
+            )
+        else:
+            matrix = services.matrix_create(
+                organization=self.organization,
+                name=data["name"],
+                scheme=data.get("scheme", "RACI"),
+                status=data.get("status", Matrix.Status.DRAFT),
+            )
+            if "columns" in data:
+                services.matrix_update(actor=api_actor(self.request), matrix=matrix, columns=data["columns"])
+        return Response(
+            s.MatrixSerializer(matrices_listed(self.organization).get(pk=matrix.pk)).data, status=201
+        )
+
+
+class MatrixDetail(MatrixScopedView):
+    serializer_class = s.MatrixSerializer
+
+    def need_for(self, request) -> Need:
+        return Need.OWN if request.method == "DELETE" else super().need_for(request)
+
+    def _data(self):
+        return s.MatrixSerializer(matrices_listed(self.organization).get(pk=self.matrix.pk)).data
+
+    def get(self, request, org_slug, matrix_id):
+        return Response(self._data())
+
+    @extend_schema(request=s.MatrixUpdateSerializer, responses=s.MatrixSerializer)
+    def patch(self, request, org_slug, matrix_id):
+        """Rename, change status or rule thresholds, or set the role columns (codes in order)."""
+        services.matrix_update(
+            actor=api_actor(self.request), matrix=self.matrix, **valid_data(s.MatrixUpdateSerializer, request)
+        )
+        return Response(self._data())
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, org_slug, matrix_id):
+        """Delete the matrix (owners only); archiving (`status: archived`) keeps it."""
+        self.matrix.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TaskList(MatrixScopedListView):
+    serializer_class = s.TaskSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Task.objects.none()
+        tasks = Task.objects.filter(matrix=self.matrix).order_by("order", "id")
+        if self.request.query_params.get("archived") not in ("1", "true", "yes"):
+            tasks = tasks.filter(archived=False)
+        return tasks
+
+    @extend_schema(
+        parameters=[OpenApiParameter("archived", OpenApiTypes.BOOL, description="Include archived tasks.")]
+    )
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+    @extend_schema(request=s.TaskCreateSerializer, responses={201: s.TaskSerializer}, examples=ex.TASK_CREATE)
+    def post(self, request, org_slug, matrix_id):
+        task = services.task_create(
+            actor=api_actor(self.request), matrix=self.matrix, **valid_data(s.TaskCreateSerializer, request)
+        )
+        return Response(s.TaskSerializer(task).data, status=201)
+
+
+class TaskDetail(MatrixScopedView):
+    serializer_class = s.TaskSerializer
+
+    def get_object(self):
+        return get_object_or_404(Task, pk=self.kwargs["task_id"], matrix=self.matrix)
+
+    def get(self, request, org_slug, matrix_id, task_id):
+        return Response(s.TaskSerializer(self.get_object()).data)
+
+    @extend_schema(request=s.TaskUpdateSerializer, responses=s.TaskSerializer)
+    def patch(self, request, org_slug, matrix_id, task_id):
+        """Rename, move to another stage, describe, or archive (`archived: true`) a task."""
+        task = self.get_object()
+        task.matrix = self.matrix
+        task = services.task_update(
+            actor=api_actor(self.request), task=task, **valid_data(s.TaskUpdateSerializer, request)
+        )
+        return Response(s.TaskSerializer(task).data)
+
+
+class TaskReorder(MatrixScopedView):
+    serializer_class = s.TaskReorderSerializer
+
+    @extend_schema(request=s.TaskReorderSerializer, responses={204: None})
+    def post(self, request, org_slug, matrix_id):
+        """Put the tasks in this order (every task id of the matrix, archived ones included, once)."""
+        services.tasks_reorder(
+            actor=api_actor(self.request),
+            matrix=self.matrix,
+            task_ids=valid_data(s.TaskReorderSerializer, request)["order"],
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GridView(MatrixScopedView):
+    serializer_class = s.GridSerializer
+
+    @extend_schema(
+        responses={200: s.GridSerializer, 304: OpenApiResponse(description="Not modified (If-None-Match).")},
+        examples=ex.GRID,
+    )
+    def get(self, request, org_slug, matrix_id):
+        """The whole matrix as one document, with its version as ETag."""
+        tag = etag(self.matrix.pk, self.matrix.version)
+        if tag in request.headers.get("If-None-Match", ""):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        return Response(grid_document(self.grid()), headers={"ETag": tag})
+
+    @extend_schema(
+        request=s.GridPatchSerializer,
+        responses={
+            200: s.GridPatchResultSerializer,
+            409: OpenApiResponse(
+                description="A cell no longer holds what the change expected; nothing applied."
+            ),
+            412: OpenApiResponse(description="If-Match does not match the current version; nothing applied."),
+        },
+        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
+        examples=ex.GRID_PATCH,
+    )
+    def patch(self, request, org_slug, matrix_id):
+        """Apply a batch of cell changes atomically: all or none.
+
+        Each change names the task, the role code, the letters it expects to find and the letters to set.
+        If any cell holds something else, the answer is 409 with those cells' current letters.
+        """
+        changes = [services.CellChange(**c) for c in valid_data(s.GridPatchSerializer, request)["changes"]]
+        expected_version = self._if_match(request)
+        try:
+            version, cells = services.grid_apply_changes(
+                actor=api_actor(self.request),
+                matrix=self.matrix,
+                changes=changes,
+                expected_version=expected_version,
+            )
+        except services.BatchInvalid as exc:
+            raise ApiValidationError({"changes": exc.errors}) from None
+        except services.CellConflict as exc:
+            raise Conflict(str(exc), extra={"cells": exc.cells}) from None
+        except services.VersionMismatch as exc:
+            raise PreconditionFailed(
+                str(exc), extra={"version": exc.version, "etag": etag(self.matrix.pk, exc.version)}
+            ) from None
+        return Response({"version": version, "cells": cells}, headers={"ETag": etag(self.matrix.pk, version)})
+
+    def _if_match(self, request) -> int | None:
+        header = request.headers.get("If-Match")
+        if not header or header.strip() == "*":
+            return None
+        prefix = f'"m{self.matrix.pk}-v'
+        value = header.strip().removeprefix("W/")
+        if not (value.startswith(prefix) and value.endswith('"') and parse_id(value[len(prefix) : -1])):
+            raise PreconditionFailed(
+                "If-Match is not an ETag of this matrix.",
+                extra={"version": self.matrix.version, "etag": etag(self.matrix.pk, self.matrix.version)},
+            )
+        return parse_id(value[len(prefix) : -1])
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    role = django_filters.CharFilter(field_name="role__code", lookup_expr="iexact", help_text="Role code.")
+    person = django_filters.NumberFilter(method="filter_person", help_text="Person id: the roles they hold.")
+    letter = django_filters.CharFilter(method="filter_letter", help_text="Cells holding this letter.")
+    stage = django_filters.CharFilter(field_name="task__stage", lookup_expr="iexact")
+
+    class Meta:
+        model = Assignment
+        fields = ["role", "person", "letter", "stage"]
+
+    def filter_person(self, queryset, name, value):
+        roles = Role.objects.filter(people__pk=value)
+        return queryset.filter(role__in=roles)
+
+    def filter_letter(self, queryset, name, value):
+        return queryset.filter(letters__contains=value.strip().upper()[:1])
+
+
+class AssignmentList(MatrixScopedListView):
+    serializer_class = s.AssignmentRowSerializer
+    filterset_class = AssignmentFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        return (
+            Assignment.objects.filter(
+                task__matrix=self.matrix, task__archived=False, role__columns__matrix=self.matrix
+            )
+            .select_related("task", "role")
+            .order_by("task__order", "task_id", "role__columns__order")
+        )
+
+
+class ExportView(MatrixScopedView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("format", OpenApiTypes.STR, enum=list(EXPORT_TYPES), description="csv|xlsx|json")
+        ],
+        responses=EXPORT_RESPONSES,
+    )
+    def get(self, request, org_slug, matrix_id):
+        """Download the matrix: one row per task, one column per role, cells like `A/R`."""
+        return export_response(self.grid(), request)
+
+
+class ImportView(MatrixScopedView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportSerializer},
+        parameters=[
+            OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Report what would change only.")
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        examples=ex.IMPORT,
+    )
+    def post(self, request, org_slug, matrix_id):
+        """Import a CSV or XLSX in the export layout. Any bad row is reported with its line number and
+        nothing is written; `?dry_run=1` reports what would change without writing."""
+        upload = valid_data(s.ImportSerializer, request)["file"]
+        dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
+        try:
+            result = services.matrix_import(
+                actor=api_actor(self.request),
+                matrix=self.matrix,
+                data=upload.read(),
+                filename=upload.name,
+                dry_run=dry_run,
+            )
+        except exchange.ExchangeError as exc:
+            raise ApiValidationError({"file": [str(exc)]}) from None
+        except services.ImportRejected as exc:
+            return error_response(
+                "invalid", str(exc), status.HTTP_400_BAD_REQUEST, details={"rows": exc.issues}
+            )
+        return Response(result)
+
+
+class SaveAsFramework(MatrixScopedView):
+    @extend_schema(request=s.SaveAsFrameworkSerializer, responses={201: FrameworkSerializer})
+    def post(self, request, org_slug, matrix_id):
+        """Save this matrix as one of the organization's own frameworks (tasks become activities)."""
+        framework = services.framework_from_matrix(
+            matrix=self.matrix, **valid_data(s.SaveAsFrameworkSerializer, request)
+        )
+        return Response(
+            FrameworkSerializer(Framework.objects.select_related("organization").get(pk=framework.pk)).data,
+            status=201,
+        )

@@ -1,0 +1,172 @@
+"""Matrices: the matrix, its role columns, its tasks, its cells, and the history of every change.
+
+The one writer (``raci.matrices.changes``) is the only code that changes these rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+from frameworks.schemes import DEFAULT_SCHEME, LettersError, get_scheme, scheme_choices
+
+
+class Matrix(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="matrices")
+    name = models.CharField(max_length=120)
+    framework = models.ForeignKey(
+        "frameworks.Framework", null=True, blank=True, on_delete=models.SET_NULL, related_name="matrices"
+    )
+    scheme = models.CharField(max_length=10, choices=scheme_choices(), default=DEFAULT_SCHEME)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Increases on every change to the matrix, its tasks, columns or cells: the
+    # basis of ETags and of conflict detection.
+    version = models.PositiveIntegerField(default=1)
+    # Overrides of the rules engine's thresholds (raci.grid.RuleSettings field names).
+    rule_settings = models.JSONField(default=dict, blank=True)
+    # Owners are reminded to review the published matrix this many days after each publication.
+    review_interval_days = models.PositiveIntegerField(default=90)
+    roles = models.ManyToManyField("orgs.Role", through="MatrixRole", related_name="matrices")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "matrices"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="matrix_name_unique_per_org"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "published", "archived"]), name="matrix_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MatrixRole(models.Model):
+    """A role shown as a column of a matrix, in order."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="columns")
+    role = models.ForeignKey("orgs.Role", on_delete=models.CASCADE, related_name="columns")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "role"], name="matrix_role_once_per_matrix"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matrix} / {self.role}"
+
+
+class Task(models.Model):
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="tasks")
+    stage = models.CharField(max_length=120, blank=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    archived = models.BooleanField(default=False)
+    # The framework activity this task was copied from, if any.
+    activity = models.ForeignKey(
+        "frameworks.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            # Case-insensitive: "Launch" and "launch" are one task to people and to imports.
+            models.UniqueConstraint(
+                Lower("name"),
+                "matrix",
+                name="task_name_unique_per_matrix",
+                violation_error_message="This matrix already has a task with this name.",
+            ),
+        ]
+        indexes = [models.Index(fields=["matrix", "order"], name="task_matrix_order_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """The letters one role holds for one task. An empty cell has no row."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    role = models.ForeignKey("orgs.Role", on_delete=models.CASCADE, related_name="assignments")
+    letters = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "role"], name="assignment_one_per_task_and_role"),
+            models.CheckConstraint(
+                condition=models.Q(letters__regex=r"^[A-Z]{1,8}$"), name="assignment_letters_set"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} / {self.role}: {self.letters}"
+
+    def clean(self) -> None:
+        scheme = get_scheme(self.task.matrix.scheme)
+        try:
+            canonical = scheme.normalize(self.letters)
+        except LettersError as exc:
+            raise ValidationError({"letters": str(exc)}) from None
+        if not canonical:
+            raise ValidationError(
+                {"letters": "An assignment needs at least one letter; clear the cell instead."}
+            )
+        self.letters = canonical
+        if self.role.organization_id != self.task.matrix.organization_id:
+            raise ValidationError({"role": "This role belongs to another organization."})
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web"
+    API = "api", "API"
+    IMPORT = "import", "Import"
+    SYSTEM = "system", "System"
+
+
+class ChangeRecord(models.Model):
+    """One change to a matrix, recorded in the transaction that made it. Never edited."""
+
+    class Kind(models.TextChoices):
+        CELL = "cell", "Cell"
+        TASK = "task", "Task"
+        COLUMNS = "columns", "Columns"
+        MATRIX = "matrix", "Matrix"
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.SYSTEM)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # What the change was about; names are copied so history reads the same after renames and deletions.
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    task_name = models.CharField(max_length=200, blank=True)
+    role = models.ForeignKey("orgs.Role", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    role_code = models.CharField(max_length=16, blank=True)
+    field = models.CharField(max_length=40, blank=True)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    # The matrix version this change produced.
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["matrix", "-at"], name="change_matrix_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.matrix_id} v{self.version} {self.kind} {self.field}"

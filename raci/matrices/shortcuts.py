@@ -1,0 +1,42 @@
+"""What the browser pages of every matrix feature share: the matrix a URL names (access checked
+first), the actor of a web change, a service's error as one sentence, and a file download."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
+
+from orgs.access import Need, require_org
+from raci import exchange
+from raci.matrices.history import Actor
+from raci.matrices.models import Channel, Matrix
+from raci.matrices.selectors import matrix_get
+
+
+def matrix_for_page(request: HttpRequest, org_slug: str, matrix_id: int, need: Need = Need.VIEW):
+    access = require_org(request.user, org_slug, need)
+    return access, matrix_get(organization=access.organization, matrix_id=matrix_id)
+
+
+def editor_url(matrix: Matrix) -> str:
+    return reverse("matrix-detail", args=[matrix.organization.slug, matrix.pk])
+
+
+def web_actor(request: HttpRequest) -> Actor:
+    return Actor(user=request.user, channel=Channel.WEB)
+
+
+def error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def file_download(grid, kind: str, *, tag: str | None = None) -> HttpResponse:
+    """The grid as a CSV or XLSX attachment (the API's export uses the same exchange code)."""
+    try:
+        content, content_type, filename = exchange.export_file(grid, kind, tag=tag)
+    except exchange.ExchangeError as exc:
+        return HttpResponseBadRequest(exc.message)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,69 @@
+"""A matrix as a file: export, and import with a preview before anything changes."""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from orgs.access import Need
+from raci.matrices import services
+from raci.matrices.forms import ImportForm
+from raci.matrices.models import Matrix
+from raci.matrices.selectors import matrix_grid_get
+from raci.matrices.shortcuts import editor_url, file_download, matrix_for_page, web_actor
+
+
+@login_required
+def matrix_export(request: HttpRequest, org_slug: str, matrix_id: int, kind: str) -> HttpResponse:
+    _, matrix = matrix_for_page(request, org_slug, matrix_id)
+    return file_download(matrix_grid_get(matrix=matrix), kind)
+
+
+def _import_session_key(matrix: Matrix) -> str:
+    return f"import:{matrix.pk}"
+
+
+@login_required
+def matrix_import(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
+    """Upload, preview what would change (a dry run), then apply — all or nothing."""
+    access, matrix = matrix_for_page(request, org_slug, matrix_id, Need.EDIT)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"organization": access.organization, "access": access, "matrix": matrix, "form": form}
+    key = _import_session_key(matrix)
+    if request.method == "POST" and request.POST.get("apply"):
+        pending = request.session.pop(key, None)
+        if pending is None:
+            messages.error(request, "The preview expired; upload the file again.")
+            return redirect(reverse("matrix-import", args=[org_slug, matrix.pk]))
+        try:
+            result = services.matrix_import(
+                actor=web_actor(request),
+                matrix=matrix,
+                data=base64.b64decode(pending["data"]),
+                filename=pending["name"],
+            )
+        except services.ImportRejected as exc:
+            context["issues"] = exc.issues
+            return render(request, "raci/matrix_import.html", context, status=400)
+        messages.success(
+            request, "Imported." if result["applied"] else "Nothing to change: the matrix already matches."
+        )
+        return redirect(editor_url(matrix))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            result = services.matrix_import(
+                actor=web_actor(request), matrix=matrix, data=data, filename=upload.name, dry_run=True
+            )
+        except services.ImportRejected as exc:
+            context["issues"] = exc.issues
+            return render(request, "raci/matrix_import.html", context, status=400)
+        request.session[key] = {"data": base64.b64encode(data).decode(), "name": upload.name}
+        context["preview"] = result["changes"]
+    return render(request, "raci/matrix_import.html", context)

@@ -1,0 +1,86 @@
+"""Revisions: immutable published snapshots of a matrix, their sign-offs and acknowledgements."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from raci.matrices.models import Matrix
+
+
+class Revision(models.Model):
+    """An immutable, numbered snapshot of a matrix, frozen when it is published."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    note = models.TextField(blank=True)
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The matrix version frozen here and the grid document of that version (raci.exchange.export_json).
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    health = models.PositiveSmallIntegerField(default=100)
+    error_count = models.PositiveIntegerField(default=0)
+    # Set when the publisher published despite errors from the rules engine.
+    override_reason = models.TextField(blank=True)
+    signoff_required = models.BooleanField(default=False)
+    # When the review reminder for this revision went out (at most once).
+    review_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "number"], name="revision_number_unique_per_matrix"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matrix} r{self.number}"
+
+
+class SignOff(models.Model):
+    """A person asked to approve a revision because they hold an Accountable role in it."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="signoffs")
+    person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="signoffs")
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["person__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "person"], name="signoff_once_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(decision__in=["pending", "approved", "rejected"]),
+                name="signoff_decision_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.revision}: {self.decision}"
+
+
+class Acknowledgement(models.Model):
+    """A person confirming they have read their responsibilities in a published revision."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="acknowledgements")
+    person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="acknowledgements")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "person"], name="acknowledgement_once_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} acknowledged {self.revision}"

@@ -1,0 +1,234 @@
+"""Revisions: publishing freezes an immutable, numbered snapshot of a matrix; revisions
+are compared, exported and restored; Accountable people sign off; everyone with letters
+acknowledges. Writes here follow the services' rules (one transaction, validation,
+history, events enqueued on commit)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from orgs.models import Person, Role
+from raci import exchange, rules
+from raci.matrices.history import SYSTEM, Actor, cell_change, history_record, history_record_many
+from raci.matrices.models import Assignment, ChangeRecord, Matrix, MatrixRole, Task
+from raci.matrices.selectors import matrix_grid_get
+from raci.matrices.services import matrix_bump_version
+from raci.outbox.emit import outbox_emit
+from raci.revisions.models import Acknowledgement, Revision, SignOff
+from raci.revisions.selectors import revision_diff, signoff_state, snapshot_grid
+from raci.rules.grid import MatrixGrid
+
+
+def _accountable_people(grid: MatrixGrid, organization) -> list[Person]:
+    accountable_roles = {
+        code for (_, code), letters in grid.cells.items() if grid.scheme.accountable in letters
+    }
+    return list(
+        Person.objects.filter(organization=organization, active=True, roles__code__in=accountable_roles)
+        .distinct()
+        .order_by("name")
+    )
+
+
+@transaction.atomic
+def matrix_publish(
+    *,
+    matrix: Matrix,
+    actor: Actor = SYSTEM,
+    note: str = "",
+    require_signoff: bool = False,
+    override_reason: str = "",
+) -> Revision:
+    """Freeze the matrix as its next revision and mark it published.
+
+    A matrix the rules engine finds errors in is published only with an override reason,
+    which the revision records. With ``require_signoff``, every active person holding a
+    role that is Accountable somewhere in the matrix is asked to approve.
+    """
+    locked = Matrix.objects.select_for_update().select_related("organization").get(pk=matrix.pk)
+    if locked.status == Matrix.Status.ARCHIVED:
+        raise ValidationError(
+            {"status": "An archived matrix cannot be published; restore it to draft first."}
+        )
+    grid = matrix_grid_get(matrix=locked)
+    analysis = rules.analyse(grid)
+    errors = analysis.counts()["error"]
+    if errors and not override_reason.strip():
+        raise ValidationError(
+            {
+                "override_reason": f"The rules engine found {errors} error{'s' if errors != 1 else ''}; "
+                "fix them, or publish anyway with a reason."
+            }
+        )
+    last = locked.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    revision = Revision(
+        matrix=locked,
+        number=last + 1,
+        note=note.strip(),
+        published_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
+        version=grid.version,
+        snapshot=exchange.export_json(grid),
+        health=analysis.health,
+        error_count=errors,
+        override_reason=override_reason.strip() if errors else "",
+        signoff_required=require_signoff,
+    )
+    revision.full_clean()
+    revision.save()
+    if require_signoff:
+        SignOff.objects.bulk_create(
+            [SignOff(revision=revision, person=p) for p in _accountable_people(grid, locked.organization)]
+        )
+    before = locked.status
+    if before != Matrix.Status.PUBLISHED:
+        locked.status = Matrix.Status.PUBLISHED
+        locked.save(update_fields=["status", "updated_at"])
+        matrix_bump_version(matrix=locked)
+    history_record(
+        matrix=locked,
+        actor=actor,
+        kind=ChangeRecord.Kind.MATRIX,
+        field="published",
+        before=before,
+        after=f"revision {revision.number}" + (f" (override: {revision.override_reason})" if errors else ""),
+    )
+    outbox_emit(
+        kind="matrix.published",
+        organization=locked.organization,
+        payload={
+            "matrix": {"id": locked.pk, "name": locked.name},
+            "revision": {"id": revision.pk, "number": revision.number, "version": revision.version},
+            "health": revision.health,
+            "errors": errors,
+            "signoff_required": require_signoff,
+        },
+    )
+    matrix.refresh_from_db()
+    return revision
+
+
+def _acting_for(person: Person, user, *, owners_may: bool) -> None:
+    if person.user_id is not None and person.user_id == getattr(user, "pk", None):
+        return
+    if owners_may and person.organization.memberships.filter(user=user, level="owner").exists():
+        return
+    raise PermissionDenied(f"Only {person.name} can do this{' (or an owner)' if owners_may else ''}.")
+
+
+@transaction.atomic
+def signoff_decide(*, signoff: SignOff, user, decision: str, comment: str = "") -> SignOff:
+    """Record an approval or rejection (with a comment) by the person asked, or an owner for them."""
+    if decision not in (SignOff.Decision.APPROVED, SignOff.Decision.REJECTED):
+        raise ValidationError({"decision": "Choose approved or rejected."})
+    if decision == SignOff.Decision.REJECTED and not comment.strip():
+        raise ValidationError({"comment": "Say why you reject it, so the matrix can be fixed."})
+    signoff = (
+        SignOff.objects.select_for_update()
+        .select_related("person__organization", "revision")
+        .get(pk=signoff.pk)
+    )
+    _acting_for(signoff.person, user, owners_may=True)
+    if signoff.decision != SignOff.Decision.PENDING:
+        raise ValidationError(
+            {"decision": f"{signoff.person.name} already {signoff.decision} this revision."}
+        )
+    signoff.decision = decision
+    signoff.comment = comment.strip()
+    signoff.decided_at = timezone.now()
+    signoff.decided_by = user
+    signoff.save(update_fields=["decision", "comment", "decided_at", "decided_by"])
+    revision = signoff.revision
+    state = signoff_state(revision)
+    if state.pending == 0:
+        outbox_emit(
+            kind="signoff.completed",
+            organization=signoff.person.organization,
+            payload={
+                "matrix": {"id": revision.matrix_id},
+                "revision": {"id": revision.pk, "number": revision.number},
+                "outcome": state.label,
+                "approved": state.approved,
+                "rejected": state.rejected,
+            },
+        )
+    return signoff
+
+
+@transaction.atomic
+def acknowledge(*, revision: Revision, person: Person, user) -> Acknowledgement:
+    """A person confirms they have read their responsibilities in this revision (idempotent)."""
+    if person.organization_id != revision.matrix.organization_id:
+        raise ValidationError({"person": "This person belongs to another organization."})
+    _acting_for(person, user, owners_may=False)
+    acknowledgement, _ = Acknowledgement.objects.get_or_create(revision=revision, person=person)
+    return acknowledgement
+
+
+@transaction.atomic
+def revision_restore(*, revision: Revision, actor: Actor = SYSTEM) -> Matrix:
+    """Make the revision's content the matrix's new draft: its tasks, columns and cells.
+
+    Tasks added since are archived (kept, not deleted); tasks deleted since are recreated.
+    """
+    matrix = Matrix.objects.select_for_update().select_related("organization").get(pk=revision.matrix_id)
+    grid = snapshot_grid(revision)
+    changes = revision_diff(matrix_grid_get(matrix=matrix), grid)
+    roles = {r.code: r for r in Role.objects.filter(organization_id=matrix.organization_id)}
+    codes = [r.code for r in grid.roles if r.code in roles]
+    MatrixRole.objects.filter(matrix=matrix).delete()
+    MatrixRole.objects.bulk_create(
+        [MatrixRole(matrix=matrix, role=roles[c], order=i) for i, c in enumerate(codes)]
+    )
+
+    existing = {t.pk: t for t in Task.objects.filter(matrix=matrix)}
+    by_name = {t.name.casefold(): t for t in existing.values()}
+    kept: dict[int, Task] = {}
+    for row in grid.tasks:
+        task = existing.get(row.id) or by_name.get(row.name.casefold())
+        if task is None:
+            task = Task.objects.create(matrix=matrix, name=row.name, stage=row.stage, order=row.order)
+        kept[row.id] = task
+    # Rename in two steps so a swap of names between tasks never trips the unique constraint.
+    for task in kept.values():
+        task.name = f"~restoring~{task.pk}~"
+    Task.objects.bulk_update(kept.values(), ["name"])
+    for row in grid.tasks:
+        task = kept[row.id]
+        task.name, task.stage, task.order, task.archived = row.name, row.stage, row.order, False
+    Task.objects.bulk_update(kept.values(), ["name", "stage", "order", "archived"])
+    kept_ids = {t.pk for t in kept.values()}
+    Task.objects.filter(matrix=matrix).exclude(pk__in=kept_ids).update(archived=True)
+
+    Assignment.objects.filter(task__matrix=matrix).delete()
+    Assignment.objects.bulk_create(
+        [
+            Assignment(task=kept[task_id], role=roles[code], letters=letters)
+            for (task_id, code), letters in grid.cells.items()
+            if code in roles and task_id in kept
+        ]
+    )
+    matrix.status = Matrix.Status.DRAFT
+    matrix.save(update_fields=["status", "updated_at"])
+    matrix_bump_version(matrix=matrix)
+    history_record_many(
+        matrix=matrix,
+        actor=actor,
+        records=[
+            {"kind": ChangeRecord.Kind.MATRIX, "field": "restored", "after": f"revision {revision.number}"},
+            *(
+                cell_change(
+                    task_id=kept[cell["task"]].pk,
+                    task_name=cell["name"],
+                    role_id=roles[cell["role"]].pk if cell["role"] in roles else None,
+                    role_code=cell["role"],
+                    before=cell["before"],
+                    after=cell["after"],
+                )
+                for cell in changes.changed_cells
+                if cell["task"] in kept
+            ),
+        ],
+    )
+    return matrix

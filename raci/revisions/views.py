@@ -1,0 +1,170 @@
+"""Pages for a matrix's history and revisions: publish, compare, restore, sign off, acknowledge."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from orgs.access import Need
+from orgs.models import Person
+from raci import rules
+from raci.matrices.selectors import matrix_grid_get
+from raci.matrices.shortcuts import error_text, file_download, matrix_for_page, web_actor
+from raci.parsing import parse_id
+from raci.revisions.models import Revision, SignOff
+from raci.revisions.selectors import revision_diff, signoff_state, snapshot_grid
+from raci.revisions import services as revisions
+
+
+def _revision(matrix, number: int) -> Revision:
+    return get_object_or_404(
+        Revision.objects.select_related("published_by").prefetch_related(
+            "signoffs__person", "acknowledgements"
+        ),
+        matrix=matrix,
+        number=number,
+    )
+
+
+def _context(access, matrix, **extra) -> dict:
+    return {"organization": access.organization, "access": access, "matrix": matrix, **extra}
+
+
+def _int(value: str) -> int | None:
+    return parse_id(value)
+
+
+@login_required
+def revision_list(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
+    need = Need.EDIT if request.method == "POST" else Need.VIEW
+    access, matrix = matrix_for_page(request, org_slug, matrix_id, need)
+    errors = rules.analyse(matrix_grid_get(matrix=matrix)).counts()["error"]
+    form_errors: list[str] = []
+    if request.method == "POST":
+        try:
+            revision = revisions.matrix_publish(
+                matrix=matrix,
+                actor=web_actor(request),
+                note=request.POST.get("note", ""),
+                require_signoff=bool(request.POST.get("require_signoff")),
+                override_reason=request.POST.get("override_reason", ""),
+            )
+        except ValidationError as exc:
+            form_errors = exc.messages
+        else:
+            messages.success(request, f"Published revision {revision.number}.")
+            return redirect(reverse("revision-detail", args=[org_slug, matrix.pk, revision.number]))
+    items = [
+        (revision, signoff_state(revision))
+        for revision in matrix.revisions.select_related("published_by").prefetch_related("signoffs")
+    ]
+    return render(
+        request,
+        "raci/revisions.html",
+        _context(access, matrix, items=items, errors=errors, form_errors=form_errors, post=request.POST),
+        status=400 if form_errors else 200,
+    )
+
+
+@login_required
+def revision_detail(request: HttpRequest, org_slug: str, matrix_id: int, number: int) -> HttpResponse:
+    access, matrix = matrix_for_page(request, org_slug, matrix_id)
+    revision = _revision(matrix, number)
+    grid = snapshot_grid(revision)
+    codes_with_letters = {code for (_, code) in grid.cells}
+    people = list(
+        Person.objects.filter(
+            organization=access.organization, active=True, roles__code__in=codes_with_letters
+        )
+        .distinct()
+        .order_by("name")
+    )
+    acknowledged = {a.person_id: a.at for a in revision.acknowledgements.all()}
+    me = next((p for p in people if p.user_id == request.user.pk), None)
+    return render(
+        request,
+        "raci/revision_detail.html",
+        _context(
+            access,
+            matrix,
+            revision=revision,
+            state=signoff_state(revision),
+            grid=grid,
+            groups=grid.stage_groups(),
+            people=[(p, acknowledged.get(p.pk)) for p in people],
+            unacknowledged=sum(1 for p in people if p.pk not in acknowledged),
+            me=me,
+            me_acknowledged=me is not None and me.pk in acknowledged,
+            previous=revision.number - 1 if revision.number > 1 else None,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def revision_restore(request: HttpRequest, org_slug: str, matrix_id: int, number: int) -> HttpResponse:
+    _, matrix = matrix_for_page(request, org_slug, matrix_id, Need.EDIT)
+    revisions.revision_restore(revision=_revision(matrix, number), actor=web_actor(request))
+    messages.success(request, f"Revision {number} is the new draft.")
+    return redirect(reverse("matrix-detail", args=[org_slug, matrix.pk]))
+
+
+@login_required
+def revision_export(
+    request: HttpRequest, org_slug: str, matrix_id: int, number: int, kind: str
+) -> HttpResponse:
+    _, matrix = matrix_for_page(request, org_slug, matrix_id)
+    return file_download(snapshot_grid(_revision(matrix, number)), kind, tag=f"r{number}")
+
+
+@login_required
+def revision_compare(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
+    access, matrix = matrix_for_page(request, org_slug, matrix_id)
+    numbers = list(matrix.revisions.order_by("number").values_list("number", flat=True))
+    a, b = _int(request.GET.get("a", "")), _int(request.GET.get("b", ""))
+    diff = None
+    if a is not None:
+        if a not in numbers or (b is not None and b not in numbers):
+            raise Http404("No such revision.")
+        old = snapshot_grid(_revision(matrix, a))
+        new = snapshot_grid(_revision(matrix, b)) if b is not None else matrix_grid_get(matrix=matrix)
+        diff = revision_diff(old, new)
+    return render(
+        request, "raci/revision_compare.html", _context(access, matrix, numbers=numbers, a=a, b=b, diff=diff)
+    )
+
+
+@login_required
+@require_POST
+def signoff_decide(request: HttpRequest, org_slug: str, matrix_id: int, number: int, signoff_id: int):
+    _, matrix = matrix_for_page(request, org_slug, matrix_id)
+    signoff = get_object_or_404(SignOff, pk=signoff_id, revision=_revision(matrix, number))
+    try:
+        revisions.signoff_decide(
+            signoff=signoff,
+            user=request.user,
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "Recorded.")
+    return redirect(reverse("revision-detail", args=[org_slug, matrix.pk, number]))
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, org_slug: str, matrix_id: int, number: int) -> HttpResponse:
+    access, matrix = matrix_for_page(request, org_slug, matrix_id)
+    person = Person.objects.filter(organization=access.organization, user=request.user).first()
+    if person is None:
+        raise PermissionDenied("Your account is not linked to a person of this organization.")
+    revisions.acknowledge(revision=_revision(matrix, number), person=person, user=request.user)
+    messages.success(request, "Thank you: your acknowledgement is recorded.")
+    return redirect(reverse("revision-detail", args=[org_slug, matrix.pk, number]))

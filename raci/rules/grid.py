@@ -1,0 +1,119 @@
+"""A matrix as plain data: what the loader returns and every consumer reads.
+
+Pure module. ``raci.selectors.matrix_grid_get`` builds a ``MatrixGrid`` from the
+database in a fixed number of queries; the rules engine, the analyses, exports,
+the editor and the API read it without touching the ORM again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from frameworks.schemes import Scheme
+
+
+@dataclass(frozen=True)
+class RoleColumn:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    id: int
+    name: str
+    stage: str
+    order: int
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    id: int
+    name: str
+    role_codes: frozenset[str]
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """Thresholds of the rules engine; a matrix may override any of them."""
+
+    shared_accountability: bool = False
+    max_responsible: int = 3
+    max_consulted: int = 3
+    max_informed: int = 5
+    # A role accountable for more than this share of tasks is a bottleneck.
+    accountable_share: float = 0.40
+    # R and A load both in this top fraction of roles: burnout risk.
+    burnout_top_fraction: float = 0.10
+    # A person whose weighted load exceeds this multiple of the mean person load is overloaded.
+    person_overload_factor: float = 2.0
+    # Organizations of this many people or fewer combine roles as a matter of course.
+    small_org_headcount: int = 10
+    # Pairs of roles that keep each other honest when held by different people.
+    split_pairs: tuple[tuple[str, str], ...] = (("PM", "PMM"),)
+
+    @classmethod
+    def from_overrides(cls, overrides: Mapping[str, object] | None) -> RuleSettings:
+        """Defaults with a matrix's stored overrides applied; unknown keys are ignored."""
+        if not overrides:
+            return cls()
+        known = {f for f in cls.__dataclass_fields__ if f in overrides}
+        values = {key: overrides[key] for key in known}
+        if "split_pairs" in values:
+            values["split_pairs"] = tuple(tuple(pair) for pair in values["split_pairs"])  # type: ignore[union-attr]
+        return replace(cls(), **values)
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first setting of the wrong type or out of range."""
+        if not isinstance(self.shared_accountability, bool):
+            raise ValueError("shared_accountability must be true or false.")
+        for name in ("max_responsible", "max_consulted", "max_informed", "small_org_headcount"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10_000:
+                raise ValueError(f"{name} must be a whole number between 0 and 10000.")
+        for name in ("accountable_share", "burnout_top_fraction"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+                raise ValueError(f"{name} must be a number above 0 and at most 1.")
+        factor = self.person_overload_factor
+        if isinstance(factor, bool) or not isinstance(factor, int | float) or not 1 <= factor <= 100:
+            raise ValueError("person_overload_factor must be a number between 1 and 100.")
+        for pair in self.split_pairs:
+            if len(pair) != 2 or not all(isinstance(code, str) for code in pair):
+                raise ValueError('split_pairs must be a list of two role codes each, like [["PM", "PMM"]].')
+
+
+@dataclass(frozen=True)
+class MatrixGrid:
+    id: int
+    name: str
+    version: int
+    scheme: Scheme
+    roles: tuple[RoleColumn, ...]
+    tasks: tuple[TaskRow, ...]
+    # (task id, role code) -> canonical letters; empty cells are absent.
+    cells: Mapping[tuple[int, str], str]
+    people: tuple[PersonEntry, ...] = ()
+    settings: RuleSettings = field(default_factory=RuleSettings)
+    # The organization's headcount when known; otherwise the number of active people.
+    headcount: int | None = None
+
+    def letters(self, task_id: int, role_code: str) -> str:
+        return self.cells.get((task_id, role_code), "")
+
+    @property
+    def effective_headcount(self) -> int:
+        if self.headcount is not None:
+            return self.headcount
+        return sum(1 for p in self.people if p.active)
+
+    def stage_groups(self) -> list[tuple[str, list[tuple[TaskRow, tuple[str, ...]]]]]:
+        """Tasks grouped by stage in task order, each with its letters per role column."""
+        groups: dict[str, list[tuple[TaskRow, tuple[str, ...]]]] = {}
+        for task in self.tasks:
+            row = tuple(self.cells.get((task.id, role.code), "") for role in self.roles)
+            groups.setdefault(task.stage, []).append((task, row))
+        return list(groups.items())
