@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from frameworks.schemes import RACI
-from raci.rules.analyses import analyse, overlap
-from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn, TaskRow
-from raci.rules.scenarios import MergeRole, what_if
+from frameworks.schemes import RACI  # noqa: E402
+from raci.rules.analyses import analyse, overlap  # noqa: E402
+from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn, TaskRow  # noqa: E402
+from raci.rules.scenarios import MergeRole, what_if  # noqa: E402
 
 TASKS = 2_000
 ROLES = 60

@@ -69,7 +69,7 @@ def webhooks_page(request: HttpRequest, org_slug: str) -> HttpResponse:
     endpoint_list = webhooks.webhook_endpoints_for(organization)
     response = render(
         request,
-        "raci/webhooks/list.html",
+        "delivery/webhooks/list.html",
         _context(access, endpoints=endpoint_list, form=form, created=created),
         status=INVALID if form.errors else 200,
     )
@@ -87,7 +87,7 @@ def webhook_detail(request: HttpRequest, org_slug: str, webhook_id: int) -> Http
     deliveries = list(webhooks.webhook_deliveries_for(endpoint)[:RECENT_DELIVERIES])
     return render(
         request,
-        "raci/webhooks/detail.html",
+        "delivery/webhooks/detail.html",
         _context(access, endpoint=endpoint, deliveries=deliveries, recent=RECENT_DELIVERIES),
     )
 

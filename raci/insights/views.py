@@ -160,7 +160,7 @@ def person_detail(request: HttpRequest, org_slug: str, person_id: int) -> HttpRe
     acknowledgements = acknowledgement_status(person=person, matrix_ids={m.id for m in matrices})
     return render(
         request,
-        "raci/insights/person_detail.html",
+        "insights/person_detail.html",
         _base_context(
             access,
             person=person,
@@ -224,7 +224,7 @@ def role_detail(request: HttpRequest, org_slug: str, role_id: int) -> HttpRespon
 
     return render(
         request,
-        "raci/insights/role_detail.html",
+        "insights/role_detail.html",
         _base_context(
             access,
             role=role,
@@ -310,7 +310,7 @@ def task_detail(request: HttpRequest, org_slug: str, matrix_id: int, task_id: in
 
     return render(
         request,
-        "raci/insights/task_detail.html",
+        "insights/task_detail.html",
         _base_context(
             access,
             matrix=matrix,
@@ -334,7 +334,7 @@ def search(request: HttpRequest, org_slug: str) -> HttpResponse:
     results = organization_search(organization=access.organization, query=query)
     return render(
         request,
-        "raci/insights/search.html",
+        "insights/search.html",
         _base_context(access, search_query=query, results=results),
     )
 
@@ -445,7 +445,7 @@ def matrix_overlap(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpR
                 )
             ),
         )
-    return render(request, "raci/insights/overlap.html", context)
+    return render(request, "insights/overlap.html", context)
 
 
 @dataclass(frozen=True)
@@ -544,7 +544,7 @@ def matrix_workload(request: HttpRequest, org_slug: str, matrix_id: int) -> Http
     )
     return render(
         request,
-        "raci/insights/workload.html",
+        "insights/workload.html",
         _base_context(
             access,
             matrix=matrix,
@@ -629,7 +629,7 @@ def matrix_what_if(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpR
     responsible = scheme.order(scheme.responsible)
     return render(
         request,
-        "raci/insights/what_if.html",
+        "insights/what_if.html",
         _base_context(
             access,
             matrix=matrix,

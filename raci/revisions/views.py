@@ -65,7 +65,7 @@ def revision_list(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
     ]
     return render(
         request,
-        "raci/revisions.html",
+        "revisions/revisions.html",
         _context(access, matrix, items=items, errors=errors, form_errors=form_errors, post=request.POST),
         status=400 if form_errors else 200,
     )
@@ -88,7 +88,7 @@ def revision_detail(request: HttpRequest, org_slug: str, matrix_id: int, number:
     me = next((p for p in people if p.user_id == request.user.pk), None)
     return render(
         request,
-        "raci/revision_detail.html",
+        "revisions/revision_detail.html",
         _context(
             access,
             matrix,
@@ -135,7 +135,7 @@ def revision_compare(request: HttpRequest, org_slug: str, matrix_id: int) -> Htt
         new = snapshot_grid(_revision(matrix, b)) if b is not None else matrix_grid_get(matrix=matrix)
         diff = revision_diff(old, new)
     return render(
-        request, "raci/revision_compare.html", _context(access, matrix, numbers=numbers, a=a, b=b, diff=diff)
+        request, "revisions/revision_compare.html", _context(access, matrix, numbers=numbers, a=a, b=b, diff=diff)
     )
 
 

@@ -25,7 +25,6 @@ from raci.matrices.models import Assignment, Matrix, Task
 from raci.outbox.models import OutboxEvent
 from raci.revisions.models import Acknowledgement, Revision, SignOff
 from raci.revisions.services import matrix_publish
-from tests.api.helpers import API
 from tests.factories import (
     ActivityFactory,
     AssignmentFactory,
@@ -39,6 +38,7 @@ from tests.factories import (
     StageFactory,
     TaskFactory,
 )
+from tests.helpers import API
 
 # Every name in organization B carries this word, and nothing in A or in a request does.
 SECRET = "zanzibar"

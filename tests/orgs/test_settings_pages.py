@@ -31,11 +31,6 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _clear_cache():
     # The API's throttle counters live in the cache.
     cache.clear()

@@ -22,7 +22,7 @@ def adopt_library(request: HttpRequest, org_slug: str) -> HttpResponse:
     frameworks = framework_with_activities(frameworks_visible_to(request.user).order_by("name"))
     return render(
         request,
-        "raci/adopt_library.html",
+        "matrices/adopt_library.html",
         {"access": access, "organization": access.organization, "frameworks": frameworks},
     )
 
@@ -74,7 +74,7 @@ def adopt_framework(request: HttpRequest, org_slug: str, framework_slug: str) ->
                     return redirect(editor_url(matrix))
     return render(
         request,
-        "raci/adopt_framework.html",
+        "matrices/adopt_framework.html",
         {
             "access": access,
             "organization": organization,

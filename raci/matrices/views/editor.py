@@ -51,7 +51,7 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         else [],
         "task_form": TaskForm(),
     }
-    return render(request, "raci/matrix_detail.html", context)
+    return render(request, "matrices/matrix_detail.html", context)
 
 
 @login_required
@@ -96,7 +96,7 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         "state": state,
         "message": message,
     }
-    return render(request, "raci/matrix_detail.html#cell-update", context)
+    return render(request, "matrices/matrix_detail.html#cell-update", context)
 
 
 @login_required
@@ -139,7 +139,7 @@ def task_edit(request: HttpRequest, org_slug: str, matrix_id: int, task_id: int)
             return redirect(editor_url(matrix))
     return render(
         request,
-        "raci/task_edit.html",
+        "matrices/task_edit.html",
         {"organization": access.organization, "access": access, "matrix": matrix, "task": task, "form": form},
     )
 
@@ -217,6 +217,6 @@ def matrix_settings(request: HttpRequest, org_slug: str, matrix_id: int) -> Http
             return redirect(editor_url(matrix))
     return render(
         request,
-        "raci/matrix_settings.html",
+        "matrices/matrix_settings.html",
         {"organization": access.organization, "access": access, "matrix": matrix, "form": form},
     )

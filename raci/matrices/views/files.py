@@ -49,7 +49,7 @@ def matrix_import(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
             )
         except services.ImportRejected as exc:
             context["issues"] = exc.issues
-            return render(request, "raci/matrix_import.html", context, status=400)
+            return render(request, "matrices/matrix_import.html", context, status=400)
         messages.success(
             request, "Imported." if result["applied"] else "Nothing to change: the matrix already matches."
         )
@@ -63,7 +63,7 @@ def matrix_import(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
             )
         except services.ImportRejected as exc:
             context["issues"] = exc.issues
-            return render(request, "raci/matrix_import.html", context, status=400)
+            return render(request, "matrices/matrix_import.html", context, status=400)
         request.session[key] = {"data": base64.b64encode(data).decode(), "name": upload.name}
         context["preview"] = result["changes"]
-    return render(request, "raci/matrix_import.html", context)
+    return render(request, "matrices/matrix_import.html", context)

@@ -25,7 +25,7 @@ def history(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse
     page = Paginator(records, 100).get_page(request.GET.get("page"))
     return render(
         request,
-        "raci/history.html",
+        "matrices/history.html",
         {
             "organization": access.organization,
             "access": access,

@@ -22,7 +22,7 @@ def organization_home(request: HttpRequest, org_slug: str) -> HttpResponse:
         matrices.append({"matrix": matrix, "health": analysis.health, "counts": analysis.counts()})
     return render(
         request,
-        "orgs/organization_detail.html",
+        "matrices/organization_home.html",
         {
             "access": access,
             "organization": organization,

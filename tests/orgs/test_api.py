@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 
 from orgs.models import Membership, Organization, Person, Role
 from orgs.services import api_token_create
-from tests.api.helpers import API, assert_error
 from tests.factories import MembershipFactory, PersonFactory, RoleFactory, UserFactory
+from tests.helpers import API, assert_error
 
 OK = {"get": 200, "post": 201, "patch": 200, "delete": 204}
 

@@ -7,7 +7,6 @@ import pytest
 
 from frameworks.models import Framework
 from frameworks.services import frameworks_load_builtin
-from tests.api.helpers import API, assert_error
 from tests.factories import (
     ActivityFactory,
     AssignmentFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     StageFactory,
     TaskFactory,
 )
+from tests.helpers import API, assert_error
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from raci.delivery import webhooks
 from raci.delivery.models import WebhookDelivery, WebhookEndpoint
 from raci.delivery.sending import webhook_attempt
 from raci.outbox.models import OutboxEvent
-from tests.api.helpers import API, assert_error
+from tests.delivery.test_webhooks import INVALID_URLS, URLS, Receiver
 from tests.factories import OrganizationFactory
-from tests.raci.test_webhooks import INVALID_URLS, URLS, Receiver
+from tests.helpers import API, assert_error
 
 pytestmark = pytest.mark.urls(URLS)
 

@@ -48,7 +48,7 @@ urlpatterns = [
 ]
 handler404 = project_urls.handler404
 handler500 = project_urls.handler500
-URLS = "tests.raci.test_webhooks"
+URLS = "tests.delivery.test_webhooks"
 
 pytestmark = pytest.mark.urls(URLS)
 
@@ -592,11 +592,6 @@ def test_unknown_event_kinds_are_refused(org):
 
 
 # The settings page ------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def client_for(user) -> Client:

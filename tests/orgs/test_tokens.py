@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from orgs.models import ApiToken, Role
 from orgs.services import api_token_create, api_token_revoke
-from tests.api.helpers import API, assert_error
 from tests.factories import RoleFactory
+from tests.helpers import API, assert_error
 
 
 def bearer(key: str) -> APIClient:

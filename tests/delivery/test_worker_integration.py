@@ -37,6 +37,7 @@ from raci.outbox.emit import outbox_emit
 from raci.outbox.models import OutboxEvent
 from raci.outbox.tasks import outbox_sweep_enqueue
 from tests.conftest import IN_CI
+from tests.delivery.test_webhooks import Receiver
 from tests.factories import (
     AssignmentFactory,
     MatrixFactory,
@@ -47,7 +48,6 @@ from tests.factories import (
     RoleFactory,
     TaskFactory,
 )
-from tests.raci.test_webhooks import Receiver
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 CLOSED_BROKER = "redis://127.0.0.1:1/0"
