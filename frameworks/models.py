@@ -1,14 +1,25 @@
 from __future__ import annotations
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from frameworks.schemes import DEFAULT_SCHEME, scheme_choices
+from orgs.validators import validate_multiline_text, validate_single_line
+
+FRAMEWORK_SUMMARY_MAX_LENGTH = 2000
+# Adoption copies an activity's description into a task's: raci's Task uses this same limit.
+ACTIVITY_DESCRIPTION_MAX_LENGTH = 5000
 
 
 class Framework(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=120)
-    summary = models.TextField(blank=True)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
+    # TextField does not enforce max_length itself; the validator does, serializers read it.
+    summary = models.TextField(
+        blank=True,
+        max_length=FRAMEWORK_SUMMARY_MAX_LENGTH,
+        validators=[MaxLengthValidator(FRAMEWORK_SUMMARY_MAX_LENGTH), validate_multiline_text],
+    )
     scheme = models.CharField(max_length=10, choices=scheme_choices(), default=DEFAULT_SCHEME)
     version = models.PositiveIntegerField(default=1)
     # Null for the built-in library; otherwise the organization that saved it.
@@ -31,8 +42,8 @@ class Framework(models.Model):
 
 class Stage(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="stages")
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
+    description = models.TextField(blank=True, validators=[validate_multiline_text])
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -47,8 +58,12 @@ class Stage(models.Model):
 
 class Activity(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="activities")
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
+    description = models.TextField(
+        blank=True,
+        max_length=ACTIVITY_DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(ACTIVITY_DESCRIPTION_MAX_LENGTH), validate_multiline_text],
+    )
     order = models.PositiveIntegerField(default=0)
     # Suggested letters per role code, canonical for the framework's scheme: {"PM": "A", "PMM": "R"}.
     suggested_letters = models.JSONField(default=dict, blank=True)

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from frameworks.models import Activity, Framework, Stage
 from frameworks.schemes import LettersError, get_scheme
+from orgs.validators import validate_single_line
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "data"
 
@@ -41,6 +42,17 @@ def _clean_letters(scheme_key: str, where: str, letters: dict[str, str]) -> dict
         if value:
             cleaned[code] = value
     return cleaned
+
+
+def _validated(obj: Stage | Activity, where: str, *, parent: str) -> Stage | Activity:
+    """``obj``, new, after its field validators (names on one line, no control characters, lengths).
+    Its ``parent`` foreign key is the row just saved, so it is not looked up again."""
+    try:
+        obj.clean_fields(exclude=[parent])
+    except ValidationError as exc:
+        problems = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items())
+        raise ValidationError(f"{where}: {problems}") from None
+    return obj
 
 
 def _update(obj, values: dict[str, Any]) -> bool:
@@ -71,6 +83,12 @@ def framework_load(*, data: dict[str, Any], organization=None) -> LoadResult:
         stages = data["stages"]
     except (KeyError, TypeError, ValueError, LettersError) as exc:
         raise ValidationError(f"Framework data is malformed: {exc}") from None
+    for code, role_name in values["role_names"].items():
+        try:
+            validate_single_line(str(code))
+            validate_single_line(str(role_name))
+        except ValidationError as exc:
+            raise ValidationError(f"{slug}, role {code!r}: {exc.messages[0]}") from None
 
     framework = Framework.objects.filter(slug=slug).first()
     created = framework is None
@@ -94,7 +112,8 @@ def framework_load(*, data: dict[str, Any], organization=None) -> LoadResult:
         stage_values = {"description": stage_data.get("description", ""), "order": stage_order}
         stage = existing_stages.get(stage_data["name"])
         if stage is None:
-            stage = Stage.objects.create(framework=framework, name=stage_data["name"], **stage_values)
+            stage = Stage(framework=framework, name=stage_data["name"], **stage_values)
+            _validated(stage, f"{slug}, stage {stage.name!r}", parent="framework").save()
             changed = True
         else:
             changed |= _update(stage, stage_values)
@@ -109,7 +128,9 @@ def framework_load(*, data: dict[str, Any], organization=None) -> LoadResult:
             key = (stage.name, activity_data["name"])
             activity = existing_activities.get(key)
             if activity is None:
-                Activity.objects.create(stage=stage, name=activity_data["name"], **activity_values)
+                activity = Activity(stage=stage, name=activity_data["name"], **activity_values)
+                location = f"{slug}, stage {stage.name!r}, activity {activity.name!r}"
+                _validated(activity, location, parent="stage").save()
                 changed = True
             else:
                 changed |= _update(activity, activity_values)

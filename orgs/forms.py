@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from orgs.models import Membership, Organization, Role
+from orgs.validators import validate_multiline_text, validate_single_line
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -23,13 +24,19 @@ class RoleForm(forms.Form):
     code = forms.CharField(
         max_length=16,
         help_text="Short and unique: PM, PMM, ENG. Capital letters, digits or underscores.",
+        validators=[validate_single_line],
     )
-    name = forms.CharField(max_length=120)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    name = forms.CharField(max_length=120, validators=[validate_single_line])
+    description = forms.CharField(
+        required=False,
+        max_length=Role._meta.get_field("description").max_length,
+        validators=[validate_multiline_text],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(max_length=120, validators=[validate_single_line])
     email = forms.EmailField(required=False)
     roles = forms.ModelMultipleChoiceField(
         queryset=Role.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -53,7 +60,9 @@ class MemberLevelForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=80, help_text="What the token is for, e.g. “HR sync”.")
+    name = forms.CharField(
+        max_length=80, help_text="What the token is for, e.g. “HR sync”.", validators=[validate_single_line]
+    )
     read_only = forms.BooleanField(
         required=False, label="Read-only", help_text="The token can read but not change anything."
     )

@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+
+from orgs.validators import validate_multiline_text, validate_single_line
 
 ROLE_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{0,15}$"
 role_code_validator = RegexValidator(
     ROLE_CODE_PATTERN,
     "A role code is 1–16 capital letters, digits or underscores, starting with a letter (PM, PMM, ENG).",
 )
+ROLE_DESCRIPTION_MAX_LENGTH = 5000
 
 
 class Organization(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(max_length=60, unique=True)
     # People in the company, employees or not in the app; the rules engine treats
     # organizations of ten or fewer differently (one person wearing both hats is normal).
@@ -52,9 +55,14 @@ class Membership(models.Model):
 
 class Role(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roles")
-    code = models.CharField(max_length=16, validators=[role_code_validator])
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    code = models.CharField(max_length=16, validators=[role_code_validator, validate_single_line])
+    name = models.CharField(max_length=120, validators=[validate_single_line])
+    # TextField does not enforce max_length itself; the validator does, forms and serializers read it.
+    description = models.TextField(
+        blank=True,
+        max_length=ROLE_DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(ROLE_DESCRIPTION_MAX_LENGTH), validate_multiline_text],
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -72,7 +80,7 @@ class Role(models.Model):
 
 class Person(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     email = models.EmailField(blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
@@ -107,7 +115,7 @@ class ApiToken(models.Model):
     """A personal token for scripts. Only a hash of the secret is stored."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_single_line])
     # The first characters of the token, shown in lists so owners can tell tokens apart.
     prefix = models.CharField(max_length=16)
     key_hash = models.CharField(max_length=64, unique=True)

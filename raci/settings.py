@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF and every view: a NUL in a query or form value answers 400, never a 500.
+    "orgs.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -192,7 +194,8 @@ REST_FRAMEWORK = {
         "orgs.api.permissions.TokenScope",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only; a body nested too deeply to parse answers 400 `parse_error`.
+    "DEFAULT_PARSER_CLASSES": ["orgs.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "orgs.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["orgs.api.throttling.AnonThrottle", "orgs.api.throttling.TokenThrottle"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from orgs.models import ApiToken, Membership, Organization, Person, Role
+from orgs.validators import validate_multiline_text, validate_single_line
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -20,13 +21,13 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class OrganizationInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=120, validators=[validate_single_line])
     slug = serializers.SlugField(max_length=60)
     headcount = serializers.IntegerField(min_value=1, max_value=10_000_000, required=False, allow_null=True)
 
 
 class OrganizationUpdateSerializer(OrganizationInputSerializer):
-    name = serializers.CharField(max_length=120, required=False)
+    name = serializers.CharField(max_length=120, required=False, validators=[validate_single_line])
     slug = serializers.SlugField(max_length=60, required=False)
 
 
@@ -54,15 +55,20 @@ class RoleSerializer(serializers.ModelSerializer):
 
 
 class RoleInputSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=16)
-    name = serializers.CharField(max_length=120)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    code = serializers.CharField(max_length=16, validators=[validate_single_line])
+    name = serializers.CharField(max_length=120, validators=[validate_single_line])
+    description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=Role._meta.get_field("description").max_length,
+        validators=[validate_multiline_text],
+    )
     order = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
 
 
 class RoleUpdateSerializer(RoleInputSerializer):
-    code = serializers.CharField(max_length=16, required=False)
-    name = serializers.CharField(max_length=120, required=False)
+    code = serializers.CharField(max_length=16, required=False, validators=[validate_single_line])
+    name = serializers.CharField(max_length=120, required=False, validators=[validate_single_line])
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -77,14 +83,14 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class PersonInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=120, validators=[validate_single_line])
     email = serializers.EmailField(required=False, allow_blank=True)
     active = serializers.BooleanField(required=False, default=True)
     roles = serializers.ListField(child=serializers.CharField(max_length=16), required=False, max_length=200)
 
 
 class PersonUpdateSerializer(PersonInputSerializer):
-    name = serializers.CharField(max_length=120, required=False)
+    name = serializers.CharField(max_length=120, required=False, validators=[validate_single_line])
     active = serializers.BooleanField(required=False)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from frameworks.schemes import LettersError, Scheme
+from orgs.text import first_control_character
 from raci.exchange.formats import (
     STAGE_HEADING,
     STAGE_MAX_LENGTH,
@@ -134,6 +135,9 @@ def _validate(table: list[list[str]], *, scheme: Scheme, known_roles: Iterable[s
                     f"at most {TASK_NAME_MAX_LENGTH} are allowed.",
                 )
             )
+        elif problem := _control_character(task, line, "task name"):
+            row_ok = False
+            plan.errors.append(ImportIssue(line, TASK_HEADING, problem))
         else:
             key = name_key(task)
             if key in first_seen:
@@ -158,6 +162,9 @@ def _validate(table: list[list[str]], *, scheme: Scheme, known_roles: Iterable[s
                     f"at most {STAGE_MAX_LENGTH} are allowed.",
                 )
             )
+        elif problem := _control_character(stage, line, "stage"):
+            row_ok = False
+            plan.errors.append(ImportIssue(line, STAGE_HEADING, problem))
 
         cells: dict[str, str] = {}
         for index, code in columns.items():
@@ -172,6 +179,18 @@ def _validate(table: list[list[str]], *, scheme: Scheme, known_roles: Iterable[s
             plan.rows.append(ImportRow(line=line, stage=stage, task=task, cells=cells))
     plan.roles = list(columns.values())
     return plan
+
+
+def _control_character(value: str, line: int, what: str) -> str | None:
+    """Why ``value`` cannot be a name (a line break, a tab, another control character), if so."""
+    found = first_control_character(value)
+    if found is None:
+        return None
+    position, character = found
+    return (
+        f"The {what} on line {line} has {character} at character {position}; "
+        f"a {what} must be one line without control characters."
+    )
 
 
 def _read_header(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 
@@ -22,6 +24,10 @@ from raci.exchange.formats import (
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the pre-2007 binary .xls format
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
+# Read after the file's last line, to tell whether the file ends inside a quoted field; the text
+# never holds a NUL (refused as binary), so the marker cannot be the file's own.
+_END = "\x00"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def parse_table(
@@ -69,9 +75,25 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
     delimiter = ","
     if "," not in first_line:
         delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # The csv module ends a quoted field that is never closed at the end of the file, silently:
+    # every line after the quote would become one value. A marker line after the file shows it:
+    # the marker is a row of its own, unless an open quoted field took it in.
+    reader = csv.reader(itertools.chain(io.StringIO(text, newline=""), [_END]), delimiter=delimiter)
+    row_start = 1
     try:
-        yield from reader
+        for row in reader:
+            if row == [_END]:
+                return
+            if row and row[-1].endswith(_END):
+                # Earlier values of the row may span lines too (closed quoted fields).
+                line = row_start + sum(len(_LINE_BREAK.findall(value)) for value in row[:-1])
+                raise ExchangeError(
+                    f"Line {line} opens a quoted value that is never closed; "
+                    'add the missing " or remove the stray one.',
+                    line=line,
+                )
+            yield row
+            row_start = reader.line_num + 1
     except csv.Error as error:
         raise ExchangeError(
             f"Line {reader.line_num} is not valid CSV: {error}.", line=reader.line_num

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from raci.matrices.models import Matrix
+from orgs.validators import validate_multiline_text, validate_single_line
+from raci.matrices.models import Matrix, Task
 
 
 class CellForm(forms.Form):
@@ -15,9 +16,14 @@ class CellForm(forms.Form):
 
 
 class TaskForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Task")
-    stage = forms.CharField(max_length=120, required=False)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    name = forms.CharField(max_length=200, label="Task", validators=[validate_single_line])
+    stage = forms.CharField(max_length=120, required=False, validators=[validate_single_line])
+    description = forms.CharField(
+        required=False,
+        max_length=Task._meta.get_field("description").max_length,
+        validators=[validate_multiline_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class TaskEditForm(TaskForm):
@@ -25,7 +31,7 @@ class TaskEditForm(TaskForm):
 
 
 class MatrixSettingsForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(max_length=120, validators=[validate_single_line])
     status = forms.ChoiceField(choices=Matrix.Status.choices)
     review_interval_days = forms.IntegerField(
         min_value=1,
@@ -40,4 +46,4 @@ class ImportForm(forms.Form):
 
 
 class AdoptForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Name of the new matrix")
+    name = forms.CharField(max_length=120, label="Name of the new matrix", validators=[validate_single_line])

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from frameworks.models import ACTIVITY_DESCRIPTION_MAX_LENGTH
 from frameworks.schemes import DEFAULT_SCHEME, LettersError, get_scheme, scheme_choices
+from orgs.validators import validate_multiline_text, validate_single_line
+
+# Tasks are adopted from activities: one limit for both descriptions.
+TASK_DESCRIPTION_MAX_LENGTH = ACTIVITY_DESCRIPTION_MAX_LENGTH
 
 
 class Matrix(models.Model):
@@ -20,7 +26,7 @@ class Matrix(models.Model):
         ARCHIVED = "archived", "Archived"
 
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="matrices")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     framework = models.ForeignKey(
         "frameworks.Framework", null=True, blank=True, on_delete=models.SET_NULL, related_name="matrices"
     )
@@ -70,9 +76,14 @@ class MatrixRole(models.Model):
 
 class Task(models.Model):
     matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="tasks")
-    stage = models.CharField(max_length=120, blank=True)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    stage = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
+    name = models.CharField(max_length=200, validators=[validate_single_line])
+    # TextField does not enforce max_length itself; the validator does, the form and serializers read it.
+    description = models.TextField(
+        blank=True,
+        max_length=TASK_DESCRIPTION_MAX_LENGTH,
+        validators=[MaxLengthValidator(TASK_DESCRIPTION_MAX_LENGTH), validate_multiline_text],
+    )
     order = models.PositiveIntegerField(default=0)
     archived = models.BooleanField(default=False)
     # The framework activity this task was copied from, if any.

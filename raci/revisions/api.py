@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from orgs.access import Need
 from orgs.api.base import valid_data
 from orgs.models import Person
+from orgs.validators import validate_multiline_text
 from raci.matrices.api.base import (
     EXPORT_RESPONSES,
     EXPORT_TYPES,
@@ -21,9 +22,9 @@ from raci.matrices.api.base import (
     export_response,
 )
 from raci.parsing import parse_id
+from raci.revisions import services as revisions
 from raci.revisions.models import Revision, SignOff
 from raci.revisions.selectors import revision_diff, signoff_state, snapshot_grid
-from raci.revisions import services as revisions
 
 
 class SignOffSerializer(serializers.ModelSerializer):
@@ -71,19 +72,30 @@ class RevisionDetailSerializer(RevisionSerializer):
 
 
 class PublishSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=Revision._meta.get_field("note").max_length,
+        validators=[validate_multiline_text],
+    )
     require_signoff = serializers.BooleanField(required=False, default=False)
     override_reason = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=2000,
+        max_length=Revision._meta.get_field("override_reason").max_length,
+        validators=[validate_multiline_text],
         help_text="Needed when the rules engine finds errors.",
     )
 
 
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approved", "rejected"])
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=SignOff._meta.get_field("comment").max_length,
+        validators=[validate_multiline_text],
+    )
 
 
 class AcknowledgeSerializer(serializers.Serializer):

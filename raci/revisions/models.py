@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
+from orgs.validators import validate_multiline_text
 from raci.matrices.models import Matrix
+
+NOTE_MAX_LENGTH = 5000
+OVERRIDE_REASON_MAX_LENGTH = 2000
+COMMENT_MAX_LENGTH = 5000
 
 
 class Revision(models.Model):
@@ -13,7 +19,12 @@ class Revision(models.Model):
 
     matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    note = models.TextField(blank=True)
+    # TextField does not enforce max_length itself; the validators do, serializers read the limits.
+    note = models.TextField(
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH), validate_multiline_text],
+    )
     published_at = models.DateTimeField(auto_now_add=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -24,7 +35,11 @@ class Revision(models.Model):
     health = models.PositiveSmallIntegerField(default=100)
     error_count = models.PositiveIntegerField(default=0)
     # Set when the publisher published despite errors from the rules engine.
-    override_reason = models.TextField(blank=True)
+    override_reason = models.TextField(
+        blank=True,
+        max_length=OVERRIDE_REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(OVERRIDE_REASON_MAX_LENGTH), validate_multiline_text],
+    )
     signoff_required = models.BooleanField(default=False)
     # When the review reminder for this revision went out (at most once).
     review_reminded_at = models.DateTimeField(null=True, blank=True)
@@ -50,7 +65,11 @@ class SignOff(models.Model):
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="signoffs")
     person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="signoffs")
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(
+        blank=True,
+        max_length=COMMENT_MAX_LENGTH,
+        validators=[MaxLengthValidator(COMMENT_MAX_LENGTH), validate_multiline_text],
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from frameworks.models import Framework
 from frameworks.schemes import scheme_choices
+from orgs.validators import validate_multiline_text, validate_single_line
 from raci.matrices.models import Matrix, Task
+
+_TASK_DESCRIPTION_MAX_LENGTH = Task._meta.get_field("description").max_length
+
+
+def _refuse_control_characters(data) -> None:
+    """Refuse a control character (NUL included) in any key or text of ``data``, a JSON value that
+    DRF does not validate field by field. Walked without recursion: the value may nest deeply."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            try:
+                validate_single_line(item)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(f"{item!r}: {error.messages[0]}") from None
 
 
 class MatrixSerializer(serializers.ModelSerializer):
@@ -20,11 +43,13 @@ class MatrixSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_columns(self, matrix) -> list[str]:
-        return [column.role.code for column in matrix.columns.all()]
+        if "columns" in getattr(matrix, "_prefetched_objects_cache", {}):  # a list, prefetched once
+            return [column.role.code for column in matrix.columns.all()]
+        return list(matrix.columns.order_by("order", "id").values_list("role__code", flat=True))
 
 
 class MatrixCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=120, validators=[validate_single_line])
     framework = serializers.SlugField(required=False, help_text="Adopt this framework (slug).")
     scheme = serializers.ChoiceField(
         choices=scheme_choices(), required=False, help_text="For an empty matrix."
@@ -48,9 +73,17 @@ class MatrixCreateSerializer(serializers.Serializer):
     )
     status = serializers.ChoiceField(choices=Matrix.Status.choices, required=False)
 
+    def validate_role_map(self, value: dict) -> dict:
+        # DictField validates the values only; the keys are role codes too.
+        _refuse_control_characters(list(value))
+        for code in value:
+            if len(code) > 16:
+                raise serializers.ValidationError(f"{code[:16]}… is not a role code: at most 16 characters.")
+        return value
+
 
 class MatrixUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120, required=False)
+    name = serializers.CharField(max_length=120, required=False, validators=[validate_single_line])
     status = serializers.ChoiceField(choices=Matrix.Status.choices, required=False)
     rule_settings = serializers.DictField(required=False)
     review_interval_days = serializers.IntegerField(
@@ -66,6 +99,12 @@ class MatrixUpdateSerializer(serializers.Serializer):
         help_text="Role codes, in order.",
     )
 
+    def validate_rule_settings(self, value: dict) -> dict:
+        # Stored as given once the service has checked names and ranges; role codes in it
+        # (split_pairs) are text, and PostgreSQL cannot store a NUL even inside JSON.
+        _refuse_control_characters(value)
+        return value
+
 
 class TaskSerializer(serializers.ModelSerializer):
     class Meta:
@@ -74,15 +113,29 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    stage = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    name = serializers.CharField(max_length=200, validators=[validate_single_line])
+    stage = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, validators=[validate_single_line]
+    )
+    description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=_TASK_DESCRIPTION_MAX_LENGTH,
+        validators=[validate_multiline_text],
+    )
 
 
 class TaskUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, required=False)
-    stage = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    name = serializers.CharField(max_length=200, required=False, validators=[validate_single_line])
+    stage = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, validators=[validate_single_line]
+    )
+    description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=_TASK_DESCRIPTION_MAX_LENGTH,
+        validators=[validate_multiline_text],
+    )
     archived = serializers.BooleanField(required=False)
 
 
@@ -145,8 +198,13 @@ class AssignmentRowSerializer(serializers.Serializer):
 
 class SaveAsFrameworkSerializer(serializers.Serializer):
     slug = serializers.SlugField(max_length=60)
-    name = serializers.CharField(max_length=120)
-    summary = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    name = serializers.CharField(max_length=120, validators=[validate_single_line])
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=Framework._meta.get_field("summary").max_length,
+        validators=[validate_multiline_text],
+    )
 
 
 class ImportSerializer(serializers.Serializer):
