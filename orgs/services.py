@@ -7,26 +7,53 @@ bad input raises ``ValidationError`` with a readable message and changes nothing
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
+from orgs.integrity import unique_or_invalid
 from orgs.models import ApiToken, Membership, Organization, Person, Role
+from orgs.signals import role_changing
+
+logger = logging.getLogger(__name__)
+
+# The unique constraints a concurrent request can win; see orgs.integrity.
+EMAIL_UNIQUE = "person_email_unique_per_org"
+MEMBERSHIP_UNIQUE = "membership_one_per_user_and_org"
+ROLE_CODE_UNIQUE = "role_code_unique_per_org"
+
+
+def _slug_free(organization: Organization) -> AbstractContextManager:
+    # full_clean() is the slug's pre-check; its message goes to the request that loses a race.
+    taken = organization.unique_error_message(Organization, ("slug",)).messages[0]
+    return unique_or_invalid(organization, "slug", field="slug", message=taken)
 
 
 @transaction.atomic
 def organization_create(*, name: str, slug: str, owner, headcount: int | None = None) -> Organization:
     """Create an organization; its creator becomes its owner."""
     organization = Organization(name=name, slug=slug, headcount=headcount)
-    organization.full_clean()
-    organization.save()
+    with _slug_free(organization):
+        organization.full_clean()
+        organization.save()
     Membership.objects.create(user=owner, organization=organization, level=Membership.Level.OWNER)
     return organization
+
+
+@transaction.atomic
+def organization_delete(*, organization: Organization, acting_user) -> None:
+    """Delete an organization with everything in it: members, roles, people, matrices, history,
+    webhooks. Owners only; the caller checked that (``require_org(..., Need.OWN)``)."""
+    description = f"{organization.name} ({organization.slug}, id {organization.pk})"
+    organization.delete()
+    who = f"{acting_user} (id {acting_user.pk})"
+    transaction.on_commit(lambda: logger.info("Organization %s deleted by %s", description, who))
 
 
 @transaction.atomic
@@ -51,8 +78,9 @@ def role_create(
         organization=organization, code=code.strip().upper(), name=name, description=description, order=order
     )
     _ensure_role_code_free(organization.pk, role.code)
-    role.full_clean()
-    role.save()
+    with _role_code_free(role):
+        role.full_clean()
+        role.save()
     return role
 
 
@@ -71,8 +99,9 @@ def person_create(
         raise ValidationError({"roles": "A person can only hold roles of their own organization."})
     person = Person(organization=organization, name=name, email=email, active=active, user=user)
     _ensure_email_free(organization.pk, email)
-    person.full_clean()
-    person.save()
+    with _email_free(person, email):
+        person.full_clean()
+        person.save()
     person.roles.set(roles)
     return person
 
@@ -115,25 +144,40 @@ def api_token_authenticate(*, key: str) -> ApiToken | None:
     return token
 
 
-def _apply(obj, changes: dict) -> None:
-    """Set, validate and save only the changed fields; on a validation error the object is left as it was."""
+def _apply(obj, changes: dict, *, unique: AbstractContextManager | None = None) -> None:
+    """Set, validate and save only the changed fields, within ``unique`` (see orgs.integrity);
+    on a validation error the object is left as it was."""
     fields = [field for field, value in changes.items() if getattr(obj, field) != value]
     before = {field: getattr(obj, field) for field in fields}
     for field in fields:
         setattr(obj, field, changes[field])
     try:
-        obj.full_clean()
+        with unique or nullcontext():
+            obj.full_clean()
+            if fields:
+                obj.save(update_fields=fields)
     except ValidationError:
         for field, value in before.items():
             setattr(obj, field, value)
         raise
-    if fields:
-        obj.save(update_fields=fields)
+
+
+def _role_code_taken(code: str) -> str:
+    return f"A role {code} already exists in this organization."
 
 
 def _ensure_role_code_free(organization_id: int, code: str, *, exclude: int | None = None) -> None:
     if Role.objects.filter(organization_id=organization_id, code=code).exclude(pk=exclude).exists():
-        raise ValidationError({"code": f"A role {code} already exists in this organization."})
+        raise ValidationError({"code": _role_code_taken(code)})
+
+
+def _role_code_free(role: Role, code: str | None = None) -> AbstractContextManager:
+    code = role.code if code is None else code
+    return unique_or_invalid(role, ROLE_CODE_UNIQUE, field="code", message=_role_code_taken(code))
+
+
+def _email_taken(email: str) -> str:
+    return f"A person with the email {email} already exists in this organization."
 
 
 def _ensure_email_free(organization_id: int, email: str, *, exclude: int | None = None) -> None:
@@ -143,20 +187,20 @@ def _ensure_email_free(organization_id: int, email: str, *, exclude: int | None 
         .exclude(pk=exclude)
         .exists()
     ):
-        raise ValidationError(
-            {"email": f"A person with the email {email} already exists in this organization."}
-        )
+        raise ValidationError({"email": _email_taken(email)})
 
 
-def _bump_matrices_showing(role: Role) -> None:
-    # Columns and cells name roles by code: matrices showing this role changed too.
-    # Reached through the reverse relation so orgs does not import the matrix app.
-    role.matrices.update(version=F("version") + 1)
+def _email_free(person: Person, email: str) -> AbstractContextManager:
+    return unique_or_invalid(person, EMAIL_UNIQUE, field="email", message=_email_taken(email))
 
 
 @transaction.atomic
 def organization_update(*, organization: Organization, **changes) -> Organization:
-    _apply(organization, {k: v for k, v in changes.items() if k in {"name", "slug", "headcount"}})
+    _apply(
+        organization,
+        {k: v for k, v in changes.items() if k in {"name", "slug", "headcount"}},
+        unique=_slug_free(organization) if "slug" in changes else None,
+    )
     return organization
 
 
@@ -165,21 +209,31 @@ def membership_add(*, organization: Organization, username: str, level: str) -> 
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise ValidationError({"username": f"No user named '{username}'."})
+    already = f"{username} is already a member; change their level instead."
     if Membership.objects.filter(organization=organization, user=user).exists():
-        raise ValidationError({"username": f"{username} is already a member; change their level instead."})
+        raise ValidationError({"username": already})
     membership = Membership(organization=organization, user=user, level=level)
-    membership.full_clean()
-    membership.save()
+    with unique_or_invalid(membership, MEMBERSHIP_UNIQUE, field="username", message=already):
+        membership.full_clean()
+        membership.save()
     return membership
 
 
 def _ensure_an_owner_remains(membership: Membership, *, new_level: str | None) -> None:
-    if membership.level != Membership.Level.OWNER or new_level == Membership.Level.OWNER:
+    """Refuse to demote or remove the last owner.
+
+    The owners' rows stay locked until the transaction ends: two owners demoting each other at
+    once take turns, and the second sees that only they are left. The decision uses the locked
+    rows, not ``membership.level``, which may have changed since it was loaded.
+    """
+    if new_level == Membership.Level.OWNER:
         return
-    others = Membership.objects.filter(
-        organization_id=membership.organization_id, level=Membership.Level.OWNER
+    owners = set(
+        Membership.objects.select_for_update()
+        .filter(organization_id=membership.organization_id, level=Membership.Level.OWNER)
+        .values_list("pk", flat=True)
     )
-    if not others.exclude(pk=membership.pk).exists():
+    if owners == {membership.pk}:
         raise ValidationError(
             {"level": "An organization needs at least one owner; make someone else owner first."}
         )
@@ -199,30 +253,52 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 @transaction.atomic
-def role_update(*, role: Role, **changes) -> Role:
+def role_update(*, role: Role, acting_user=None, channel: str = "system", **changes) -> Role:
+    """Change a role. A new code changes every matrix showing the role (columns name roles by code):
+    the matrices app records that through ``orgs.signals.role_changing``."""
+    old_code = role.code
     if "code" in changes:
         changes["code"] = changes["code"].strip().upper()
     code_changed = "code" in changes and changes["code"] != role.code
     if code_changed:
         _ensure_role_code_free(role.organization_id, changes["code"], exclude=role.pk)
-    _apply(role, {k: v for k, v in changes.items() if k in {"code", "name", "description", "order"}})
+    _apply(
+        role,
+        {k: v for k, v in changes.items() if k in {"code", "name", "description", "order"}},
+        unique=_role_code_free(role, changes["code"]) if code_changed else None,
+    )
     if code_changed:
-        _bump_matrices_showing(role)
+        role_changing.send(
+            sender=Role,
+            role=role,
+            old_code=old_code,
+            new_code=role.code,
+            acting_user=acting_user,
+            channel=channel,
+        )
     return role
 
 
 @transaction.atomic
-def role_delete(*, role: Role) -> None:
-    """Delete a role: its columns and cells go with it."""
-    _bump_matrices_showing(role)
+def role_delete(*, role: Role, acting_user=None, channel: str = "system") -> None:
+    """Delete a role: its columns and cells go with it, recorded in each matrix that showed it
+    (through ``orgs.signals.role_changing``, sent before the deletion)."""
+    role_changing.send(
+        sender=Role, role=role, old_code=role.code, new_code=None, acting_user=acting_user, channel=channel
+    )
     role.delete()
 
 
 @transaction.atomic
 def person_update(*, person: Person, roles: Iterable[Role] | None = None, **changes) -> Person:
-    if changes.get("email"):
-        _ensure_email_free(person.organization_id, changes["email"], exclude=person.pk)
-    _apply(person, {k: v for k, v in changes.items() if k in {"name", "email", "active", "user"}})
+    email = changes.get("email")
+    if email:
+        _ensure_email_free(person.organization_id, email, exclude=person.pk)
+    _apply(
+        person,
+        {k: v for k, v in changes.items() if k in {"name", "email", "active", "user"}},
+        unique=_email_free(person, email) if email else None,
+    )
     if roles is not None:
         roles = list(roles)
         if any(role.organization_id != person.organization_id for role in roles):

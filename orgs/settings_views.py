@@ -96,7 +96,7 @@ def role_edit(request: HttpRequest, org_slug: str, role_id: int) -> HttpResponse
         form = RoleForm(request.POST)
         if form.is_valid():
             try:
-                services.role_update(role=role, **form.cleaned_data)
+                services.role_update(role=role, acting_user=request.user, channel="web", **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
                 role.refresh_from_db()  # the service set the rejected values on the instance
@@ -115,7 +115,7 @@ def role_delete(request: HttpRequest, org_slug: str, role_id: int) -> HttpRespon
     access = require_org(request.user, org_slug, Need.EDIT)
     role = get_object_or_404(Role, pk=role_id, organization=access.organization)
     if request.method == "POST":
-        services.role_delete(role=role)
+        services.role_delete(role=role, acting_user=request.user, channel="web")
         messages.success(request, f"Role {role.code} deleted, with its columns and cells in every matrix.")
         return redirect("settings-roles", access.organization.slug)
     matrices = list(role.matrices.order_by("name").values_list("name", flat=True))

@@ -90,7 +90,7 @@ class OrganizationDetail(OrgScopedView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, org_slug):
-        self.organization.delete()
+        services.organization_delete(organization=self.organization, acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -167,12 +167,17 @@ class RoleDetail(OrgScopedView):
 
     @extend_schema(request=RoleUpdateSerializer, responses=RoleSerializer)
     def patch(self, request, org_slug, role_id):
-        role = services.role_update(role=self.get_object(), **valid_data(RoleUpdateSerializer, request))
+        role = services.role_update(
+            role=self.get_object(),
+            acting_user=request.user,
+            channel="api",
+            **valid_data(RoleUpdateSerializer, request),
+        )
         return Response(RoleSerializer(role).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, org_slug, role_id):
-        services.role_delete(role=self.get_object())
+        services.role_delete(role=self.get_object(), acting_user=request.user, channel="api")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -16,7 +16,8 @@ from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from orgs.models import Membership, Person
+from orgs.access import owner_emails, owners_of
+from orgs.models import Person
 from raci.delivery.models import WebhookAttempt, WebhookEndpoint
 from raci.delivery.sending import DISABLED_EVENT, deliveries_phrase
 from raci.matrices.models import Matrix
@@ -26,6 +27,12 @@ from raci.outbox.models import OutboxEvent
 from raci.revisions.models import Revision
 from raci.revisions.selectors import snapshot_grid
 from raci.rules.grid import MatrixGrid
+
+
+def one_line(text: str) -> str:
+    """An email subject on one line: names refuse line breaks now, but rows saved before may hold
+    them, and a subject with one makes the mail library refuse every message."""
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,7 @@ def _line(o: Ownership, scheme) -> str:
 def render_notice(
     notice: Notice, *, person: Person, matrix: Matrix, revision: Revision, scheme
 ) -> tuple[str, str]:
-    subject = f"[RACI] {matrix.name}, revision {revision.number}: what changed for you"
+    subject = one_line(f"[RACI] {matrix.name}, revision {revision.number}: what changed for you")
     parts = [f"Hello {person.name},", "", f"{matrix.name} was published as revision {revision.number}."]
     if revision.note:
         parts += [f"Note: {revision.note}"]
@@ -175,12 +182,8 @@ def review_reminders_send(*, now=None) -> int:
             continue
         if revision.published_at + timedelta(days=matrix.review_interval_days) > now:
             continue
-        owners = list(
-            Membership.objects.filter(organization=matrix.organization, level=Membership.Level.OWNER)
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
-        )
-        subject = f"[RACI] Time to review {matrix.name}"
+        owners = owner_emails(matrix.organization)
+        subject = one_line(f"[RACI] Time to review {matrix.name}")
         body = (
             f"{matrix.name} ({matrix.organization.name}) was last published as revision {revision.number} "
             f"on {revision.published_at:%Y-%m-%d}; its review interval is {matrix.review_interval_days} "
@@ -232,11 +235,7 @@ def webhook_endpoint_disabled_notify(*, endpoint_id: int, disabled_at: str) -> i
         .values_list("error", flat=True)
         .first()
     )
-    owners = (
-        Membership.objects.filter(organization=organization, level=Membership.Level.OWNER)
-        .select_related("user")
-        .order_by("user_id")
-    )
+    owners = owners_of(organization)
     subject = f"Webhook disabled: {endpoint.url}"
     body = (
         f"The webhook endpoint {endpoint.url} of {organization.name} was disabled after "
@@ -246,8 +245,7 @@ def webhook_endpoint_disabled_notify(*, endpoint_id: int, disabled_at: str) -> i
         f"({webhook_settings_path(organization)}); failed deliveries can then be redelivered.\n"
     )
     sent = 0
-    for membership in owners:
-        user = membership.user
+    for user in owners:
         if send_email_once(
             key=f"webhook-disabled:{endpoint.pk}:{disabled_at}:{user.pk}",
             subject=subject,

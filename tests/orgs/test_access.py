@@ -5,7 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from orgs.access import Need, organizations_for, require_org
+from orgs.access import Need, may_act_for, organizations_for, owner_emails, owners_of, require_org
+from tests.factories import MembershipFactory, PersonFactory
 
 
 def test_owner_gets_own_access(org, owner):
@@ -48,3 +49,54 @@ def test_organizations_for_lists_only_memberships(org, owner, outsider):
     assert list(organizations_for(owner)) == [org]
     assert org not in organizations_for(outsider)
     assert not organizations_for(AnonymousUser()).exists()
+
+
+@pytest.fixture
+def ana(org):
+    return PersonFactory(organization=org, name="Ana")
+
+
+def test_a_person_may_act_for_themselves_without_a_query(org, editor, ana, django_assert_num_queries):
+    ana.user = editor
+    with django_assert_num_queries(0):
+        assert may_act_for(editor, ana, owners_may=False)
+        assert may_act_for(editor, ana, owners_may=True)
+
+
+def test_an_owner_may_act_for_a_person_of_their_organization_when_owners_may(
+    org, owner, ana, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        assert may_act_for(owner, ana, owners_may=True)
+
+
+def test_an_owner_may_not_act_for_a_person_when_owners_may_not(org, owner, ana, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert not may_act_for(owner, ana, owners_may=False)
+
+
+def test_an_editor_may_not_act_for_someone_else(org, editor, viewer, ana):
+    ana.user = viewer
+    assert not may_act_for(editor, ana, owners_may=True)
+    assert not may_act_for(editor, ana, owners_may=False)
+
+
+def test_the_owner_of_another_organization_may_not_act_for_a_person(org, ana, outsider):
+    assert not may_act_for(outsider, ana, owners_may=True)
+
+
+def test_anonymous_user_may_not_act_for_a_person_without_a_user(org, ana):
+    assert not may_act_for(AnonymousUser(), ana, owners_may=True)
+
+
+def test_owners_of_lists_only_the_organizations_owners_by_id(org, owner, editor, viewer, outsider):
+    second = MembershipFactory(organization=org, level="owner", user__username="second").user
+    assert list(owners_of(org)) == [owner, second]
+
+
+def test_owner_emails_leaves_out_owners_without_an_email(
+    org, owner, editor, outsider, django_assert_num_queries
+):
+    MembershipFactory(organization=org, level="owner", user__username="mute", user__email="")
+    with django_assert_num_queries(1):
+        assert owner_emails(org) == [owner.email]

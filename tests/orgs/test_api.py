@@ -122,6 +122,33 @@ def test_creating_an_organization_with_a_taken_slug_gets_400_and_creates_nothing
     assert not Membership.objects.filter(organization=org, user=outsider).exists()
 
 
+def test_owner_deletes_the_organization_with_everything_in_it(client_for, org, owner, editor, outsider):
+    RoleFactory(organization=org, code="PM")
+    PersonFactory(organization=org)
+    other = Organization.objects.get(slug="elsewhere")
+    RoleFactory(organization=other, code="PM")
+
+    response = client_for(owner).delete(f"{API}orgs/{org.slug}/")
+
+    assert response.status_code == 204
+    assert not Organization.objects.filter(pk=org.pk).exists()
+    for model in (Membership, Role, Person):
+        assert not model.objects.filter(organization_id=org.pk).exists()
+    assert Membership.objects.filter(organization=other, user=outsider).exists()
+    assert Role.objects.filter(organization=other).count() == 1
+    assert_error(client_for(owner).get(f"{API}orgs/{org.slug}/"), 404, "not_found")
+
+
+def test_editor_gets_403_on_organization_delete_and_it_stays(client_for, org, editor):
+    assert_error(client_for(editor).delete(f"{API}orgs/{org.slug}/"), 403, "permission_denied")
+    assert Organization.objects.filter(pk=org.pk).exists()
+
+
+def test_outsider_gets_404_on_organization_delete_and_it_stays(client_for, org, owner, outsider):
+    assert_error(client_for(outsider).delete(f"{API}orgs/{org.slug}/"), 404, "not_found")
+    assert Organization.objects.filter(pk=org.pk).exists()
+
+
 def test_organization_update_changes_the_name(client_for, org, owner):
     response = client_for(owner).patch(f"{API}orgs/{org.slug}/", {"name": "Acme Inc"}, format="json")
     assert response.json()["name"] == "Acme Inc"

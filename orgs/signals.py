@@ -1,0 +1,14 @@
+"""Signals orgs sends to the apps above it, which orgs may not import.
+
+``role_changing``: sent inside the transaction of a role's code change or deletion, with ``role``,
+``old_code``, ``new_code`` (``None`` when the role is deleted, sent before the deletion so the
+role's columns and cells still exist), ``acting_user`` and ``channel`` ("web", "api", "system").
+The matrices app records, through its one writer, what that does to each matrix showing the role;
+an exception from a receiver rolls the role change back.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+role_changing = Signal()
