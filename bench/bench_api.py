@@ -46,41 +46,30 @@ def ensure_database() -> None:
 
 
 def build_matrix(*, slug: str, tasks: int, roles: int, stage_size: int, owner_column: bool = False):
-    """A fresh organization ``slug`` owned by user ``slug`` with one matrix of ``tasks`` x ``roles``,
-    about 30% of cells filled (every task A/R on the first column with ``owner_column``).
-    Returns (user, matrix, task rows, role rows). Call after django.setup()."""
+    """A fresh organization ``slug`` owned by user ``slug`` with one matrix of ``tasks`` x ``roles``
+    built by the test suite's one builder (tests/builders.py): about 30% of cells filled (every task
+    A/R on the first column with ``owner_column``). Returns (user, matrix, task rows, role rows).
+    Call after django.setup()."""
     from django.contrib.auth import get_user_model
 
-    from orgs.models import Organization, Role
+    from orgs.models import Organization
     from orgs.services import organization_create
-    from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
+    from tests.builders import matrix_build
 
     Organization.objects.filter(slug=slug).delete()
     user, _ = get_user_model().objects.get_or_create(username=slug)
     org = organization_create(name=slug.title(), slug=slug, owner=user)
-    role_rows = Role.objects.bulk_create(
-        [Role(organization=org, code=f"R{i:02d}", name=f"Role {i}", order=i) for i in range(roles)]
+    matrix = matrix_build(
+        organization=org,
+        tasks=tasks,
+        roles=[f"R{i:02d}" for i in range(roles)],
+        name=slug.title(),
+        stage_size=stage_size,
+        fill="sparse",
+        owner_column=owner_column,
     )
-    matrix = Matrix.objects.create(organization=org, name=slug.title())
-    MatrixRole.objects.bulk_create(
-        [MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(role_rows)]
-    )
-    task_rows = Task.objects.bulk_create(
-        [
-            Task(matrix=matrix, name=f"Task {i}", stage=f"Stage {i // stage_size}", order=i)
-            for i in range(tasks)
-        ]
-    )
-    letters = ["AR", "R", "C", "I", "C", "I"]
-    Assignment.objects.bulk_create(
-        [
-            Assignment(task=t, role=r, letters=letters[(i + j) % len(letters)])
-            for i, t in enumerate(task_rows)
-            for j, r in enumerate(role_rows)
-            if (owner_column and j == 0) or (i * 7 + j * 3) % 10 < 3
-        ],
-        batch_size=5000,
-    )
+    task_rows = list(matrix.tasks.order_by("order"))
+    role_rows = [column.role for column in matrix.columns.select_related("role").order_by("order")]
     return user, matrix, task_rows, role_rows
 
 

@@ -8,8 +8,11 @@ class RaciConfig(AppConfig):
     def ready(self) -> None:
         # Registers every outbox handler and the Celery tasks now, in web and worker processes
         # alike; a handler module that cannot be imported stops the start (ImproperlyConfigured).
+        from orgs.signals import role_changing
         from raci.delivery import tasks as delivery_tasks  # noqa: F401
+        from raci.matrices import receivers
         from raci.outbox import tasks as outbox_tasks  # noqa: F401
         from raci.outbox.handlers import handlers_load
 
         handlers_load()
+        role_changing.connect(receivers.role_changing, dispatch_uid="raci.matrices.role_changing")

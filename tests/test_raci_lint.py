@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from raci.management.demo import demo_seed
+from raci.matrices.cells import assignment_set
 from raci.matrices.models import Assignment, Task
-from raci.matrices.services import assignment_set
 
 pytestmark = pytest.mark.django_db
 

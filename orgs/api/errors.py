@@ -14,6 +14,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from orgs.exceptions import Conflict as DomainConflict
+
 logger = logging.getLogger(__name__)
 
 
@@ -22,8 +24,8 @@ class Conflict(exceptions.APIException):
     default_detail = "Someone else changed this first."
     default_code = "conflict"
 
-    def __init__(self, detail=None, *, extra: dict | None = None):
-        super().__init__(detail)
+    def __init__(self, detail=None, *, code: str | None = None, extra: dict | None = None):
+        super().__init__(detail, code)
         self.extra = extra or {}
 
 
@@ -75,6 +77,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, DomainConflict):
+        exc = Conflict(exc.message, code=exc.code)
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -34,7 +34,7 @@ ERRORS = {
 def document_error_responses(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
-    for path_item in result.get("paths", {}).values():
+    for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
@@ -42,6 +42,15 @@ def document_error_responses(result, generator, request, public):
             for code, description in ERRORS.items():
                 responses.setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": ref}}}
+                )
+            if method != "get" and "{matrix_id}" in path:
+                responses.setdefault(
+                    "409",
+                    {
+                        "description": "The matrix is archived (code `matrix_archived`): restore it to draft "
+                        "first. Nothing changed.",
+                        "content": {"application/json": {"schema": ref}},
+                    },
                 )
             for code in ("409", "412"):
                 if code in responses:

@@ -18,7 +18,15 @@ from raci.outbox.models import OutboxEvent
 __all__ = ["WEBHOOK_EVENTS", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint"]
 
 # The event kinds an endpoint may subscribe to; other outbox kinds are never sent to webhooks.
-WEBHOOK_EVENTS = ("matrix.published", "assignment.changed", "signoff.completed")
+# assignment.changed: cells; matrix.changed: anything else about a matrix (created, renamed, tasks,
+# columns, restored); matrix.deleted; matrix.published; signoff.completed.
+WEBHOOK_EVENTS = (
+    "matrix.published",
+    "assignment.changed",
+    "matrix.changed",
+    "matrix.deleted",
+    "signoff.completed",
+)
 
 
 class WebhookEndpoint(models.Model):

@@ -16,8 +16,9 @@ from frameworks.models import Framework
 from frameworks.services import frameworks_load_builtin
 from orgs.models import Membership, Organization, Person, Role
 from orgs.services import membership_set
+from raci.matrices.adoption import matrix_adopt
+from raci.matrices.cells import assignment_set
 from raci.matrices.models import Matrix, Task
-from raci.matrices.services import assignment_set, matrix_adopt
 from raci.revisions.services import matrix_publish
 
 DEMO_USERNAME = "demo"

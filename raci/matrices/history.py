@@ -1,5 +1,6 @@
-"""History of a matrix: every change to tasks, columns and cells, recorded by the
-services in the same transaction as the change, and read back with filters.
+"""History of a matrix: who changed what, through which channel. The writer
+(``raci.matrices.changes``) records every change in the transaction that made it; pages
+and the API read it back with filters here.
 
 Nothing in the product updates or deletes a ChangeRecord.
 """
@@ -25,85 +26,14 @@ class Actor:
 SYSTEM = Actor()
 
 
-def history_record(
-    *,
-    matrix: Matrix,
-    actor: Actor,
-    kind: str,
-    field: str = "",
-    before: str = "",
-    after: str = "",
-    task=None,
-    role=None,
-) -> ChangeRecord:
-    return ChangeRecord.objects.create(**_fields(matrix, actor, kind, field, before, after, task, role))
-
-
-def cell_change(
-    *, task_id: int, task_name: str, role_id: int | None, role_code: str, before: str, after: str
-) -> dict:
-    """A cell's change, for history_record_many."""
-    return {
-        "kind": ChangeRecord.Kind.CELL,
-        "field": "letters",
-        "before": before,
-        "after": after,
-        "task_id": task_id,
-        "task_name": task_name,
-        "role_id": role_id,
-        "role_code": role_code,
-    }
-
-
-def task_change(*, task_id: int, task_name: str, field: str, before: str = "", after: str = "") -> dict:
-    """A task's change (created, name, stage, description, archived), for history_record_many."""
-    return {
-        "kind": ChangeRecord.Kind.TASK,
-        "field": field,
-        "before": before,
-        "after": after,
-        "task_id": task_id,
-        "task_name": task_name,
-    }
-
-
-def history_record_many(*, matrix: Matrix, actor: Actor, records: list[dict]) -> None:
-    """Record several changes in one query; each dict has kind, field, before, after and
-    optionally task_id/task_name and role_id/role_code."""
-    ChangeRecord.objects.bulk_create(
-        [
-            ChangeRecord(
-                matrix=matrix,
-                actor=_user(actor),
-                channel=actor.channel,
-                version=matrix.version,
-                **record,
-            )
-            for record in records
-        ]
-    )
-
-
-def _user(actor: Actor):
-    user = actor.user
-    return user if getattr(user, "is_authenticated", False) else None
-
-
-def _fields(matrix, actor, kind, field, before, after, task, role) -> dict:
-    return {
-        "matrix": matrix,
-        "actor": _user(actor),
-        "channel": actor.channel,
-        "kind": kind,
-        "field": field,
-        "before": before,
-        "after": after,
-        "task": task,
-        "task_name": task.name if task is not None else "",
-        "role": role,
-        "role_code": role.code if role is not None else "",
-        "version": matrix.version,
-    }
+def history_rows(*, matrix: Matrix, actor: Actor, records: list[dict]) -> list[ChangeRecord]:
+    """ChangeRecord rows (unsaved) for the writer to insert in one query; each record has kind,
+    field, before, after and optionally task_id/task_name and role_id/role_code."""
+    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    return [
+        ChangeRecord(matrix=matrix, actor=user, channel=actor.channel, version=matrix.version, **record)
+        for record in records
+    ]
 
 
 def history_for_matrix(

@@ -1,10 +1,13 @@
 """Reads of matrices that pages, endpoints, exports and the rules engine depend on.
 
 ``matrix_grid_get`` is the one loader of a matrix: five queries whatever the
-matrix's size, returning the plain ``MatrixGrid`` every consumer reads.
+matrix's size, returning the plain ``MatrixGrid`` every consumer reads;
+``matrix_grids_get`` is the same loader for all of an organization's matrices at once.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -27,54 +30,78 @@ def matrix_grid_get(*, matrix: Matrix, include_archived: bool = False) -> Matrix
     headcount comes from ``matrix.organization``; pass a matrix loaded with
     ``select_related("organization")`` to avoid a sixth.
     """
-    columns = list(MatrixRole.objects.filter(matrix=matrix).select_related("role").order_by("order", "id"))
-    roles = tuple(RoleColumn(id=c.role.pk, code=c.role.code, name=c.role.name) for c in columns)
-    code_by_role_id = {c.role.pk: c.role.code for c in columns}
+    return matrix_grids_get(matrices=[matrix], include_archived=include_archived)[matrix.pk]
 
-    task_rows = Task.objects.filter(matrix=matrix)
+
+def matrix_grids_get(*, matrices: Sequence[Matrix], include_archived: bool = False) -> dict[int, MatrixGrid]:
+    """Load several matrices of one organization at once: the same five queries as one matrix,
+    whatever the number or size of the matrices (the organization home shows every matrix's health)."""
+    if not matrices:
+        return {}
+    organization = matrices[0].organization
+    if any(m.organization_id != organization.pk for m in matrices):
+        raise ValueError("matrix_grids_get loads matrices of one organization at a time.")
+    ids = [m.pk for m in matrices]
+
+    roles: dict[int, list[RoleColumn]] = {pk: [] for pk in ids}
+    code_by_role: dict[int, dict[int, str]] = {pk: {} for pk in ids}
+    for matrix_id, role_id, code, name in (
+        MatrixRole.objects.filter(matrix_id__in=ids)
+        .order_by("matrix_id", "order", "id")
+        .values_list("matrix_id", "role_id", "role__code", "role__name")
+    ):
+        roles[matrix_id].append(RoleColumn(id=role_id, code=code, name=name))
+        code_by_role[matrix_id][role_id] = code
+
+    task_rows = Task.objects.filter(matrix_id__in=ids)
     if not include_archived:
         task_rows = task_rows.filter(archived=False)
-    tasks = tuple(
-        TaskRow(id=pk, name=name, stage=stage, order=order)
-        for pk, name, stage, order in task_rows.order_by("order", "id").values_list(
-            "id", "name", "stage", "order"
-        )
-    )
-    task_ids = {t.id for t in tasks}
+    tasks: dict[int, list[TaskRow]] = {pk: [] for pk in ids}
+    matrix_of_task: dict[int, int] = {}
+    for pk, matrix_id, name, stage, order in task_rows.order_by("matrix_id", "order", "id").values_list(
+        "id", "matrix_id", "name", "stage", "order"
+    ):
+        tasks[matrix_id].append(TaskRow(id=pk, name=name, stage=stage, order=order))
+        matrix_of_task[pk] = matrix_id
 
-    cells = {
-        (task_id, code_by_role_id[role_id]): letters
-        for task_id, role_id, letters in Assignment.objects.filter(task__matrix=matrix).values_list(
-            "task_id", "role_id", "letters"
-        )
+    cells: dict[int, dict[tuple[int, str], str]] = {pk: {} for pk in ids}
+    for task_id, role_id, letters in Assignment.objects.filter(task__matrix_id__in=ids).values_list(
+        "task_id", "role_id", "letters"
+    ):
+        matrix_id = matrix_of_task.get(task_id)
         # Cells of archived tasks and of roles no longer shown stay stored but are not part of the grid.
-        if task_id in task_ids and role_id in code_by_role_id
+        if matrix_id is not None and role_id in code_by_role[matrix_id]:
+            cells[matrix_id][(task_id, code_by_role[matrix_id][role_id])] = letters
+
+    people = _people(organization)
+    return {
+        matrix.pk: MatrixGrid(
+            id=matrix.pk,
+            name=matrix.name,
+            version=matrix.version,
+            scheme=get_scheme(matrix.scheme),
+            roles=tuple(roles[matrix.pk]),
+            tasks=tuple(tasks[matrix.pk]),
+            cells=cells[matrix.pk],
+            people=people,
+            settings=RuleSettings.from_overrides(matrix.rule_settings),
+            headcount=organization.headcount,
+        )
+        for matrix in matrices
     }
 
-    organization = matrix.organization
+
+def _people(organization: Organization) -> tuple[PersonEntry, ...]:
     held: dict[int, set[str]] = {}
     for person_id, code in Person.roles.through.objects.filter(person__organization=organization).values_list(
         "person_id", "role__code"
     ):
         held.setdefault(person_id, set()).add(code)
-    people = tuple(
+    return tuple(
         PersonEntry(id=pk, name=name, role_codes=frozenset(held.get(pk, ())), active=active)
         for pk, name, active in Person.objects.filter(organization=organization)
         .order_by("name", "id")
         .values_list("id", "name", "active")
-    )
-
-    return MatrixGrid(
-        id=matrix.pk,
-        name=matrix.name,
-        version=matrix.version,
-        scheme=get_scheme(matrix.scheme),
-        roles=roles,
-        tasks=tasks,
-        cells=cells,
-        people=people,
-        settings=RuleSettings.from_overrides(matrix.rule_settings),
-        headcount=organization.headcount,
     )
 
 

@@ -27,8 +27,13 @@ def web_actor(request: HttpRequest) -> Actor:
     return Actor(user=request.user, channel=Channel.WEB)
 
 
-def error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
+def error_text(error: ValidationError | Exception | dict) -> str:
+    """A service's refusal (or a form's errors) as sentences a page can show."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    if isinstance(error, dict):  # form.errors
+        return " ".join(str(message) for messages in error.values() for message in messages)
+    return str(error)
 
 
 def file_download(grid, kind: str, *, tag: str | None = None) -> HttpResponse:

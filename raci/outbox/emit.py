@@ -7,7 +7,9 @@ from raci.outbox.models import OutboxEvent
 from raci.outbox.tasks import dispatch_outbox_event
 
 
-def outbox_emit(*, kind: str, payload: dict, organization=None) -> OutboxEvent:
+def outbox_emit(
+    *, kind: str, payload: dict, organization=None, organization_id: int | None = None
+) -> OutboxEvent:
     """Save an event in the caller's transaction and dispatch it after commit.
 
     Call it inside the service's ``transaction.atomic()``: a rollback removes the event with the
@@ -15,6 +17,8 @@ def outbox_emit(*, kind: str, payload: dict, organization=None) -> OutboxEvent:
     """
     if not kind:
         raise ValueError("An outbox event needs a kind.")
-    event = OutboxEvent.objects.create(organization=organization, kind=kind, payload=payload)
+    if organization is not None:
+        organization_id = organization.pk
+    event = OutboxEvent.objects.create(organization_id=organization_id, kind=kind, payload=payload)
     enqueue_on_commit(dispatch_outbox_event, event.pk)
     return event

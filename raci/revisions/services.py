@@ -1,7 +1,7 @@
 """Revisions: publishing freezes an immutable, numbered snapshot of a matrix; revisions
 are compared, exported and restored; Accountable people sign off; everyone with letters
-acknowledges. Writes here follow the services' rules (one transaction, validation,
-history, events enqueued on commit)."""
+acknowledges. Publishing and restoring are changes of the matrix and go through its one writer
+(``raci.matrices.changes``); sign-off and acknowledgement write only their own rows."""
 
 from __future__ import annotations
 
@@ -9,30 +9,31 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from orgs.access import may_act_for
 from orgs.models import Person, Role
-from raci import exchange, rules
-from raci.matrices.history import SYSTEM, Actor, cell_change, history_record, history_record_many
+from raci import rules
+from raci.exchange import export_json
+from raci.matrices.changes import matrix_change
+from raci.matrices.history import SYSTEM, Actor
 from raci.matrices.models import Assignment, ChangeRecord, Matrix, MatrixRole, Task
 from raci.matrices.selectors import matrix_grid_get
-from raci.matrices.services import matrix_bump_version
 from raci.outbox.emit import outbox_emit
 from raci.revisions.models import Acknowledgement, Revision, SignOff
 from raci.revisions.selectors import revision_diff, signoff_state, snapshot_grid
 from raci.rules.grid import MatrixGrid
 
 
-def _accountable_people(grid: MatrixGrid, organization) -> list[Person]:
+def _accountable_people(grid: MatrixGrid, organization_id: int) -> list[Person]:
     accountable_roles = {
         code for (_, code), letters in grid.cells.items() if grid.scheme.accountable in letters
     }
     return list(
-        Person.objects.filter(organization=organization, active=True, roles__code__in=accountable_roles)
+        Person.objects.filter(organization_id=organization_id, active=True, roles__code__in=accountable_roles)
         .distinct()
         .order_by("name")
     )
 
 
-@transaction.atomic
 def matrix_publish(
     *,
     matrix: Matrix,
@@ -47,74 +48,70 @@ def matrix_publish(
     which the revision records. With ``require_signoff``, every active person holding a
     role that is Accountable somewhere in the matrix is asked to approve.
     """
-    locked = Matrix.objects.select_for_update().select_related("organization").get(pk=matrix.pk)
-    if locked.status == Matrix.Status.ARCHIVED:
-        raise ValidationError(
-            {"status": "An archived matrix cannot be published; restore it to draft first."}
+    with matrix_change(matrix=matrix, actor=actor) as change:
+        locked = change.matrix
+        grid = matrix_grid_get(matrix=locked)
+        analysis = rules.analyse(grid)
+        errors = analysis.counts()["error"]
+        if errors and not override_reason.strip():
+            raise ValidationError(
+                {
+                    "override_reason": f"The rules engine found {errors} error{'s' if errors != 1 else ''}; "
+                    "fix them, or publish anyway with a reason."
+                }
+            )
+        last = locked.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+        revision = Revision(
+            matrix=locked,
+            number=last + 1,
+            note=note.strip(),
+            published_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
+            version=grid.version,
+            snapshot=export_json(grid),
+            health=analysis.health,
+            error_count=errors,
+            override_reason=override_reason.strip() if errors else "",
+            signoff_required=require_signoff,
         )
-    grid = matrix_grid_get(matrix=locked)
-    analysis = rules.analyse(grid)
-    errors = analysis.counts()["error"]
-    if errors and not override_reason.strip():
-        raise ValidationError(
-            {
-                "override_reason": f"The rules engine found {errors} error{'s' if errors != 1 else ''}; "
-                "fix them, or publish anyway with a reason."
-            }
+        revision.full_clean()
+        revision.save()
+        if require_signoff:
+            SignOff.objects.bulk_create(
+                [
+                    SignOff(revision=revision, person=p)
+                    for p in _accountable_people(grid, locked.organization_id)
+                ]
+            )
+        before = locked.status
+        if before != Matrix.Status.PUBLISHED:
+            locked.status = Matrix.Status.PUBLISHED
+            locked.save(update_fields=["status", "updated_at"])
+            # The status changed (a new version), but the content did not: no matrix.changed event.
+            change.touched = True
+        change.note(
+            kind=ChangeRecord.Kind.MATRIX,
+            field="published",
+            before=before,
+            after=f"revision {revision.number}"
+            + (f" (override: {revision.override_reason})" if errors else ""),
         )
-    last = locked.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-    revision = Revision(
-        matrix=locked,
-        number=last + 1,
-        note=note.strip(),
-        published_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
-        version=grid.version,
-        snapshot=exchange.export_json(grid),
-        health=analysis.health,
-        error_count=errors,
-        override_reason=override_reason.strip() if errors else "",
-        signoff_required=require_signoff,
-    )
-    revision.full_clean()
-    revision.save()
-    if require_signoff:
-        SignOff.objects.bulk_create(
-            [SignOff(revision=revision, person=p) for p in _accountable_people(grid, locked.organization)]
+        outbox_emit(
+            kind="matrix.published",
+            organization_id=locked.organization_id,
+            payload={
+                "matrix": {"id": locked.pk, "name": locked.name},
+                "revision": {"id": revision.pk, "number": revision.number, "version": revision.version},
+                "health": revision.health,
+                "errors": errors,
+                "signoff_required": require_signoff,
+            },
         )
-    before = locked.status
-    if before != Matrix.Status.PUBLISHED:
-        locked.status = Matrix.Status.PUBLISHED
-        locked.save(update_fields=["status", "updated_at"])
-        matrix_bump_version(matrix=locked)
-    history_record(
-        matrix=locked,
-        actor=actor,
-        kind=ChangeRecord.Kind.MATRIX,
-        field="published",
-        before=before,
-        after=f"revision {revision.number}" + (f" (override: {revision.override_reason})" if errors else ""),
-    )
-    outbox_emit(
-        kind="matrix.published",
-        organization=locked.organization,
-        payload={
-            "matrix": {"id": locked.pk, "name": locked.name},
-            "revision": {"id": revision.pk, "number": revision.number, "version": revision.version},
-            "health": revision.health,
-            "errors": errors,
-            "signoff_required": require_signoff,
-        },
-    )
-    matrix.refresh_from_db()
     return revision
 
 
 def _acting_for(person: Person, user, *, owners_may: bool) -> None:
-    if person.user_id is not None and person.user_id == getattr(user, "pk", None):
-        return
-    if owners_may and person.organization.memberships.filter(user=user, level="owner").exists():
-        return
-    raise PermissionDenied(f"Only {person.name} can do this{' (or an owner)' if owners_may else ''}.")
+    if not may_act_for(user, person, owners_may=owners_may):
+        raise PermissionDenied(f"Only {person.name} can do this{' (or an owner)' if owners_may else ''}.")
 
 
 @transaction.atomic
@@ -138,6 +135,7 @@ def signoff_decide(*, signoff: SignOff, user, decision: str, comment: str = "") 
     signoff.comment = comment.strip()
     signoff.decided_at = timezone.now()
     signoff.decided_by = user
+    signoff.full_clean(exclude=["revision", "person"])
     signoff.save(update_fields=["decision", "comment", "decided_at", "decided_by"])
     revision = signoff.revision
     state = signoff_state(revision)
@@ -166,59 +164,56 @@ def acknowledge(*, revision: Revision, person: Person, user) -> Acknowledgement:
     return acknowledgement
 
 
-@transaction.atomic
 def revision_restore(*, revision: Revision, actor: Actor = SYSTEM) -> Matrix:
     """Make the revision's content the matrix's new draft: its tasks, columns and cells.
 
     Tasks added since are archived (kept, not deleted); tasks deleted since are recreated.
     """
-    matrix = Matrix.objects.select_for_update().select_related("organization").get(pk=revision.matrix_id)
-    grid = snapshot_grid(revision)
-    changes = revision_diff(matrix_grid_get(matrix=matrix), grid)
-    roles = {r.code: r for r in Role.objects.filter(organization_id=matrix.organization_id)}
-    codes = [r.code for r in grid.roles if r.code in roles]
-    MatrixRole.objects.filter(matrix=matrix).delete()
-    MatrixRole.objects.bulk_create(
-        [MatrixRole(matrix=matrix, role=roles[c], order=i) for i, c in enumerate(codes)]
-    )
+    with matrix_change(matrix=revision.matrix, actor=actor) as change:
+        matrix = change.matrix
+        grid = snapshot_grid(revision)
+        changes = revision_diff(matrix_grid_get(matrix=matrix), grid)
+        roles = {r.code: r for r in Role.objects.filter(organization_id=matrix.organization_id)}
+        codes = [r.code for r in grid.roles if r.code in roles]
+        MatrixRole.objects.filter(matrix=matrix).delete()
+        MatrixRole.objects.bulk_create(
+            [MatrixRole(matrix=matrix, role=roles[c], order=i) for i, c in enumerate(codes)]
+        )
 
-    existing = {t.pk: t for t in Task.objects.filter(matrix=matrix)}
-    by_name = {t.name.casefold(): t for t in existing.values()}
-    kept: dict[int, Task] = {}
-    for row in grid.tasks:
-        task = existing.get(row.id) or by_name.get(row.name.casefold())
-        if task is None:
-            task = Task.objects.create(matrix=matrix, name=row.name, stage=row.stage, order=row.order)
-        kept[row.id] = task
-    # Rename in two steps so a swap of names between tasks never trips the unique constraint.
-    for task in kept.values():
-        task.name = f"~restoring~{task.pk}~"
-    Task.objects.bulk_update(kept.values(), ["name"])
-    for row in grid.tasks:
-        task = kept[row.id]
-        task.name, task.stage, task.order, task.archived = row.name, row.stage, row.order, False
-    Task.objects.bulk_update(kept.values(), ["name", "stage", "order", "archived"])
-    kept_ids = {t.pk for t in kept.values()}
-    Task.objects.filter(matrix=matrix).exclude(pk__in=kept_ids).update(archived=True)
+        existing = {t.pk: t for t in Task.objects.filter(matrix=matrix)}
+        by_name = {t.name.casefold(): t for t in existing.values()}
+        kept: dict[int, Task] = {}
+        for row in grid.tasks:
+            task = existing.get(row.id) or by_name.get(row.name.casefold())
+            if task is None:
+                task = Task.objects.create(matrix=matrix, name=row.name, stage=row.stage, order=row.order)
+            kept[row.id] = task
+        # Rename in two steps so a swap of names between tasks never trips the unique constraint.
+        for task in kept.values():
+            task.name = f"~restoring~{task.pk}~"
+        Task.objects.bulk_update(kept.values(), ["name"])
+        for row in grid.tasks:
+            task = kept[row.id]
+            task.name, task.stage, task.order, task.archived = row.name, row.stage, row.order, False
+        Task.objects.bulk_update(kept.values(), ["name", "stage", "order", "archived"])
+        kept_ids = {t.pk for t in kept.values()}
+        Task.objects.filter(matrix=matrix).exclude(pk__in=kept_ids).update(archived=True)
 
-    Assignment.objects.filter(task__matrix=matrix).delete()
-    Assignment.objects.bulk_create(
-        [
-            Assignment(task=kept[task_id], role=roles[code], letters=letters)
-            for (task_id, code), letters in grid.cells.items()
-            if code in roles and task_id in kept
-        ]
-    )
-    matrix.status = Matrix.Status.DRAFT
-    matrix.save(update_fields=["status", "updated_at"])
-    matrix_bump_version(matrix=matrix)
-    history_record_many(
-        matrix=matrix,
-        actor=actor,
-        records=[
-            {"kind": ChangeRecord.Kind.MATRIX, "field": "restored", "after": f"revision {revision.number}"},
-            *(
-                cell_change(
+        Assignment.objects.filter(task__matrix=matrix).delete()
+        Assignment.objects.bulk_create(
+            [
+                Assignment(task=kept[task_id], role=roles[code], letters=letters)
+                for (task_id, code), letters in grid.cells.items()
+                if code in roles and task_id in kept
+            ]
+        )
+        if matrix.status != Matrix.Status.DRAFT:
+            matrix.status = Matrix.Status.DRAFT
+            matrix.save(update_fields=["status", "updated_at"])
+        change.record(kind=ChangeRecord.Kind.MATRIX, field="restored", after=f"revision {revision.number}")
+        for cell in changes.changed_cells:
+            if cell["task"] in kept:
+                change.record_cell(
                     task_id=kept[cell["task"]].pk,
                     task_name=cell["name"],
                     role_id=roles[cell["role"]].pk if cell["role"] in roles else None,
@@ -226,9 +221,4 @@ def revision_restore(*, revision: Revision, actor: Actor = SYSTEM) -> Matrix:
                     before=cell["before"],
                     after=cell["after"],
                 )
-                for cell in changes.changed_cells
-                if cell["task"] in kept
-            ),
-        ],
-    )
-    return matrix
+    return revision.matrix

@@ -10,15 +10,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from orgs.access import Need
+from orgs.access import Need, may_act_for
 from orgs.models import Person
 from raci import rules
+from raci.matrices.changes import MatrixArchived
+from raci.matrices.models import Matrix
 from raci.matrices.selectors import matrix_grid_get
 from raci.matrices.shortcuts import error_text, file_download, matrix_for_page, web_actor
 from raci.parsing import parse_id
+from raci.revisions import services as revisions
 from raci.revisions.models import Revision, SignOff
 from raci.revisions.selectors import revision_diff, signoff_state, snapshot_grid
-from raci.revisions import services as revisions
 
 
 def _revision(matrix, number: int) -> Revision:
@@ -56,6 +58,8 @@ def revision_list(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
             )
         except ValidationError as exc:
             form_errors = exc.messages
+        except MatrixArchived as exc:
+            form_errors = [str(exc)]
         else:
             messages.success(request, f"Published revision {revision.number}.")
             return redirect(reverse("revision-detail", args=[org_slug, matrix.pk, revision.number]))
@@ -67,7 +71,7 @@ def revision_list(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         request,
         "revisions/revisions.html",
         _context(access, matrix, items=items, errors=errors, form_errors=form_errors, post=request.POST),
-        status=400 if form_errors else 200,
+        status=(409 if matrix.status == Matrix.Status.ARCHIVED else 400) if form_errors else 200,
     )
 
 
@@ -100,6 +104,11 @@ def revision_detail(request: HttpRequest, org_slug: str, matrix_id: int, number:
             unacknowledged=sum(1 for p in people if p.pk not in acknowledged),
             me=me,
             me_acknowledged=me is not None and me.pk in acknowledged,
+            decidable={
+                signoff.pk
+                for signoff in revision.signoffs.all()
+                if may_act_for(request.user, signoff.person, owners_may=True, access=access)
+            },
             previous=revision.number - 1 if revision.number > 1 else None,
         ),
     )
@@ -109,7 +118,13 @@ def revision_detail(request: HttpRequest, org_slug: str, matrix_id: int, number:
 @require_POST
 def revision_restore(request: HttpRequest, org_slug: str, matrix_id: int, number: int) -> HttpResponse:
     _, matrix = matrix_for_page(request, org_slug, matrix_id, Need.EDIT)
-    revisions.revision_restore(revision=_revision(matrix, number), actor=web_actor(request))
+    revision = _revision(matrix, number)
+    revision.matrix = matrix
+    try:
+        revisions.revision_restore(revision=revision, actor=web_actor(request))
+    except MatrixArchived as exc:
+        messages.error(request, error_text(exc))
+        return redirect(reverse("revision-detail", args=[org_slug, matrix.pk, number]))
     messages.success(request, f"Revision {number} is the new draft.")
     return redirect(reverse("matrix-detail", args=[org_slug, matrix.pk]))
 
@@ -135,7 +150,9 @@ def revision_compare(request: HttpRequest, org_slug: str, matrix_id: int) -> Htt
         new = snapshot_grid(_revision(matrix, b)) if b is not None else matrix_grid_get(matrix=matrix)
         diff = revision_diff(old, new)
     return render(
-        request, "revisions/revision_compare.html", _context(access, matrix, numbers=numbers, a=a, b=b, diff=diff)
+        request,
+        "revisions/revision_compare.html",
+        _context(access, matrix, numbers=numbers, a=a, b=b, diff=diff),
     )
 
 

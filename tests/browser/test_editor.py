@@ -91,7 +91,7 @@ def test_a_conflicting_edit_shows_the_other_persons_letters(page, live_server, d
     open_editor(page, live_server, demo)
     task = Task.objects.get(matrix=demo.matrix, name="Asset assessment")
     # Someone else sets the cell after this page was loaded.
-    from raci.matrices.services import assignment_set
+    from raci.matrices.cells import assignment_set
 
     assignment_set(matrix=demo.matrix, task=task, role=demo.organization.roles.get(code="CS"), letters="I")
     cell(page, task, "CS").locator("button").focus()

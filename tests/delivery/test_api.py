@@ -142,7 +142,7 @@ def test_invalid_urls_get_400_with_the_error_shape(org, owner, client_for, url):
     "body",
     [
         {},
-        {"url": "https://x.example/", "events": ["matrix.deleted"]},
+        {"url": "https://x.example/", "events": ["matrix.exploded"]},
         {"url": "https://x.example/", "events": "matrix.published"},
         {"url": ["https://x.example/"]},
         {"url": "https://x.example/\u0000"},

@@ -57,3 +57,27 @@ def test_one_notice_per_person_even_holding_two_roles():
 def test_nothing_changed_means_no_notice():
     same = grid({(10, "PM"): "A"})
     assert publication_notices(same, same, [(1, PM)]) == []
+
+
+def test_a_matrix_name_saved_with_a_line_break_before_names_refused_them_still_gets_its_emails(
+    db, mailoutbox, django_capture_on_commit_callbacks, build_matrix
+):
+    from orgs.models import Person
+    from raci.matrices.models import Matrix
+    from raci.outbox.models import OutboxEvent
+    from raci.revisions.services import matrix_publish
+    from tests.factories import OrganizationFactory
+
+    org = OrganizationFactory()
+    matrix = build_matrix(organization=org, tasks=2, roles=["PM"])
+    Person.objects.create(organization=org, name="Ana", email="ana@example.com").roles.add(org.roles.get())
+    # An old row: the validators refuse this today, the database still holds it.
+    Matrix.objects.filter(pk=matrix.pk).update(name="Roadmap\r\nBcc: everyone@example.com")
+    matrix.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        matrix_publish(matrix=matrix)
+    assert [m.subject for m in mailoutbox] == [
+        "[RACI] Roadmap Bcc: everyone@example.com, revision 1: what changed for you"
+    ]
+    assert mailoutbox[0].to == ["ana@example.com"]
+    assert OutboxEvent.objects.get(kind="matrix.published").last_error == ""

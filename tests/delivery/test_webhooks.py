@@ -586,7 +586,7 @@ def test_http_and_https_urls_with_a_host_are_accepted(org, url):
 def test_unknown_event_kinds_are_refused(org):
     with pytest.raises(ValidationError) as error:
         webhooks.webhook_endpoint_create(
-            organization=org, url="https://x.example/", events=["matrix.deleted"]
+            organization=org, url="https://x.example/", events=["matrix.exploded"]
         )
     assert "events" in error.value.message_dict
 

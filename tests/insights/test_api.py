@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 from frameworks.models import Framework
 from orgs.models import Membership, Person
 from raci.management.demo import demo_seed
+from raci.matrices.adoption import matrix_adopt
 from raci.matrices.models import Assignment, Task
-from raci.matrices.services import matrix_adopt
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from raci.matrices import services
+from raci.matrices.cells import CellChange, CellConflict, assignment_set, grid_apply_changes
 from raci.matrices.history import Actor, history_for_matrix
+from raci.matrices.imports import matrix_import
 from raci.matrices.models import ChangeRecord, Channel
 from tests.factories import MatrixRoleFactory, PersonFactory, RoleFactory, TaskFactory, UserFactory
 
@@ -25,10 +27,10 @@ def user():
 
 def test_a_cell_change_records_who_when_channel_and_letters_before_and_after(column, user):
     task = TaskFactory(matrix=column.matrix, name="Pricing")
-    services.assignment_set(
+    assignment_set(
         matrix=column.matrix, task=task, role=column.role, letters="A", actor=Actor(user, Channel.WEB)
     )
-    services.assignment_set(
+    assignment_set(
         matrix=column.matrix, task=task, role=column.role, letters="AR", actor=Actor(user, Channel.WEB)
     )
     latest = history_for_matrix(matrix=column.matrix).first()
@@ -39,8 +41,8 @@ def test_a_cell_change_records_who_when_channel_and_letters_before_and_after(col
 
 def test_a_batch_edit_records_one_entry_per_changed_cell_with_the_api_channel(column, user):
     tasks = [TaskFactory(matrix=column.matrix) for _ in range(3)]
-    changes = [services.CellChange(task=t.pk, role="PM", expected="", letters="R") for t in tasks]
-    services.grid_apply_changes(matrix=column.matrix, changes=changes, actor=Actor(user, Channel.API))
+    changes = [CellChange(task=t.pk, role="PM", expected="", letters="R") for t in tasks]
+    grid_apply_changes(matrix=column.matrix, changes=changes, actor=Actor(user, Channel.API))
     records = ChangeRecord.objects.filter(matrix=column.matrix, kind="cell")
     assert records.count() == 3
     assert set(records.values_list("channel", "after")) == {("api", "R")}
@@ -49,24 +51,24 @@ def test_a_batch_edit_records_one_entry_per_changed_cell_with_the_api_channel(co
 def test_a_refused_change_records_nothing(column):
     task = TaskFactory(matrix=column.matrix)
     with pytest.raises(ValidationError):
-        services.assignment_set(matrix=column.matrix, task=task, role=column.role, letters="AC")
+        assignment_set(matrix=column.matrix, task=task, role=column.role, letters="AC")
     assert not ChangeRecord.objects.exists()
 
 
 def test_a_conflicting_batch_records_nothing(column):
     task = TaskFactory(matrix=column.matrix)
-    with pytest.raises(services.CellConflict):
-        services.grid_apply_changes(
+    with pytest.raises(CellConflict):
+        grid_apply_changes(
             matrix=column.matrix,
-            changes=[services.CellChange(task=task.pk, role="PM", expected="A", letters="R")],
+            changes=[CellChange(task=task.pk, role="PM", expected="A", letters="R")],
         )
     assert not ChangeRecord.objects.exists()
 
 
 def test_setting_the_same_letters_again_records_nothing(column):
     task = TaskFactory(matrix=column.matrix)
-    services.assignment_set(matrix=column.matrix, task=task, role=column.role, letters="R")
-    services.assignment_set(matrix=column.matrix, task=task, role=column.role, letters="r")
+    assignment_set(matrix=column.matrix, task=task, role=column.role, letters="R")
+    assignment_set(matrix=column.matrix, task=task, role=column.role, letters="r")
     assert ChangeRecord.objects.count() == 1
 
 
@@ -94,7 +96,7 @@ def test_column_changes_are_recorded(column):
 
 def test_imports_are_recorded_with_the_import_channel(column, user):
     TaskFactory(matrix=column.matrix, name="Pricing", stage="Business")
-    services.matrix_import(
+    matrix_import(
         matrix=column.matrix, data=b"Stage,Task,PM\nBusiness,Pricing,A\n", actor=Actor(user, Channel.API)
     )
     record = ChangeRecord.objects.get(kind="cell")
@@ -105,8 +107,8 @@ def test_history_filters_by_task_role_and_person(column):
     organization = column.matrix.organization
     pmm = MatrixRoleFactory(matrix=column.matrix, role__code="PMM", role__organization=organization).role
     a, b = TaskFactory(matrix=column.matrix), TaskFactory(matrix=column.matrix)
-    services.assignment_set(matrix=column.matrix, task=a, role=column.role, letters="A")
-    services.assignment_set(matrix=column.matrix, task=b, role=pmm, letters="R")
+    assignment_set(matrix=column.matrix, task=a, role=column.role, letters="A")
+    assignment_set(matrix=column.matrix, task=b, role=pmm, letters="R")
     person = PersonFactory(organization=organization, roles=[pmm])
     assert [r.task_id for r in history_for_matrix(matrix=column.matrix, task_id=a.pk)] == [a.pk]
     assert [r.role_code for r in history_for_matrix(matrix=column.matrix, role_code="pmm")] == ["PMM"]

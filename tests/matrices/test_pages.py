@@ -316,3 +316,26 @@ def test_organization_home_lists_matrices_with_health_and_open_errors(client, db
     assert demo.matrix.name in html
     assert "2 errors" in html
     assert "/100" in html
+
+
+def _home_queries(client, org, django_assert_num_queries, expected):
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("organization-detail", args=[org.slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("matrices", [1, 12])
+def test_organization_home_shows_every_matrix_health_in_a_fixed_number_of_queries(
+    client, org, owner, build_matrix, django_assert_num_queries, matrices
+):
+    for i in range(matrices):
+        build_matrix(
+            organization=org, tasks=5 + i, roles=["PM", "PMM", "ENG"], name=f"Matrix {i}", people=i == 0
+        )
+    client.force_login(owner)
+    # 1 session, 2 user, 3 membership (the access check), 4 the navigation's organizations,
+    # 5 matrices, 6 their columns, 7 tasks, 8 cells, 9 people's roles, 10 people,
+    # 11 roles, 12 their holders, 13 active people count
+    html = _home_queries(client, org, django_assert_num_queries, 13)
+    assert html.count("/100") == matrices

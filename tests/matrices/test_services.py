@@ -3,8 +3,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from raci.matrices.adoption import matrix_adopt
+from raci.matrices.cells import assignment_set
 from raci.matrices.models import Assignment, Matrix, Task
-from raci.matrices.services import assignment_set, matrix_adopt, matrix_create, task_create
+from raci.matrices.services import matrix_create, task_create
 from tests.factories import (
     ActivityFactory,
     FrameworkFactory,

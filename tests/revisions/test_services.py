@@ -9,6 +9,7 @@ from orgs.models import Membership
 from raci.delivery.notifications import review_reminders_send
 from raci.management.demo import demo_seed
 from raci.matrices import services
+from raci.matrices.cells import assignment_set
 from raci.matrices.models import Assignment, Matrix, Task
 from raci.revisions import services as revisions
 from raci.revisions.models import Revision, SignOff
@@ -28,8 +29,8 @@ def clean_matrix(demo):
     """The demo matrix with its two errors fixed."""
     matrix, roles = demo.matrix, {r.code: r for r in demo.organization.roles.all()}
     tasks = {t.name: t for t in matrix.tasks.all()}
-    services.assignment_set(matrix=matrix, task=tasks["Pricing"], role=roles["PMM"], letters="R")
-    services.assignment_set(matrix=matrix, task=tasks["Win/loss analysis"], role=roles["PMM"], letters="AR")
+    assignment_set(matrix=matrix, task=tasks["Pricing"], role=roles["PMM"], letters="R")
+    assignment_set(matrix=matrix, task=tasks["Win/loss analysis"], role=roles["PMM"], letters="AR")
     return matrix
 
 
@@ -65,7 +66,7 @@ def test_publishing_freezes_a_numbered_snapshot_that_later_edits_do_not_touch(cl
     revision = publish(clean_matrix, note="Q3")
     assert revision.number == 2
     pricing = clean_matrix.tasks.get(name="Pricing")
-    services.assignment_set(
+    assignment_set(
         matrix=clean_matrix, task=pricing, role=clean_matrix.organization.roles.get(code="PM"), letters="C"
     )
     frozen = snapshot_grid(Revision.objects.get(pk=revision.pk))
@@ -159,7 +160,7 @@ def test_compare_lists_added_removed_and_changed(clean_matrix, publish):
     events = clean_matrix.tasks.get(name="Events")
     services.task_update(task=events, archived=True)
     pricing = clean_matrix.tasks.get(name="Pricing")
-    services.assignment_set(
+    assignment_set(
         matrix=clean_matrix, task=pricing, role=clean_matrix.organization.roles.get(code="SALES"), letters="I"
     )
     second = publish(clean_matrix, override_reason="The new task gets its owner next week")

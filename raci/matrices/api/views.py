@@ -22,6 +22,7 @@ from orgs.api.errors import Conflict, PreconditionFailed, error_response
 from orgs.models import Role
 from raci import exchange
 from raci.matrices import services
+from raci.matrices.adoption import framework_from_matrix, matrix_adopt
 from raci.matrices.api import examples as ex
 from raci.matrices.api import serializers as s
 from raci.matrices.api.base import (
@@ -35,6 +36,8 @@ from raci.matrices.api.base import (
     grid_document,
     matrices_listed,
 )
+from raci.matrices.cells import BatchInvalid, CellChange, CellConflict, VersionMismatch, grid_apply_changes
+from raci.matrices.imports import ImportRejected, matrix_import
 from raci.matrices.models import Assignment, Matrix, Task
 from raci.parsing import parse_id
 
@@ -58,7 +61,8 @@ class MatrixList(OrgScopedListView):
             if framework is None:
                 raise ApiValidationError({"framework": [f"No framework '{data['framework']}'."]})
             role_map = {k.upper(): (v.upper() if v else None) for k, v in data.get("role_map", {}).items()}
-            matrix = services.matrix_adopt(
+            matrix = matrix_adopt(
+                actor=api_actor(request),
                 organization=self.organization,
                 framework=framework,
                 name=data["name"],
@@ -68,16 +72,14 @@ class MatrixList(OrgScopedListView):
             )
         else:
             matrix = services.matrix_create(
+                actor=api_actor(request),
                 organization=self.organization,
                 name=data["name"],
                 scheme=data.get("scheme", "RACI"),
+                columns=data.get("columns"),
                 status=data.get("status", Matrix.Status.DRAFT),
             )
-            if "columns" in data:
-                services.matrix_update(actor=api_actor(self.request), matrix=matrix, columns=data["columns"])
-        return Response(
-            s.MatrixSerializer(matrices_listed(self.organization).get(pk=matrix.pk)).data, status=201
-        )
+        return Response(s.MatrixSerializer(matrix).data, status=201)
 
 
 class MatrixDetail(MatrixScopedView):
@@ -86,24 +88,22 @@ class MatrixDetail(MatrixScopedView):
     def need_for(self, request) -> Need:
         return Need.OWN if request.method == "DELETE" else super().need_for(request)
 
-    def _data(self):
-        return s.MatrixSerializer(matrices_listed(self.organization).get(pk=self.matrix.pk)).data
-
     def get(self, request, org_slug, matrix_id):
-        return Response(self._data())
+        return Response(s.MatrixSerializer(self.matrix).data)
 
     @extend_schema(request=s.MatrixUpdateSerializer, responses=s.MatrixSerializer)
     def patch(self, request, org_slug, matrix_id):
-        """Rename, change status or rule thresholds, or set the role columns (codes in order)."""
-        services.matrix_update(
+        """Rename, change status or rule thresholds, or set the role columns (codes in order).
+        An archived matrix accepts only a new `status` (409 `matrix_archived` otherwise)."""
+        matrix = services.matrix_update(
             actor=api_actor(self.request), matrix=self.matrix, **valid_data(s.MatrixUpdateSerializer, request)
         )
-        return Response(self._data())
+        return Response(s.MatrixSerializer(matrix).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, org_slug, matrix_id):
         """Delete the matrix (owners only); archiving (`status: archived`) keeps it."""
-        self.matrix.delete()
+        services.matrix_delete(matrix=self.matrix, actor=api_actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -185,7 +185,8 @@ class GridView(MatrixScopedView):
         responses={
             200: s.GridPatchResultSerializer,
             409: OpenApiResponse(
-                description="A cell no longer holds what the change expected; nothing applied."
+                description="A cell no longer holds what the change expected (code `conflict`, with the "
+                "current `cells`), or the matrix is archived (code `matrix_archived`); nothing applied."
             ),
             412: OpenApiResponse(description="If-Match does not match the current version; nothing applied."),
         },
@@ -198,24 +199,28 @@ class GridView(MatrixScopedView):
         Each change names the task, the role code, the letters it expects to find and the letters to set.
         If any cell holds something else, the answer is 409 with those cells' current letters.
         """
-        changes = [services.CellChange(**c) for c in valid_data(s.GridPatchSerializer, request)["changes"]]
+        changes = [CellChange(**c) for c in valid_data(s.GridPatchSerializer, request)["changes"]]
         expected_version = self._if_match(request)
         try:
-            version, cells = services.grid_apply_changes(
+            result = grid_apply_changes(
                 actor=api_actor(self.request),
                 matrix=self.matrix,
                 changes=changes,
                 expected_version=expected_version,
             )
-        except services.BatchInvalid as exc:
+        except BatchInvalid as exc:
             raise ApiValidationError({"changes": exc.errors}) from None
-        except services.CellConflict as exc:
+        except CellConflict as exc:
             raise Conflict(str(exc), extra={"cells": exc.cells}) from None
-        except services.VersionMismatch as exc:
+        except VersionMismatch as exc:
             raise PreconditionFailed(
                 str(exc), extra={"version": exc.version, "etag": etag(self.matrix.pk, exc.version)}
             ) from None
-        return Response({"version": version, "cells": cells}, headers={"ETag": etag(self.matrix.pk, version)})
+        cells = [{"task": c["task"], "role": c["role"], "letters": c["letters"]} for c in result.cells]
+        return Response(
+            {"version": result.version, "cells": cells},
+            headers={"ETag": etag(self.matrix.pk, result.version)},
+        )
 
     def _if_match(self, request) -> int | None:
         header = request.headers.get("If-Match")
@@ -294,7 +299,7 @@ class ImportView(MatrixScopedView):
         upload = valid_data(s.ImportSerializer, request)["file"]
         dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
         try:
-            result = services.matrix_import(
+            result = matrix_import(
                 actor=api_actor(self.request),
                 matrix=self.matrix,
                 data=upload.read(),
@@ -303,7 +308,7 @@ class ImportView(MatrixScopedView):
             )
         except exchange.ExchangeError as exc:
             raise ApiValidationError({"file": [str(exc)]}) from None
-        except services.ImportRejected as exc:
+        except ImportRejected as exc:
             return error_response(
                 "invalid", str(exc), status.HTTP_400_BAD_REQUEST, details={"rows": exc.issues}
             )
@@ -314,7 +319,7 @@ class SaveAsFramework(MatrixScopedView):
     @extend_schema(request=s.SaveAsFrameworkSerializer, responses={201: FrameworkSerializer})
     def post(self, request, org_slug, matrix_id):
         """Save this matrix as one of the organization's own frameworks (tasks become activities)."""
-        framework = services.framework_from_matrix(
+        framework = framework_from_matrix(
             matrix=self.matrix, **valid_data(s.SaveAsFrameworkSerializer, request)
         )
         return Response(

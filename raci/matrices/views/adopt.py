@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from frameworks.models import Framework
 from frameworks.selectors import framework_with_activities, frameworks_visible_to
 from orgs.access import Need, require_org
-from raci.matrices import services
+from raci.matrices.adoption import matrix_adopt
 from raci.matrices.forms import AdoptForm
-from raci.matrices.shortcuts import editor_url, error_text
+from raci.matrices.shortcuts import editor_url, error_text, web_actor
 
 
 @login_required
@@ -57,7 +57,8 @@ def adopt_framework(request: HttpRequest, org_slug: str, framework_slug: str) ->
                 form.add_error(None, "Keep at least one activity.")
             else:
                 try:
-                    matrix = services.matrix_adopt(
+                    matrix = matrix_adopt(
+                        actor=web_actor(request),
                         organization=organization,
                         framework=framework,
                         name=form.cleaned_data["name"],

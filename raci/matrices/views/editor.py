@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from orgs.access import Need
 from raci import rules
 from raci.matrices import editor, services
+from raci.matrices.cells import BatchInvalid, CellChange, CellConflict, grid_apply_changes
+from raci.matrices.changes import MatrixArchived
 from raci.matrices.forms import CellForm, MatrixSettingsForm, TaskEditForm, TaskForm
 from raci.matrices.models import Matrix, Task
 from raci.matrices.selectors import matrix_grid_get
@@ -65,17 +67,19 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         return HttpResponseBadRequest("Malformed cell change.")
     data = form.cleaned_data
     state, message = "saved", "Saved"
-    change = services.CellChange(
+    change = CellChange(
         task=data["task"], role=data["role"].upper(), expected=data["expected"], letters=data["letters"]
     )
     try:
-        services.grid_apply_changes(actor=web_actor(request), matrix=matrix, changes=[change])
-    except services.CellConflict:
+        grid_apply_changes(actor=web_actor(request), matrix=matrix, changes=[change])
+    except CellConflict:
         state, message = "conflict", "Someone else changed this cell first; it now shows their letters."
-    except services.BatchInvalid as exc:
+    except BatchInvalid as exc:
         state = "failed"
         message = "; ".join(msg for errors in exc.errors.values() for msg in errors.values())
-    matrix.refresh_from_db(fields=["version"])
+    except MatrixArchived as exc:
+        state, message = "failed", str(exc)
+    # The writer left ``matrix`` at its new version; the grid is read once, for the findings.
     grid = matrix_grid_get(matrix=matrix)
     if change.task not in {t.id for t in grid.tasks} or change.role not in {r.code for r in grid.roles}:
         return HttpResponseBadRequest(message)
@@ -92,7 +96,7 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         "task": task,
         "cell": editor.Cell(role, grid.letters(task.id, role.code)),
         "badge": editor.badge_for(task.id, analysis.findings),
-        "can_edit": True,
+        "can_edit": matrix.status != Matrix.Status.ARCHIVED,
         "state": state,
         "message": message,
     }
@@ -108,10 +112,10 @@ def task_add(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRespons
         try:
             task = services.task_create(actor=web_actor(request), matrix=matrix, **form.cleaned_data)
             messages.success(request, f"Added '{task.name}'.")
-        except ValidationError as exc:
+        except (ValidationError, MatrixArchived) as exc:
             messages.error(request, error_text(exc))
     else:
-        messages.error(request, "A task needs a name.")
+        messages.error(request, error_text(form.errors))
     return redirect(editor_url(matrix) + "#add-task")
 
 
@@ -132,7 +136,7 @@ def task_edit(request: HttpRequest, org_slug: str, matrix_id: int, task_id: int)
         task.matrix = matrix
         try:
             services.task_update(actor=web_actor(request), task=task, **form.cleaned_data)
-        except ValidationError as exc:
+        except (ValidationError, MatrixArchived) as exc:
             form.add_error(None, error_text(exc))
         else:
             messages.success(request, f"Saved '{task.name}'.")
@@ -155,7 +159,10 @@ def task_move(request: HttpRequest, org_slug: str, matrix_id: int, task_id: int)
     step = -1 if request.POST.get("direction") == "up" else 1
     if 0 <= index + step < len(ids):
         ids[index], ids[index + step] = ids[index + step], ids[index]
-        services.tasks_reorder(actor=web_actor(request), matrix=matrix, task_ids=ids)
+        try:
+            services.tasks_reorder(actor=web_actor(request), matrix=matrix, task_ids=ids)
+        except MatrixArchived as exc:
+            messages.error(request, error_text(exc))
     return redirect(editor_url(matrix) + f"#task-{task_id}")
 
 
@@ -165,8 +172,12 @@ def task_restore(request: HttpRequest, org_slug: str, matrix_id: int, task_id: i
     _, matrix = matrix_for_page(request, org_slug, matrix_id, Need.EDIT)
     task = get_object_or_404(Task, pk=task_id, matrix=matrix)
     task.matrix = matrix
-    services.task_update(actor=web_actor(request), task=task, archived=False)
-    messages.success(request, f"Restored '{task.name}'.")
+    try:
+        services.task_update(actor=web_actor(request), task=task, archived=False)
+    except MatrixArchived as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"Restored '{task.name}'.")
     return redirect(editor_url(matrix) + f"#task-{task_id}")
 
 
@@ -191,7 +202,7 @@ def columns_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpR
         return redirect(editor_url(matrix))
     try:
         services.matrix_update(actor=web_actor(request), matrix=matrix, columns=codes)
-    except ValidationError as exc:
+    except (ValidationError, MatrixArchived) as exc:
         messages.error(request, error_text(exc))
     return redirect(editor_url(matrix))
 
@@ -210,7 +221,7 @@ def matrix_settings(request: HttpRequest, org_slug: str, matrix_id: int) -> Http
     if request.method == "POST" and form.is_valid():
         try:
             services.matrix_update(actor=web_actor(request), matrix=matrix, **form.cleaned_data)
-        except ValidationError as exc:
+        except (ValidationError, MatrixArchived) as exc:
             form.add_error(None, error_text(exc))
         else:
             messages.success(request, "Saved.")

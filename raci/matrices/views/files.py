@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from orgs.access import Need
-from raci.matrices import services
+from raci.matrices.changes import MatrixArchived
 from raci.matrices.forms import ImportForm
+from raci.matrices.imports import ImportRejected
+from raci.matrices.imports import matrix_import as import_file
 from raci.matrices.models import Matrix
 from raci.matrices.selectors import matrix_grid_get
 from raci.matrices.shortcuts import editor_url, file_download, matrix_for_page, web_actor
@@ -41,15 +43,18 @@ def matrix_import(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
             messages.error(request, "The preview expired; upload the file again.")
             return redirect(reverse("matrix-import", args=[org_slug, matrix.pk]))
         try:
-            result = services.matrix_import(
+            result = import_file(
                 actor=web_actor(request),
                 matrix=matrix,
                 data=base64.b64decode(pending["data"]),
                 filename=pending["name"],
             )
-        except services.ImportRejected as exc:
+        except ImportRejected as exc:
             context["issues"] = exc.issues
             return render(request, "matrices/matrix_import.html", context, status=400)
+        except MatrixArchived as exc:
+            context["issues"] = [{"message": str(exc)}]
+            return render(request, "matrices/matrix_import.html", context, status=409)
         messages.success(
             request, "Imported." if result["applied"] else "Nothing to change: the matrix already matches."
         )
@@ -58,12 +63,15 @@ def matrix_import(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            result = services.matrix_import(
+            result = import_file(
                 actor=web_actor(request), matrix=matrix, data=data, filename=upload.name, dry_run=True
             )
-        except services.ImportRejected as exc:
+        except ImportRejected as exc:
             context["issues"] = exc.issues
             return render(request, "matrices/matrix_import.html", context, status=400)
+        except MatrixArchived as exc:
+            context["issues"] = [{"message": str(exc)}]
+            return render(request, "matrices/matrix_import.html", context, status=409)
         request.session[key] = {"data": base64.b64encode(data).decode(), "name": upload.name}
         context["preview"] = result["changes"]
     return render(request, "matrices/matrix_import.html", context)

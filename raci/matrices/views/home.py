@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from orgs.access import require_org
 from raci import rules
-from raci.matrices.selectors import matrices_for_organization, matrix_grid_get
+from raci.matrices.selectors import matrices_for_organization, matrix_grids_get
 
 
 @login_required
@@ -16,9 +16,11 @@ def organization_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The organization's matrices with status, health and open errors; its roles and people."""
     access = require_org(request.user, org_slug)
     organization = access.organization
+    listed = list(matrices_for_organization(organization=organization))
+    grids = matrix_grids_get(matrices=listed)
     matrices = []
-    for matrix in matrices_for_organization(organization=organization):
-        analysis = rules.analyse(matrix_grid_get(matrix=matrix))
+    for matrix in listed:
+        analysis = rules.analyse(grids[matrix.pk])
         matrices.append({"matrix": matrix, "health": analysis.health, "counts": analysis.counts()})
     return render(
         request,

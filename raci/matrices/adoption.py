@@ -1,0 +1,147 @@
+"""Adopting a framework as a new matrix, and saving a matrix as one of the organization's frameworks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from frameworks.models import Activity, Framework
+from frameworks.schemes import get_scheme
+from frameworks.services import framework_load
+from orgs.models import Organization, Role
+from raci.matrices.history import SYSTEM, Actor
+from raci.matrices.models import Assignment, Matrix, Task
+from raci.matrices.selectors import matrix_grid_get
+from raci.matrices.services import matrix_creation
+
+
+def _included_activities(framework: Framework, include: Iterable[str | int] | None) -> list[Activity]:
+    activities = list(
+        Activity.objects.filter(stage__framework=framework)
+        .select_related("stage")
+        .order_by("stage__order", "stage__id", "order", "id")
+    )
+    if include is None:
+        return activities
+    wanted = {str(item).strip().casefold() for item in include}
+    known = set()
+    for activity in activities:
+        known |= {str(activity.pk), activity.name.casefold(), activity.stage.name.casefold()}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise ValidationError(
+            {"include": f"{framework.name} has no stage or activity named {', '.join(map(repr, unknown))}."}
+        )
+    return [a for a in activities if {str(a.pk), a.name.casefold(), a.stage.name.casefold()} & wanted]
+
+
+def matrix_adopt(
+    *,
+    organization: Organization,
+    framework: Framework,
+    name: str,
+    include: Iterable[str | int] | None = None,
+    role_map: Mapping[str, str | None] | None = None,
+    status: str = Matrix.Status.DRAFT,
+    actor: Actor = SYSTEM,
+) -> Matrix:
+    """Adopt ``framework`` as a new matrix of ``organization``.
+
+    Tasks are copies of the framework's activities, so the organization can trim or
+    extend them freely. ``include`` keeps only the listed stages or activities (by
+    name or id). Suggested letters go to the organization's role with the same code,
+    or to the role ``role_map`` names for a framework code (``None`` leaves that code
+    out). Two framework codes mapped to one role merge their letters.
+    """
+    if framework.organization_id not in (None, organization.pk):
+        raise ValidationError({"framework": "This framework belongs to another organization."})
+    scheme = get_scheme(framework.scheme)
+    roles_by_code = {role.code: role for role in organization.roles.all()}
+    role_map = dict(role_map or {})
+    unknown = sorted(code for code in role_map.values() if code and code not in roles_by_code)
+    if unknown:
+        raise ValidationError({"role_map": f"{organization.name} has no role {', '.join(unknown)}."})
+
+    def target(code: str) -> Role | None:
+        mapped = role_map.get(code, code)
+        return roles_by_code.get(mapped) if mapped else None
+
+    activities = _included_activities(framework, include)
+    with matrix_creation(
+        organization=organization,
+        name=name,
+        scheme=scheme.key,
+        columns=None,
+        framework=framework,
+        status=status,
+        actor=actor,
+        created=f"from {framework.name} ({len(activities)} activities)",
+    ) as change:
+        _copy_activities(change.matrix, activities, scheme, target)
+    return change.matrix
+
+
+def _copy_activities(matrix: Matrix, activities: list[Activity], scheme, target) -> None:
+    tasks = Task.objects.bulk_create(
+        [
+            Task(
+                matrix=matrix, stage=a.stage.name, name=a.name, description=a.description, order=i, activity=a
+            )
+            for i, a in enumerate(activities)
+        ]
+    )
+    assignments = []
+    for task, activity in zip(tasks, activities, strict=True):
+        merged: dict[int, list[str]] = {}
+        roles: dict[int, Role] = {}
+        for code, letters in activity.suggested_letters.items():
+            role = target(code)
+            if role is not None:
+                merged.setdefault(role.pk, []).append(letters)
+                roles[role.pk] = role
+        for role_id, cells in merged.items():
+            letters = scheme.merge(*cells)
+            if letters:
+                assignments.append(Assignment(task=task, role=roles[role_id], letters=letters))
+    Assignment.objects.bulk_create(assignments)
+
+
+@transaction.atomic
+def framework_from_matrix(*, matrix: Matrix, slug: str, name: str, summary: str = "") -> Framework:
+    """Save ``matrix`` as one of its organization's frameworks: stages from task stages,
+    activities from live tasks, suggested letters from the cells (by role code)."""
+    grid = matrix_grid_get(matrix=matrix)
+    data = {
+        "slug": slug,
+        "name": name,
+        "summary": summary,
+        "scheme": grid.scheme.key,
+        "roles": [{"code": r.code, "name": r.name} for r in grid.roles],
+        "stages": [
+            {
+                "name": stage or "Tasks",
+                "activities": [
+                    {
+                        "name": task.name,
+                        "letters": {
+                            role.code: letters
+                            for role, letters in zip(grid.roles, row, strict=True)
+                            if letters
+                        },
+                    }
+                    for task, row in rows
+                ],
+            }
+            for stage, rows in grid.stage_groups()
+        ],
+    }
+    if Framework.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": f"A framework '{slug}' already exists; pick another slug."})
+    descriptions = dict(matrix.tasks.values_list("name", "description"))
+    for stage in data["stages"]:
+        for activity in stage["activities"]:
+            activity["description"] = descriptions.get(activity["name"], "")
+    result = framework_load(data=data, organization=matrix.organization)
+    return Framework.objects.get(slug=result.slug)
