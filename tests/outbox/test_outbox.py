@@ -331,3 +331,27 @@ def test_sweep_task_runs_the_sweep(org, django_capture_on_commit_callbacks):
 def test_review_reminders_task_calls_the_notifications_module(db):
     result = celery_app.tasks["raci.tasks.review_reminders"].delay().get()
     assert result == review_reminders_send()
+
+
+@pytest.fixture
+def fresh_handler_registry(monkeypatch):
+    # As in a process that has not started yet: no handler module imported.
+    monkeypatch.setattr(outbox, "_handler_modules_loaded", False)
+
+
+def test_a_handler_module_that_cannot_be_imported_stops_the_start(settings, fresh_handler_registry):
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.OUTBOX_HANDLER_MODULES = ["raci.delivery.webhooks", "raci.delivery.notificatons"]
+    with pytest.raises(ImproperlyConfigured, match=r"raci\.delivery\.notificatons"):
+        apps.get_app_config("raci").ready()
+
+
+def test_the_configured_handler_modules_register_webhooks_and_emails(settings, fresh_handler_registry):
+    outbox.handlers_load()
+    names = {outbox.handler_name(h) for h in outbox.handlers_for("matrix.published")}
+    assert {
+        "raci.delivery.webhooks.webhook_fan_out",
+        "raci.delivery.notifications.send_publication_emails",
+    } <= names

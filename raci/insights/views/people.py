@@ -1,0 +1,284 @@
+"""Who does what: a person's, a role's and a task's page (read-only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from frameworks.schemes import Scheme
+from orgs.access import require_org
+from orgs.models import Person, Role
+from raci import rules
+from raci.insights.selectors import (
+    Responsibility,
+    matrix_schemes,
+    person_responsibilities,
+    role_cells,
+    role_holders,
+    role_ids_by_code,
+    scheme_for,
+    task_get,
+)
+from raci.insights.views.common import base_context, letter_words
+from raci.matrices.selectors import matrix_get, matrix_grid_get
+from raci.revisions.selectors import acknowledgement_status
+from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn
+
+# How a role's letters read as a heading on the role page: "Accountable for", "Consulted on".
+# --- Person ----------------------------------------------------------------------------------
+
+# How a role's letters read as a heading on the role page: "Accountable for", "Consulted on".
+LETTER_PHRASES = {
+    "Accountable": "Accountable for",
+    "Responsible": "Responsible for",
+    "Consulted": "Consulted on",
+    "Informed": "Informed of",
+    "Support": "Supports",
+    "Driver": "Drives",
+    "Approver": "Approves",
+    "Contributor": "Contributes to",
+    "Decide": "Decides",
+    "Recommend": "Recommends on",
+    "Agree": "Must agree on",
+    "Perform": "Performs",
+    "Input": "Gives input on",
+    "Out of the loop": "Out of the loop on",
+}
+
+
+@dataclass
+class PersonTask:
+    id: int
+    name: str
+    # (role code, role id, letters, letters in words) for each of the person's roles on the task.
+    mine: list[tuple[str, int | None, str, str]] = field(default_factory=list)
+    # (role code, role id, letters) of the other roles on the task.
+    co_owners: list[tuple[str, int | None, str]] = field(default_factory=list)
+
+
+@dataclass
+class StageGroup:
+    name: str
+    tasks: list[PersonTask] = field(default_factory=list)
+
+
+@dataclass
+class MatrixGroup:
+    id: int
+    name: str
+    stages: list[StageGroup] = field(default_factory=list)
+
+
+def _group_responsibilities(
+    responsibilities: list[Responsibility], schemes: dict[int, str], role_ids: dict[str, int]
+) -> tuple[list[MatrixGroup], int]:
+    """Rows of ``person_responsibilities`` -> matrices -> stages -> tasks, one entry per task
+    however many of the person's roles are on it; and the number of tasks."""
+    matrices: dict[int, MatrixGroup] = {}
+    stages: dict[tuple[int, str], StageGroup] = {}
+    tasks: dict[int, PersonTask] = {}
+    co_owners: dict[int, dict[str, str]] = {}
+    for row in responsibilities:
+        group = matrices.setdefault(row.matrix_id, MatrixGroup(row.matrix_id, row.matrix_name))
+        stage = stages.get((row.matrix_id, row.stage))
+        if stage is None:
+            stage = stages[(row.matrix_id, row.stage)] = StageGroup(row.stage)
+            group.stages.append(stage)
+        task = tasks.get(row.task_id)
+        if task is None:
+            task = tasks[row.task_id] = PersonTask(row.task_id, row.task_name)
+            stage.tasks.append(task)
+        scheme = scheme_for(schemes.get(row.matrix_id, ""))
+        task.mine.append((row.role, role_ids.get(row.role), row.letters, letter_words(scheme, row.letters)))
+        for code, letters in row.co_owners:
+            co_owners.setdefault(row.task_id, {}).setdefault(code, letters)
+    for task in tasks.values():
+        # A person holding two roles on one task: neither is the other's co-owner.
+        own = {code for code, *_rest in task.mine}
+        task.co_owners = [
+            (code, role_ids.get(code), letters)
+            for code, letters in co_owners.get(task.id, {}).items()
+            if code not in own
+        ]
+    return list(matrices.values()), len(tasks)
+
+
+@login_required
+def person_detail(request: HttpRequest, org_slug: str, person_id: int) -> HttpResponse:
+    access = require_org(request.user, org_slug)
+    organization = access.organization
+    person = get_object_or_404(Person, pk=person_id, organization=organization)
+    roles = list(person.roles.order_by("order", "code").values_list("id", "code", "name"))
+    responsibilities = person_responsibilities(person=person)
+    schemes = matrix_schemes(organization=organization, matrix_ids={r.matrix_id for r in responsibilities})
+    matrices, task_count = _group_responsibilities(
+        responsibilities, schemes, role_ids_by_code(organization=organization)
+    )
+    acknowledgements = acknowledgement_status(person=person, matrix_ids={m.id for m in matrices})
+    return render(
+        request,
+        "insights/person_detail.html",
+        base_context(
+            access,
+            person=person,
+            roles=roles,
+            matrices=matrices,
+            task_count=task_count,
+            acknowledgements=acknowledgements,
+            is_me=person.user_id is not None and person.user_id == request.user.pk,
+        ),
+    )
+
+
+# --- Role ------------------------------------------------------------------------------------
+
+
+@dataclass
+class LetterGroup:
+    code: str
+    name: str
+    phrase: str
+    # (task id, task name, stage, the role's letters on the task)
+    tasks: list[tuple[int, str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class RoleMatrix:
+    id: int
+    name: str
+    task_count: int = 0
+    groups: list[LetterGroup] = field(default_factory=list)
+
+
+@login_required
+def role_detail(request: HttpRequest, org_slug: str, role_id: int) -> HttpResponse:
+    access = require_org(request.user, org_slug)
+    role = get_object_or_404(Role, pk=role_id, organization=access.organization)
+    holders = list(role_holders(role=role))
+
+    matrices: list[RoleMatrix] = []
+    buckets: dict[str, LetterGroup] = {}
+    for cell in role_cells(role=role):
+        if not matrices or matrices[-1].id != cell.matrix_id:
+            scheme = scheme_for(cell.scheme)
+            matrices.append(RoleMatrix(cell.matrix_id, cell.matrix_name))
+            buckets = {
+                letter.code: LetterGroup(
+                    letter.code, letter.name, LETTER_PHRASES.get(letter.name, f"{letter.name}:")
+                )
+                for letter in scheme.letters
+            }
+            matrices[-1].groups = list(buckets.values())
+        matrices[-1].task_count += 1
+        for code in cell.letters:
+            group = buckets.get(code)
+            if group is None:  # a letter the scheme lacks (an old import): still show it
+                group = buckets[code] = LetterGroup(code, code, f"{code}:")
+                matrices[-1].groups.append(group)
+            group.tasks.append((cell.task_id, cell.task_name, cell.stage, cell.letters))
+    for matrix in matrices:
+        matrix.groups = [group for group in matrix.groups if group.tasks]
+
+    return render(
+        request,
+        "insights/role_detail.html",
+        base_context(
+            access,
+            role=role,
+            active_holders=[p for p in holders if p.active],
+            inactive_holders=[p for p in holders if not p.active],
+            matrices=matrices,
+        ),
+    )
+
+
+# --- Task ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleOnTask:
+    role: RoleColumn
+    letters: str
+    words: str
+    people: tuple[PersonEntry, ...]
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One scheme letter of a task: who holds it, as the page's summary sentence reads it."""
+
+    code: str
+    name: str
+    meaning: str
+    label: str
+    holders: tuple[RoleOnTask, ...]
+
+
+def _duty_label(scheme: Scheme, code: str, name: str) -> str:
+    """ "Accountable", "do the work", "consult", "inform"; a letter's own name where ambiguous."""
+    if code == scheme.accountable:
+        return name
+    for letters, label in (
+        (scheme.responsible, "do the work"),
+        (scheme.consulted, "consult"),
+        (scheme.informed, "inform"),
+    ):
+        if code in letters:
+            return label if len(letters) == 1 else name
+    return name
+
+
+def _holders_by_role(grid: MatrixGrid) -> dict[str, tuple[PersonEntry, ...]]:
+    held: dict[str, list[PersonEntry]] = {role.code: [] for role in grid.roles}
+    for person in grid.people:
+        if person.active:
+            for code in person.role_codes:
+                if code in held:
+                    held[code].append(person)
+    return {code: tuple(people) for code, people in held.items()}
+
+
+@login_required
+def task_detail(request: HttpRequest, org_slug: str, matrix_id: int, task_id: int) -> HttpResponse:
+    access = require_org(request.user, org_slug)
+    matrix = matrix_get(organization=access.organization, matrix_id=matrix_id)
+    task = task_get(matrix=matrix, task_id=task_id)
+    # An archived task is not part of the live grid; load it with the archived ones to show its letters.
+    grid = matrix_grid_get(matrix=matrix, include_archived=task.archived)
+    scheme = grid.scheme
+    people = _holders_by_role(grid)
+
+    on_task = [
+        RoleOnTask(role, letters, letter_words(scheme, letters), people[role.code])
+        for role in grid.roles
+        if (letters := grid.letters(task.pk, role.code))
+    ]
+    duties = [
+        Duty(
+            code=letter.code,
+            name=letter.name,
+            meaning=letter.meaning,
+            label=_duty_label(scheme, letter.code, letter.name),
+            holders=tuple(entry for entry in on_task if letter.code in entry.letters),
+        )
+        for letter in scheme.letters
+    ]
+    findings = [] if task.archived else [f for f in rules.evaluate(grid) if f.task_id == task.pk]
+
+    return render(
+        request,
+        "insights/task_detail.html",
+        base_context(
+            access,
+            matrix=matrix,
+            grid=grid,
+            task=task,
+            duties=duties,
+            on_task=on_task,
+            findings=findings,
+            page="task",
+        ),
+    )
