@@ -1,7 +1,7 @@
 """Webhook endpoints and their deliveries over the API. Owners only (read and write).
 
 Thin views: OrgScopedView resolves the organization at owner level (outsiders 404, members below
-owner 403), objects are fetched within it, raci.webhooks does the work. The secret is in the
+owner 403), objects are fetched within it, raci.delivery.webhooks does the work. The secret is in the
 creation answer only.
 """
 

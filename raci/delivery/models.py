@@ -35,8 +35,9 @@ class WebhookEndpoint(models.Model):
     organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.CASCADE, related_name="webhook_endpoints"
     )
-    # Validated by raci.webhooks.webhook_url_validate: http(s), a host, no credentials. Not a URLField:
-    # its validator refuses single-label hosts (http://receiver:8080/), common inside a network.
+    # Validated by raci.delivery.webhooks.webhook_url_validate: http(s), a host, no credentials. Not
+    # a URLField: its validator refuses single-label hosts (http://receiver:8080/), common inside a
+    # network.
     url = models.CharField(max_length=2000)
     # Kept in clear: it is the HMAC key for every delivery. Shown to the owner once, at creation.
     secret = models.CharField(max_length=128)

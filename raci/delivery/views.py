@@ -2,7 +2,7 @@
 
 Every view resolves access with ``require_org(..., Need.OWN)`` first (outsiders 404, members below
 owner 403), then fetches the endpoint within that organization, so another organization's id is a
-404. Writes go through raci.webhooks; its ValidationError is shown on the form and changes nothing.
+404. Writes go through raci.delivery.webhooks; its ValidationError is shown on the form and changes nothing.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ MAX_LINES = 100_000
 # An XLSX is a zip; refuse one that would inflate past this (a zip bomb) before parsing it.
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 
-# Mirrors of the database's column sizes (raci.models.Task), checked here so a plan that
+# Mirrors of the database's column sizes (raci.matrices.models.Task), checked here so a plan that
 # validates can be applied without a database error.
 TASK_NAME_MAX_LENGTH = 200
 STAGE_MAX_LENGTH = 120

@@ -1,8 +1,8 @@
 """Reads for the who-does-what pages: a role across matrices, a task, and search.
 
 Every function runs a fixed number of queries however large the organization's matrices
-are; a single matrix is read with ``raci.selectors.matrix_grid_get``. Archived matrices and
-archived tasks are left out, as in ``raci.selectors.person_responsibilities``.
+are; a single matrix is read with ``raci.matrices.selectors.matrix_grid_get``. Archived matrices and
+archived tasks are left out, as in ``person_responsibilities`` below.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ class Matrix(models.Model):
     # Increases on every change to the matrix, its tasks, columns or cells: the
     # basis of ETags and of conflict detection.
     version = models.PositiveIntegerField(default=1)
-    # Overrides of the rules engine's thresholds (raci.grid.RuleSettings field names).
+    # Overrides of the rules engine's thresholds (raci.rules.grid.RuleSettings field names).
     rule_settings = models.JSONField(default=dict, blank=True)
     # Owners are reminded to review the published matrix this many days after each publication.
     review_interval_days = models.PositiveIntegerField(default=90)

@@ -1,4 +1,4 @@
-"""History, revisions, sign-off and acknowledgements over the API."""
+"""Revisions, sign-off and acknowledgements over the API."""
 
 from __future__ import annotations
 

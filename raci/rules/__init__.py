@@ -1,13 +1,14 @@
-"""The rules engine and analyses of a matrix: pure Python over ``raci.grid.MatrixGrid``.
+"""The rules engine and analyses of a matrix: pure Python over ``raci.rules.grid.MatrixGrid``.
 
-No Django, no database: callers load a grid with ``raci.selectors.matrix_grid_get`` and pass
+No Django, no database: callers load a grid with ``raci.matrices.selectors.matrix_grid_get`` and pass
 it in. The public API is re-exported here; import from ``raci.rules``.
 
 - ``evaluate(grid)`` -> findings; ``analyse(grid)`` -> findings, health and workload at once.
 - ``health_score``, ``workload``, ``overlap`` (analyses.py).
 - ``what_if`` with ``RemovePerson``, ``RemoveRole``, ``MergeRole``, ``MoveLetters``, and
-  ``gap(current, proposed)`` (scenarios.py).
-- ``RULES``: the catalogue of finding codes (findings.py).
+  ``gap(current, proposed)`` (gap.py).
+- ``RULES``: the catalogue of finding codes, one ``Rule`` per rule function (catalogue.py;
+  the functions are in cell_rules.py, task_rules.py, role_rules.py and person_rules.py).
 """
 
 from __future__ import annotations
@@ -25,23 +26,20 @@ from raci.rules.analyses import (
     overlap,
     workload,
 )
+from raci.rules.catalogue import RULES, RULES_BY_CODE
 from raci.rules.engine import evaluate
-from raci.rules.findings import RULES, RULES_BY_CODE, Finding, Rule, Severity
+from raci.rules.findings import Finding, Rule, Scope, Severity
+from raci.rules.gap import Gap, GapSummary, LetterChange, TaskGap, gap
 from raci.rules.scenarios import (
-    Gap,
-    GapSummary,
-    LetterChange,
     MergeRole,
     MoveLetters,
     Operation,
     RemovePerson,
     RemoveRole,
-    TaskGap,
     TaskLoss,
     WhatIf,
     apply_scenario,
     combine_letters,
-    gap,
     parse_scenario,
     what_if,
 )
@@ -64,6 +62,7 @@ __all__ = (
     "RemoveRole",
     "RoleWorkload",
     "Rule",
+    "Scope",
     "Severity",
     "SharedTask",
     "TaskGap",

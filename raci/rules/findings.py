@@ -1,13 +1,16 @@
-"""What the rules engine reports: findings, their severities and the catalogue of rule codes.
+"""What the rules engine reports: findings, their severities, and the shape of a catalogue entry.
 
-Pure module. A ``Finding`` is plain data a manager can read (``message``), act on (``hint``)
-and a script can filter (``code``, ``severity``); ``to_dict`` gives its JSON shape for the API
-and the lint command.
+Pure module, imported by every other rules module and importing none of them. A ``Finding`` is
+plain data a manager can read (``message``), act on (``hint``) and a script can filter
+(``code``, ``severity``); ``to_dict`` gives its JSON shape for the API and the lint command.
+A ``Rule`` is one entry of the catalogue; the catalogue itself (``RULES``, ``RULES_BY_CODE``)
+is the registry in ``catalogue.py``, also reachable from here under its old names.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -27,7 +30,8 @@ class Severity(StrEnum):
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
-@dataclass(frozen=True)
+# Slots: the engine creates thousands of findings for a large matrix, and slots make that faster.
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing the rules engine has to say about a matrix.
 
@@ -56,50 +60,40 @@ class Finding:
         }
 
 
+class Scope(StrEnum):
+    """What a rule looks at, and so what its function is called with (see ``registry``)."""
+
+    # Called once per task with its ``TaskFacts``, tasks without letters included; reports on
+    # the task's cells (``TaskFacts.rejected`` lists those the scheme does not accept).
+    CELL = "cell"
+    # Called once per task with its ``TaskFacts``; tasks without letters only for rules
+    # registered with ``empty_tasks=True``.
+    TASK = "task"
+    # Called once per role column with its ``RoleTally``.
+    ROLE = "role"
+    # Called once per person with their ``PersonEntry``.
+    PERSON = "person"
+
+
 @dataclass(frozen=True)
 class Rule:
-    """An entry of the catalogue: a finding code, its usual severity and what it checks."""
+    """An entry of the catalogue: a finding code, its usual severity and what it checks.
+
+    ``check`` is the one function that produces findings with ``code``; ``thresholds`` maps the
+    ``RuleSettings`` fields it reads to their defaults (a matrix may override them);
+    ``empty_tasks`` says a task rule also runs on tasks without a single letter, which every
+    other task rule skips (``task.empty`` speaks for them).
+    """
 
     code: str
     severity: Severity
     summary: str
+    scope: Scope = Scope.TASK
+    thresholds: tuple[tuple[str, object], ...] = ()
+    empty_tasks: bool = False
+    check: Callable[..., Iterable[Finding]] | None = field(default=None, repr=False)
 
-
-# The catalogue, in the order the engine evaluates rules. Codes are a public contract (the API,
-# the lint command and scripts filter on them): add codes, never rename one.
-RULES: tuple[Rule, ...] = (
-    Rule("cell.unknown_letter", Severity.ERROR, "A cell holds a letter the scheme does not have."),
-    Rule("cell.invalid_combination", Severity.ERROR, "A cell holds letters that may not share a cell."),
-    Rule("task.empty", Severity.ERROR, "A task has no letters at all: nobody owns it or does it."),
-    Rule("task.no_accountable", Severity.ERROR, "A task has no accountable letter."),
-    Rule(
-        "task.multiple_accountable",
-        Severity.ERROR,
-        "A task has more than one accountable role (a warning when shared accountability is allowed"
-        " and the scheme does not demand exactly one).",
-    ),
-    Rule("task.no_responsible", Severity.ERROR, "A task has no responsible letter: nobody does the work."),
-    Rule("task.exactly_one", Severity.ERROR, "A letter wanted exactly once per task is missing or repeated."),
-    Rule("task.too_many_responsible", Severity.WARNING, "More responsible roles than max_responsible."),
-    Rule("task.too_many_consulted", Severity.WARNING, "More consulted roles than max_consulted."),
-    Rule("task.too_many_informed", Severity.INFO, "More informed roles than max_informed."),
-    Rule("task.silo", Severity.INFO, "Nobody is consulted or informed about a task."),
-    Rule("task.everyone", Severity.INFO, "Every role is involved in a task."),
-    Rule("role.no_work", Severity.WARNING, "A role is never responsible or accountable."),
-    Rule("role.bottleneck", Severity.WARNING, "A role is accountable for over accountable_share of tasks."),
-    Rule(
-        "role.burnout",
-        Severity.WARNING,
-        "A role is among the heaviest both in responsible and accountable load.",
-    ),
-    Rule("role.on_everything", Severity.INFO, "A role is involved in every task."),
-    Rule("role.unstaffed", Severity.ERROR, "A role that does or owns work is held by no active person."),
-    Rule("person.overload", Severity.WARNING, "A person's load is far above the average person's."),
-    Rule(
-        "person.split_pair",
-        Severity.WARNING,
-        "One person holds both roles of a split pair (info in a small organization).",
-    ),
-)
-
-RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+    @property
+    def defaults(self) -> dict[str, object]:
+        """Threshold name -> default value, e.g. ``{"max_consulted": 3}``."""
+        return dict(self.thresholds)

@@ -1,6 +1,6 @@
 """A matrix as plain data: what the loader returns and every consumer reads.
 
-Pure module. ``raci.selectors.matrix_grid_get`` builds a ``MatrixGrid`` from the
+Pure module. ``raci.matrices.selectors.matrix_grid_get`` builds a ``MatrixGrid`` from the
 database in a fixed number of queries; the rules engine, the analyses, exports,
 the editor and the API read it without touching the ORM again.
 """

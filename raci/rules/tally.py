@@ -106,18 +106,25 @@ class Tally:
         strings: dict[str, dict[str, int]] = {role.code: {} for role in grid.roles}
         parsed: dict[str, CellInfo] = {}
 
+        # Subscripts with try/except rather than .get(): misses are rare (a foreign task or role,
+        # a cell string not parsed yet), and a subscript is cheaper than a method call per cell.
         for (task_id, code), raw in grid.cells.items():
             if not raw:
                 continue
-            cells = task_lists.get(task_id)
-            per_role = strings.get(code)
-            if cells is None or per_role is None:
+            try:
+                cells = task_lists[task_id]
+                per_role = strings[code]
+            except KeyError:
                 continue
-            info = parsed.get(raw)
-            if info is None:
+            try:
+                info = parsed[raw]
+            except KeyError:
                 info = parsed[raw] = CellInfo.parse(scheme, raw)
             cells.append((code, info))
-            per_role[raw] = per_role.get(raw, 0) + 1
+            if raw in per_role:
+                per_role[raw] += 1
+            else:
+                per_role[raw] = 1
 
         holders: dict[str, int] = {}
         for person in grid.people:
@@ -153,13 +160,19 @@ class Tally:
                 holders=holders.get(role.code, 0),
             )
 
+        if all(info.known for info in parsed.values()):
+            # The usual case: every cell string holds a known letter, so any cell makes a task non-empty.
+            non_empty = sum(1 for cells in task_lists.values() if cells)
+        else:
+            non_empty = sum(1 for cells in task_lists.values() if any(info.known for _, info in cells))
+
         return cls(
             grid=grid,
             task_pos=task_pos,
             role_pos=role_pos,
             task_cells={task_id: tuple(cells) for task_id, cells in task_lists.items()},
             roles=roles,
-            non_empty_tasks=sum(1 for cells in task_lists.values() if any(info.known for _, info in cells)),
+            non_empty_tasks=non_empty,
             staffed=frozenset(holders),
         )
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from raci.rules.catalogue import RULES, RULES_BY_CODE
 from raci.rules.engine import evaluate
-from raci.rules.findings import RULES, RULES_BY_CODE, Finding, Severity
+from raci.rules.findings import Finding, Severity
 
 from .builders import grid
 

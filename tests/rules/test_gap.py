@@ -6,7 +6,7 @@ import pytest
 
 from frameworks.schemes import DACI
 from raci.rules.analyses import AnalysisError
-from raci.rules.scenarios import LetterChange, gap
+from raci.rules.gap import LetterChange, gap
 
 from .builders import grid
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from raci.rules.analyses import analyse, health_score, workload
 from raci.rules.engine import evaluate
 from raci.rules.findings import Finding, Severity
-from raci.rules.scenarios import MergeRole, MoveLetters, RemoveRole, gap, what_if
+from raci.rules.gap import gap
+from raci.rules.scenarios import MergeRole, MoveLetters, RemoveRole, what_if
 
 from .strategies import assigned_grids, grids
 
