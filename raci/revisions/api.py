@@ -133,7 +133,7 @@ class RevisionList(MatrixScopedListView):
         revision = revisions.matrix_publish(
             matrix=self.matrix, actor=api_actor(request), **valid_data(PublishSerializer, request)
         )
-        return Response(RevisionSerializer(_revisions(self.matrix).get(pk=revision.pk)).data, status=201)
+        return Response(RevisionSerializer(revision).data, status=201)
 
 
 class RevisionScopedView(MatrixScopedView):
