@@ -6,7 +6,7 @@ Tests reach it through the ``build_matrix`` fixture (tests/conftest.py); benchma
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from orgs.models import Organization, Person, Role
 from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
@@ -18,24 +18,40 @@ SPARSE_LETTERS = ("AR", "R", "C", "I", "C", "I")
 def matrix_build(
     *,
     organization: Organization,
-    tasks: int = 5,
+    tasks: int | Sequence[str] = 5,
     roles: int | Sequence[str] = 3,
     name: str = "Ownership",
     stage_size: int = 10,
+    stages: str | Sequence[str] | None = None,
     fill: str = "owner",
     owner_column: bool = False,
+    cells: Mapping[tuple[str, str], str] | None = None,
     people: bool = False,
 ) -> Matrix:
-    """A matrix of ``tasks`` rows and ``roles`` columns (a count, named R0, R1 …, or role codes;
-    roles the organization has already are reused).
+    """A matrix of ``tasks`` rows (a count, named Task 0, Task 1 …, or task names) and ``roles``
+    columns (a count, named R0, R1 …, or role codes; roles the organization has already are
+    reused, with their names).
+
+    Stages group ``stage_size`` tasks (Stage 0, Stage 1 …), unless ``stages`` names the stage of
+    every task (one string) or of each task (a sequence as long as the tasks).
 
     ``fill``: ``"owner"`` puts A/R on the first column of every task (a matrix without errors
     but for the rules about people), ``"sparse"`` fills about 30% of the cells with a mix of
     letters (with ``owner_column``, the first column is A/R on every task), ``"empty"`` leaves
-    every cell empty. Stages group ``stage_size`` tasks. With ``people``, one active person holds
-    each role.
+    every cell empty. ``cells`` then sets the letters of single cells, keyed by (task name, role
+    code); an empty string leaves the cell empty. With ``people``, one active person holds each
+    role.
     """
     codes = [f"R{i}" for i in range(roles)] if isinstance(roles, int) else [c.upper() for c in roles]
+    names = [f"Task {i}" for i in range(tasks)] if isinstance(tasks, int) else list(tasks)
+    if stages is None:
+        stage_names = [f"Stage {i // stage_size}" for i in range(len(names))]
+    elif isinstance(stages, str):
+        stage_names = [stages] * len(names)
+    else:
+        stage_names = list(stages)
+        if len(stage_names) != len(names):
+            raise ValueError(f"{len(stage_names)} stages for {len(names)} tasks")
     existing = {r.code: r for r in Role.objects.filter(organization=organization, code__in=codes)}
     Role.objects.bulk_create(
         [
@@ -52,25 +68,32 @@ def matrix_build(
     )
     task_rows = Task.objects.bulk_create(
         [
-            Task(matrix=matrix, name=f"Task {i}", stage=f"Stage {i // stage_size}", order=i)
-            for i in range(tasks)
+            Task(matrix=matrix, name=task_name, stage=stage, order=i)
+            for i, (task_name, stage) in enumerate(zip(names, stage_names, strict=True))
         ]
     )
-    cells = []
+    letters: dict[tuple[int, int], str] = {}
     if fill == "owner":
-        cells = [Assignment(task=t, role=role_rows[0], letters="AR") for t in task_rows]
+        letters = {(i, 0): "AR" for i in range(len(task_rows)) if role_rows}
     elif fill == "sparse":
-        cells = [
-            Assignment(
-                task=t, role=r, letters="AR" if j == 0 else SPARSE_LETTERS[(i + j) % len(SPARSE_LETTERS)]
-            )
-            for i, t in enumerate(task_rows)
-            for j, r in enumerate(role_rows)
-            if j == 0 or (i * 7 + j * 3) % 10 < 3
-        ]
+        letters = {
+            (i, j): "AR" if owner_column and j == 0 else SPARSE_LETTERS[(i + j) % len(SPARSE_LETTERS)]
+            for i in range(len(task_rows))
+            for j in range(len(role_rows))
+            if (owner_column and j == 0) or (i * 7 + j * 3) % 10 < 3
+        }
     elif fill != "empty":
         raise ValueError(f"fill is owner, sparse or empty, not {fill!r}")
-    Assignment.objects.bulk_create(cells, batch_size=5000)
+    for (task_name, code), value in (cells or {}).items():
+        letters[(names.index(task_name), codes.index(code.upper()))] = value
+    Assignment.objects.bulk_create(
+        [
+            Assignment(task=task_rows[i], role=role_rows[j], letters=value)
+            for (i, j), value in letters.items()
+            if value
+        ],
+        batch_size=5000,
+    )
     if people:
         for role in role_rows:
             person = Person.objects.create(organization=organization, name=f"Holder of {role.code}")

@@ -34,4 +34,6 @@ def test_history_and_revisions_are_read_only_in_the_admin(staff_client, model):
     page = staff_client.get(url)
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
+    before = model.objects.filter(pk=record.pk).values().get()
     assert staff_client.post(url, {}).status_code == 403
+    assert model.objects.filter(pk=record.pk).values().get() == before

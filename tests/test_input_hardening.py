@@ -21,7 +21,7 @@ from raci.matrices.forms import TaskForm
 from raci.matrices.models import ChangeRecord, Matrix, Task
 from raci.revisions.api import DecisionSerializer, PublishSerializer
 from raci.revisions.models import Revision
-from tests.factories import MatrixFactory, MatrixRoleFactory, RoleFactory, TaskFactory
+from tests.factories import RoleFactory
 from tests.helpers import API, assert_error
 
 pytestmark = pytest.mark.django_db
@@ -38,11 +38,9 @@ SINGLE_LINE_REFUSED = [
 
 
 @pytest.fixture
-def matrix(org):
-    matrix = MatrixFactory(organization=org, name="Ownership")
-    MatrixRoleFactory(matrix=matrix, role=RoleFactory(organization=org, code="PM"))
-    TaskFactory(matrix=matrix, name="Roadmap", stage="Plan")
-    return matrix
+def matrix(org, build_matrix):
+    """One task, Roadmap in stage Plan, one empty column PM."""
+    return build_matrix(organization=org, tasks=["Roadmap"], roles=["PM"], stages="Plan", fill="empty")
 
 
 def _page_client(user) -> Client:

@@ -25,20 +25,17 @@ from raci.matrices.models import Assignment, Matrix, Task
 from raci.outbox.models import OutboxEvent
 from raci.revisions.models import Acknowledgement, Revision, SignOff
 from raci.revisions.services import matrix_publish
+from tests.builders import matrix_build
 from tests.factories import (
     ActivityFactory,
-    AssignmentFactory,
     FrameworkFactory,
-    MatrixFactory,
-    MatrixRoleFactory,
     MembershipFactory,
     OrganizationFactory,
     PersonFactory,
     RoleFactory,
     StageFactory,
-    TaskFactory,
 )
-from tests.helpers import API
+from tests.helpers import API, matrix_state
 
 # Every name in organization B carries this word, and nothing in A or in a request does.
 SECRET = "zanzibar"
@@ -77,10 +74,16 @@ def _tenant(slug: str, label: str) -> Tenant:
     person = PersonFactory(
         organization=organization, name=f"{label} person", email=f"{slug}@example.com", roles=[role]
     )
-    matrix = MatrixFactory(organization=organization, name=f"{label} matrix")
-    MatrixRoleFactory(matrix=matrix, role=role)
-    task = TaskFactory(matrix=matrix, name=f"{label} task", stage=f"{label} stage")
-    AssignmentFactory(task=task, role=role, letters="A")
+    matrix = matrix_build(
+        organization=organization,
+        name=f"{label} matrix",
+        tasks=[f"{label} task"],
+        roles=["BX"],
+        stages=f"{label} stage",
+        fill="empty",
+        cells={(f"{label} task", "BX"): "A"},
+    )
+    task = matrix.tasks.get()
     framework = FrameworkFactory(slug=f"{slug}-way", name=f"{label} framework", organization=organization)
     ActivityFactory(stage=StageFactory(framework=framework, name=f"{label} phase"), name=f"{label} activity")
     # The person holds the Accountable role, so publishing with sign-off asks them.
@@ -402,11 +405,14 @@ def test_person_cannot_hold_a_role_of_another_organization(client_for, owner, te
 
 def test_matrix_columns_cannot_name_a_role_of_another_organization(client_for, owner, tenant_a, tenant_b):
     Role.objects.filter(pk=tenant_a.ids["role_id"]).update(code="AX")
+    mine = Matrix.objects.get(pk=tenant_a.ids["matrix_id"])
+    before = (matrix_state(mine), _snapshot(tenant_b.organization))
     response = client_for(owner).patch(
         _a(tenant_a, f"matrices/{tenant_a.ids['matrix_id']}/"), {"columns": ["BX"]}, format="json"
     )
     assert response.status_code == 400
     assert SECRET not in response.content.decode().lower()
+    assert (matrix_state(mine), _snapshot(tenant_b.organization)) == before
 
 
 def test_adopting_another_organizations_framework_gets_400(client_for, owner, tenant_a, tenant_b):
@@ -432,6 +438,8 @@ def test_assignments_filtered_by_another_organizations_person_show_nothing(
 
 
 def test_what_if_removing_another_organizations_person_gets_400(client_for, owner, tenant_a, tenant_b):
+    mine = Matrix.objects.get(pk=tenant_a.ids["matrix_id"])
+    before = (matrix_state(mine), _snapshot(tenant_b.organization))
     operations = [{"op": "remove_person", "person_id": tenant_b.ids["person_id"]}]
     response = client_for(owner).post(
         _a(tenant_a, f"matrices/{tenant_a.ids['matrix_id']}/what-if/"),
@@ -440,6 +448,7 @@ def test_what_if_removing_another_organizations_person_gets_400(client_for, owne
     )
     assert response.status_code == 400
     assert SECRET not in response.content.decode().lower()
+    assert (matrix_state(mine), _snapshot(tenant_b.organization)) == before
 
 
 def test_acknowledging_as_another_organizations_person_gets_404(client_for, owner, tenant_a, tenant_b):

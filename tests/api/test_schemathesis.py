@@ -25,7 +25,7 @@ from orgs.services import api_token_create
 from raci.management.demo import demo_seed
 from raci.revisions.services import matrix_publish
 from raci.wsgi import application
-from tests.factories import MatrixFactory, TaskFactory
+from tests.helpers import matrix_state
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 # Without an explicit seed schemathesis draws a random one per run, which overrides
@@ -111,9 +111,12 @@ def test_every_operation_on_generated_ids_answers_as_documented_without_a_server
 
 
 @pytest.fixture
-def matrix_url(org, owner) -> str:
-    matrix = MatrixFactory(organization=org)
-    TaskFactory(matrix=matrix)
+def matrix(org, build_matrix):
+    return build_matrix(organization=org, tasks=1, roles=["PM"])
+
+
+@pytest.fixture
+def matrix_url(org, owner, matrix) -> str:
     return f"/api/v1/orgs/{org.slug}/matrices/{matrix.pk}/"
 
 
@@ -145,10 +148,15 @@ def test_an_odd_id_parameter_is_refused_or_matches_nothing(client_for, owner, ma
         assert response.json()["results"] == []
 
 
-def test_grid_change_with_a_task_id_past_the_integer_range_gets_400(client_for, owner, matrix_url):
+def test_grid_change_with_a_task_id_past_the_integer_range_gets_400_and_changes_nothing(
+    client_for, owner, matrix, matrix_url
+):
+    before = matrix_state(matrix)
     change = {"task": 2**70, "role": "PM", "expected": "", "letters": "R"}
-    response = client_for(owner).patch(matrix_url + "grid/", {"changes": [change]}, format="json")
+    valid = {"task": matrix.tasks.get().pk, "role": "PM", "expected": "AR", "letters": "R"}
+    response = client_for(owner).patch(matrix_url + "grid/", {"changes": [valid, change]}, format="json")
     assert response.status_code == 400
+    assert matrix_state(matrix) == before
 
 
 @pytest.fixture

@@ -166,6 +166,8 @@ def test_patch_changes_url_and_events(org, owner, endpoint, client_for):
     assert response.json()["url"] == "https://new.example.com/hook"
     assert response.json()["events"] == []
     assert "secret" not in response.json()
+    endpoint.refresh_from_db()
+    assert (endpoint.url, endpoint.events) == ("https://new.example.com/hook", [])
 
 
 def test_patch_with_a_bad_url_changes_nothing(org, owner, endpoint, client_for):
@@ -189,6 +191,8 @@ def test_disabling_then_reenabling_resets_the_failure_count(org, owner, endpoint
     assert on["active"] is True
     assert on["disabled_at"] is None
     assert on["consecutive_failures"] == 0
+    endpoint.refresh_from_db()
+    assert (endpoint.active, endpoint.disabled_at, endpoint.consecutive_failures) == (True, None, 0)
 
 
 def test_delete_removes_the_endpoint(org, owner, endpoint, client_for):
@@ -239,24 +243,46 @@ def test_deliveries_are_listed_with_every_attempt_and_redelivered(
     assert {r.headers["x-raci-delivery"] for r in receiver.requests} == {str(delivery.delivery_id)}
 
 
+def _failed_delivery(org) -> WebhookDelivery:
+    """A finished, failed delivery to the endpoint: one an owner may redeliver."""
+    with transaction.atomic():
+        event = OutboxEvent.objects.create(organization=org, kind="matrix.published")
+        webhooks.webhook_fan_out(event)  # on-commit enqueue never runs here: no attempt is made
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.FAILED, attempts=3)
+    return delivery
+
+
+def _delivery_state(delivery: WebhookDelivery) -> dict:
+    return WebhookDelivery.objects.filter(pk=delivery.pk).values().get()
+
+
 def test_redelivering_a_pending_delivery_is_a_conflict(org, owner, endpoint, client_for):
     with transaction.atomic():
         event = OutboxEvent.objects.create(organization=org, kind="matrix.published")
         webhooks.webhook_fan_out(event)  # on-commit enqueue never runs here: it stays pending
     delivery = WebhookDelivery.objects.get()
+    before = _delivery_state(delivery)
     url = f"{hooks(org)}{endpoint.pk}/deliveries/{delivery.delivery_id}/redeliver/"
     assert_error(client_for(owner).post(url), 409, "conflict")
+    assert _delivery_state(delivery) == before
 
 
-def test_redelivering_an_unknown_delivery_is_404(org, owner, endpoint, client_for):
+def test_redelivering_an_unknown_delivery_is_404_and_redelivers_nothing(org, owner, endpoint, client_for):
+    delivery = _failed_delivery(org)
+    before = _delivery_state(delivery)
     url = f"{hooks(org)}{endpoint.pk}/deliveries/5f0c1c9e-8a53-4a43-9a3e-0d5b8c1f2e77/redeliver/"
     assert_error(client_for(owner).post(url), 404)
+    assert _delivery_state(delivery) == before
 
 
 @pytest.mark.parametrize(("who", "status"), [("editor", 403), ("viewer", 403), ("outsider", 404)])
 def test_redeliver_needs_owner_access(org, endpoint, request, client_for, who, status):
-    url = f"{hooks(org)}{endpoint.pk}/deliveries/5f0c1c9e-8a53-4a43-9a3e-0d5b8c1f2e77/redeliver/"
+    delivery = _failed_delivery(org)
+    before = _delivery_state(delivery)
+    url = f"{hooks(org)}{endpoint.pk}/deliveries/{delivery.delivery_id}/redeliver/"
     assert_error(client_for(request.getfixturevalue(who)).post(url), status)
+    assert _delivery_state(delivery) == before
 
 
 def test_schema_documents_the_webhook_endpoints(client_for, owner):

@@ -36,18 +36,10 @@ from raci.delivery.sending import webhook_verify
 from raci.outbox.emit import outbox_emit
 from raci.outbox.models import OutboxEvent
 from raci.outbox.tasks import outbox_sweep_enqueue
+from tests.builders import matrix_build
 from tests.conftest import IN_CI
 from tests.delivery.test_webhooks import Receiver
-from tests.factories import (
-    AssignmentFactory,
-    MatrixFactory,
-    MatrixRoleFactory,
-    MembershipFactory,
-    OrganizationFactory,
-    PersonFactory,
-    RoleFactory,
-    TaskFactory,
-)
+from tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, RoleFactory
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 CLOSED_BROKER = "redis://127.0.0.1:1/0"
@@ -249,10 +241,7 @@ def test_publishing_a_revision_emails_people_and_posts_a_signed_webhook(web, wor
     )
     role = RoleFactory(organization=org, code="PM", name="Product manager")
     person = PersonFactory(organization=org, name="Ada", email="ada@integration.example", roles=[role])
-    matrix = MatrixFactory(organization=org, name="Launch ownership")
-    MatrixRoleFactory(matrix=matrix, role=role)
-    task = TaskFactory(matrix=matrix, name="Pricing decision")
-    AssignmentFactory(task=task, role=role, letters="AR")
+    matrix = matrix_build(organization=org, name="Launch ownership", tasks=["Pricing decision"], roles=["PM"])
 
     revision = matrix_publish(matrix=matrix, note="First cut", override_reason="integration test")
 

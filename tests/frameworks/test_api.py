@@ -7,16 +7,7 @@ import pytest
 
 from frameworks.models import Framework
 from frameworks.services import frameworks_load_builtin
-from tests.factories import (
-    ActivityFactory,
-    AssignmentFactory,
-    FrameworkFactory,
-    MatrixFactory,
-    MatrixRoleFactory,
-    OrganizationFactory,
-    StageFactory,
-    TaskFactory,
-)
+from tests.factories import ActivityFactory, FrameworkFactory, OrganizationFactory, RoleFactory, StageFactory
 from tests.helpers import API, assert_error
 
 
@@ -44,16 +35,20 @@ def foreign_framework(db):
 
 
 @pytest.fixture
-def matrix(org):
+def matrix(org, build_matrix):
     """A small matrix to save as a framework: two tasks in two stages, PM and PMM columns."""
-    matrix = MatrixFactory(organization=org, name="Launch plan")
-    pm = MatrixRoleFactory(matrix=matrix, role__code="PM", role__name="Product manager").role
-    pmm = MatrixRoleFactory(matrix=matrix, role__code="PMM", role__name="Product marketing").role
-    pricing = TaskFactory(matrix=matrix, name="Pricing", stage="Market", description="Set the price.")
-    launch = TaskFactory(matrix=matrix, name="Launch", stage="Launch")
-    AssignmentFactory(task=pricing, role=pm, letters="A")
-    AssignmentFactory(task=pricing, role=pmm, letters="R")
-    AssignmentFactory(task=launch, role=pmm, letters="AR")
+    RoleFactory(organization=org, code="PM", name="Product manager")
+    RoleFactory(organization=org, code="PMM", name="Product marketing")
+    matrix = build_matrix(
+        organization=org,
+        name="Launch plan",
+        tasks=["Pricing", "Launch"],
+        roles=["PM", "PMM"],
+        stages=["Market", "Launch"],
+        fill="empty",
+        cells={("Pricing", "PM"): "A", ("Pricing", "PMM"): "R", ("Launch", "PMM"): "AR"},
+    )
+    matrix.tasks.filter(name="Pricing").update(description="Set the price.")
     return matrix
 
 
@@ -149,6 +144,8 @@ def test_save_as_framework_contract(client_for, org, editor, matrix):
         False,
         org.slug,
     )
+    created = Framework.objects.get(slug="acme-launch")
+    assert (created.name, created.organization) == ("Acme launch", org)
 
 
 def test_save_as_framework_creates_an_organization_framework_from_the_tasks(client_for, org, editor, matrix):
@@ -174,9 +171,11 @@ def test_saved_framework_is_visible_to_members(client_for, org, editor, viewer, 
 
 
 def test_saved_framework_is_invisible_to_outsiders(client_for, org, editor, outsider, matrix):
-    client_for(editor).post(
+    saved = client_for(editor).post(
         _save_url(org, matrix), {"slug": "acme-launch", "name": "Acme launch"}, format="json"
     )
+    assert saved.status_code == 201
+    assert Framework.objects.filter(slug="acme-launch", organization=org).exists()
     client = client_for(outsider)
     assert "acme-launch" not in _slugs(client.get(f"{API}frameworks/"))
     assert_error(client.get(f"{API}frameworks/acme-launch/"), 404)
@@ -222,11 +221,12 @@ def test_outsider_gets_404_on_save_as_framework(client_for, org, outsider, matri
     assert not Framework.objects.filter(slug="o").exists()
 
 
-def test_save_as_framework_of_a_missing_matrix_gets_404(client_for, org, editor):
+def test_save_as_framework_of_a_missing_matrix_gets_404_and_creates_nothing(client_for, org, editor):
     response = client_for(editor).post(
         f"{API}orgs/{org.slug}/matrices/999999/save-as-framework/", {"slug": "m", "name": "M"}, format="json"
     )
     assert_error(response, 404)
+    assert not Framework.objects.filter(organization=org).exists()
 
 
 def test_schema_documents_a_built_in_frameworks_organization_as_null(client_for, viewer):

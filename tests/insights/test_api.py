@@ -11,6 +11,7 @@ from orgs.models import Membership, Person
 from raci.management.demo import demo_seed
 from raci.matrices.adoption import matrix_adopt
 from raci.matrices.models import Assignment, Task
+from tests.helpers import matrix_state
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,8 @@ def test_what_if_merging_pmm_into_pm_saves_nothing_and_reports_before_and_after(
     assert Assignment.objects.filter(task__matrix=demo.matrix).count() == cells
 
 
-def test_what_if_removing_a_role_lists_tasks_that_lose_their_owner(api, demo):
+def test_what_if_removing_a_role_lists_tasks_that_lose_their_owner_and_saves_nothing(api, demo):
+    before = matrix_state(demo.matrix)
     body = api.post(
         _url("api-what-if", demo.matrix),
         {"operations": [{"op": "remove_role", "role": "PMM"}]},
@@ -97,12 +99,16 @@ def test_what_if_removing_a_role_lists_tasks_that_lose_their_owner(api, demo):
     ).json()
     lost = {loss["task_name"] for loss in body["losses"]}
     assert "Launch" in lost
+    assert matrix_state(demo.matrix) == before
 
 
-def test_what_if_with_a_bad_operation_is_a_400(api, demo):
-    response = api.post(_url("api-what-if", demo.matrix), {"operations": [{"op": "explode"}]}, format="json")
+def test_what_if_with_a_bad_operation_is_a_400_and_saves_nothing(api, demo):
+    before = matrix_state(demo.matrix)
+    operations = [{"op": "merge_role", "source": "PMM", "target": "PM"}, {"op": "explode"}]
+    response = api.post(_url("api-what-if", demo.matrix), {"operations": operations}, format="json")
     assert response.status_code == 400
     assert "'op' must be one of" in response.json()["error"]["message"]
+    assert matrix_state(demo.matrix) == before
 
 
 def test_gap_between_current_and_proposed_ownership(api, demo):

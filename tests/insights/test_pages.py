@@ -15,6 +15,7 @@ from raci.insights.selectors import search_terms
 from raci.management.demo import demo_seed
 from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
 from raci.matrices.selectors import matrix_grid_get
+from tests.builders import matrix_build
 from tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, RoleFactory
 
 
@@ -36,6 +37,8 @@ TASKS = [
     ("Launch", "Programs", {"PM": "R", "PMM": "A", "SALES": "C"}),
     ("Win/loss analysis", "Market", {"PMM": "R", "SALES": "C"}),
 ]
+# The cells of each of the ``extra_tasks`` the query-count tests add, in stage Extra.
+EXTRA_ROW = {"ENG": "AR", "PM": "C", "PMM": "I"}
 
 
 def _build(organization, *, extra_tasks: int = 0, name: str = "Ownership") -> Cast:
@@ -59,35 +62,22 @@ def _build(organization, *, extra_tasks: int = 0, name: str = "Ownership") -> Ca
         ),
         "olga": PersonFactory(organization=organization, name="Olga Old", active=False, roles=[roles["PM"]]),
     }
-    matrix = Matrix.objects.create(organization=organization, name=name, status=Matrix.Status.PUBLISHED)
-    MatrixRole.objects.bulk_create(
-        [MatrixRole(matrix=matrix, role=role, order=i) for i, role in enumerate(roles.values())]
+    extra = [f"Extra {i}" for i in range(extra_tasks)]
+    cells = {(task_name, code): letters for task_name, _stage, row in TASKS for code, letters in row.items()}
+    cells |= {(task_name, code): letters for task_name in extra for code, letters in EXTRA_ROW.items()}
+    matrix = matrix_build(
+        organization=organization,
+        name=name,
+        tasks=[task_name for task_name, _stage, _row in TASKS] + extra,
+        roles=list(roles),
+        stages=[stage for _task_name, stage, _row in TASKS] + ["Extra"] * extra_tasks,
+        fill="empty",
+        cells=cells,
     )
-    tasks = {
-        task_name: Task.objects.create(
-            matrix=matrix,
-            name=task_name,
-            stage=stage,
-            order=order,
-            description="Set price points and packaging." if task_name == "Pricing" else "",
-        )
-        for order, (task_name, stage, _cells) in enumerate(TASKS)
-    }
-    cells = [
-        Assignment(task=tasks[task_name], role=roles[code], letters=letters)
-        for task_name, _stage, row in TASKS
-        for code, letters in row.items()
-    ]
-    extra = Task.objects.bulk_create(
-        [Task(matrix=matrix, name=f"Extra {i}", stage="Extra", order=100 + i) for i in range(extra_tasks)]
-    )
-    for task in extra:
-        cells += [
-            Assignment(task=task, role=roles["ENG"], letters="AR"),
-            Assignment(task=task, role=roles["PM"], letters="C"),
-            Assignment(task=task, role=roles["PMM"], letters="I"),
-        ]
-    Assignment.objects.bulk_create(cells)
+    Matrix.objects.filter(pk=matrix.pk).update(status=Matrix.Status.PUBLISHED)
+    matrix.refresh_from_db()
+    Task.objects.filter(matrix=matrix, name="Pricing").update(description="Set price points and packaging.")
+    tasks = {task.name: task for task in matrix.tasks.exclude(name__in=extra)}
     return Cast(matrix=matrix, roles=roles, people=people, tasks=tasks)
 
 
@@ -484,19 +474,18 @@ def test_overlap_with_bad_roles_says_so(client, cast, viewer, params, message):
     assert "<SCRIPT>" not in response.content.decode()
 
 
-def test_overlap_of_a_matrix_without_pm_and_pmm_compares_its_first_two_columns(client, org, viewer):
-    matrix = Matrix.objects.create(organization=org, name="Eng")
-    for order, code in enumerate(["ENG", "OPS", "QA"]):
-        MatrixRole.objects.create(matrix=matrix, role=RoleFactory(organization=org, code=code), order=order)
+def test_overlap_of_a_matrix_without_pm_and_pmm_compares_its_first_two_columns(
+    client, org, viewer, build_matrix
+):
+    matrix = build_matrix(organization=org, name="Eng", roles=["ENG", "OPS", "QA"], fill="empty")
     client.force_login(viewer)
     assert "Overlap of ENG and OPS" in _text(
         client.get(reverse("matrix-overlap", args=[org.slug, matrix.pk]))
     )
 
 
-def test_overlap_of_a_matrix_with_one_role_explains_why_not(client, org, viewer):
-    matrix = Matrix.objects.create(organization=org, name="Solo")
-    MatrixRole.objects.create(matrix=matrix, role=RoleFactory(organization=org, code="ONLY"))
+def test_overlap_of_a_matrix_with_one_role_explains_why_not(client, org, viewer, build_matrix):
+    matrix = build_matrix(organization=org, name="Solo", roles=["ONLY"], fill="empty")
     client.force_login(viewer)
     response = client.get(reverse("matrix-overlap", args=[org.slug, matrix.pk]))
     assert "needs at least two roles" in _text(response)

@@ -7,8 +7,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from frameworks.services import frameworks_load_builtin
-from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
+from raci.matrices.models import Assignment, Matrix, Task
 from tests.factories import PersonFactory, RoleFactory
+from tests.helpers import matrix_state
 
 
 @pytest.fixture
@@ -24,18 +25,21 @@ def roles(org):
 
 
 @pytest.fixture
-def matrix(org, roles):
-    matrix = Matrix.objects.create(organization=org, name="Ownership")
-    MatrixRole.objects.bulk_create(
-        [MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(roles.values())]
+def matrix(org, roles, build_matrix):
+    """Pricing (stage Business): PM A, PMM R; Launch (stage Programs): PMM A/R, ENG C."""
+    return build_matrix(
+        organization=org,
+        tasks=["Pricing", "Launch"],
+        roles=list(roles),
+        stages=["Business", "Programs"],
+        fill="empty",
+        cells={
+            ("Pricing", "PM"): "A",
+            ("Pricing", "PMM"): "R",
+            ("Launch", "PMM"): "AR",
+            ("Launch", "ENG"): "C",
+        },
     )
-    pricing = Task.objects.create(matrix=matrix, name="Pricing", stage="Business", order=0)
-    launch = Task.objects.create(matrix=matrix, name="Launch", stage="Programs", order=1)
-    Assignment.objects.create(task=pricing, role=roles["PM"], letters="A")
-    Assignment.objects.create(task=pricing, role=roles["PMM"], letters="R")
-    Assignment.objects.create(task=launch, role=roles["PMM"], letters="AR")
-    Assignment.objects.create(task=launch, role=roles["ENG"], letters="C")
-    return matrix
 
 
 def _url(name, matrix, *extra):
@@ -90,11 +94,15 @@ def test_creating_an_empty_matrix_with_a_scheme_and_columns(api, org, editor, ro
     )
     assert response.status_code == 201
     assert (response.json()["scheme"], response.json()["columns"]) == ("DACI", ["ENG", "PM"])
+    created = Matrix.objects.get(pk=response.json()["id"])
+    assert (created.organization, created.name, created.scheme) == (org, "Decisions", "DACI")
+    assert list(created.columns.order_by("order").values_list("role__code", flat=True)) == ["ENG", "PM"]
 
 
 def test_viewer_cannot_create_a_matrix(api, org, viewer):
     api.force_authenticate(viewer)
     assert api.post(reverse("api-matrices", args=[org.slug]), {"name": "X"}, format="json").status_code == 403
+    assert not Matrix.objects.exists()
 
 
 def test_matrix_list_is_paginated_and_shows_columns(api, org, viewer, matrix):
@@ -118,26 +126,35 @@ def test_editor_renames_and_publishes_and_sets_columns(api, editor, matrix):
         ["PMM", "PM"],
     )
     assert response.json()["version"] == 2
+    matrix.refresh_from_db()
+    assert (matrix.name, matrix.status, matrix.version) == ("Who does what", "published", 2)
+    assert list(matrix.columns.order_by("order").values_list("role__code", flat=True)) == ["PMM", "PM"]
 
 
-def test_unknown_rule_setting_is_a_400(api, editor, matrix):
+def test_unknown_rule_setting_is_a_400_and_changes_nothing(api, editor, matrix):
+    before = matrix_state(matrix)
     api.force_authenticate(editor)
     response = api.patch(_url("api-matrix", matrix), {"rule_settings": {"max_fun": 3}}, format="json")
     assert response.status_code == 400
     assert "Unknown setting max_fun" in response.json()["error"]["message"]
+    assert matrix_state(matrix) == before
 
 
-def test_out_of_range_rule_setting_is_a_400(api, editor, matrix):
+def test_out_of_range_rule_setting_is_a_400_and_changes_nothing(api, editor, matrix):
+    before = matrix_state(matrix)
     api.force_authenticate(editor)
     response = api.patch(
         _url("api-matrix", matrix), {"rule_settings": {"accountable_share": 7}}, format="json"
     )
     assert response.status_code == 400
+    assert matrix_state(matrix) == before
 
 
 def test_only_owners_delete_a_matrix(api, editor, owner, matrix):
+    before = matrix_state(matrix)
     api.force_authenticate(editor)
     assert api.delete(_url("api-matrix", matrix)).status_code == 403
+    assert matrix_state(matrix) == before
     api.force_authenticate(owner)
     assert api.delete(_url("api-matrix", matrix)).status_code == 204
     assert not Matrix.objects.filter(pk=matrix.pk).exists()
@@ -160,11 +177,13 @@ def test_tasks_create_rename_archive_and_list(api, editor, matrix):
     assert with_archived[-1]["name"] == "Win/loss analysis"
 
 
-def test_duplicate_task_name_is_a_400(api, editor, matrix):
+def test_duplicate_task_name_is_a_400_and_adds_nothing(api, editor, matrix):
+    before = matrix_state(matrix)
     api.force_authenticate(editor)
     response = api.post(_url("api-tasks", matrix), {"name": "pricing"}, format="json")
     assert response.status_code == 400
     assert "already has a task with this name" in response.json()["error"]["message"]
+    assert matrix_state(matrix) == before
 
 
 def test_reorder_tasks(api, editor, matrix):
@@ -175,10 +194,14 @@ def test_reorder_tasks(api, editor, matrix):
 
 
 def test_reorder_must_list_every_task_once(api, editor, matrix):
-    ids = list(matrix.tasks.values_list("id", flat=True))
+    ids = list(matrix.tasks.order_by("order").values_list("id", flat=True))
+    before = matrix_state(matrix)
     api.force_authenticate(editor)
-    response = api.post(_url("api-tasks-reorder", matrix), {"order": ids[:1]}, format="json")
+    response = api.post(_url("api-tasks-reorder", matrix), {"order": ids[::-1] + ids[:1]}, format="json")
     assert response.status_code == 400
+    response = api.post(_url("api-tasks-reorder", matrix), {"order": ids[1:]}, format="json")
+    assert response.status_code == 400
+    assert matrix_state(matrix) == before
 
 
 def test_task_of_another_matrix_is_404(api, editor, matrix, org):
@@ -226,13 +249,11 @@ def test_person_responsibilities_of_another_organization_are_404(api, outsider, 
     assert api.get(reverse("api-person-responsibilities", args=[org.slug, person.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("size", [3, 60])
-def test_assignment_list_query_count_is_constant(api, org, viewer, django_assert_max_num_queries, size):
-    matrix = Matrix.objects.create(organization=org, name="Big")
-    role = RoleFactory(organization=org, code="PM")
-    MatrixRole.objects.create(matrix=matrix, role=role)
-    tasks = Task.objects.bulk_create([Task(matrix=matrix, name=f"T{i}", order=i) for i in range(size)])
-    Assignment.objects.bulk_create([Assignment(task=t, role=role, letters="AR") for t in tasks])
+@pytest.mark.parametrize(("tasks", "roles"), [(5, 3), (200, 20)])
+def test_assignment_list_query_count_is_constant(
+    api, org, viewer, build_matrix, django_assert_max_num_queries, tasks, roles
+):
+    matrix = build_matrix(organization=org, tasks=tasks, roles=roles, name="Big", fill="sparse")
     api.force_authenticate(viewer)
     with django_assert_max_num_queries(6):
         assert api.get(_url("api-assignments", matrix)).status_code == 200

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from raci.management.demo import demo_seed
 from raci.matrices.models import Assignment, Matrix
 from raci.matrices.selectors import matrix_grid_get
+from tests.helpers import matrix_state
 
 pytestmark = pytest.mark.django_db
 
@@ -141,23 +142,29 @@ def test_any_bad_row_is_reported_with_its_line_and_nothing_is_written(api, demo)
     assert not demo.matrix.tasks.filter(name="New").exists()
 
 
-def test_binary_garbage_is_a_clear_400(api, demo):
+def test_binary_garbage_is_a_clear_400_and_writes_nothing(api, demo):
+    before = matrix_state(demo.matrix)
     response = _upload(api, demo.matrix, b"\x00\xff\xfe garbage \x00", name="x.csv")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid"
+    assert matrix_state(demo.matrix) == before
 
 
-def test_import_without_a_file_is_a_400(api, demo):
+def test_import_without_a_file_is_a_400_and_writes_nothing(api, demo):
+    before = matrix_state(demo.matrix)
     response = api.post(_url("api-import", demo.matrix), {}, format="multipart")
     assert response.status_code == 400
     assert "file" in response.json()["error"]["details"]
+    assert matrix_state(demo.matrix) == before
 
 
-def test_import_of_an_archived_task_name_is_reported_not_a_500(api, demo):
+def test_import_of_an_archived_task_name_is_reported_not_a_500_and_writes_nothing(api, demo):
     demo.matrix.tasks.filter(name="Pricing").update(archived=True)
+    before = matrix_state(demo.matrix)
     response = _upload(api, demo.matrix, b"Stage,Task,PM\nBusiness,Pricing,A\n")
     assert response.status_code == 400
     assert "archived" in response.json()["error"]["details"]["rows"][0]["message"]
+    assert matrix_state(demo.matrix) == before
 
 
 def test_viewer_may_export_but_not_import(demo, viewer):
@@ -167,4 +174,7 @@ def test_viewer_may_export_but_not_import(demo, viewer):
     client = APIClient()
     client.force_authenticate(viewer)
     assert client.get(_url("api-export", demo.matrix), {"format": "csv"}).status_code == 200
-    assert _upload(client, demo.matrix, b"Stage,Task,PM\n").status_code == 403
+    before = matrix_state(demo.matrix)
+    csv = b"Stage,Task,PM,PMM\nBusiness,Pricing,A,R\nMarket,Brand new task,C,A/R\n"
+    assert _upload(client, demo.matrix, csv).status_code == 403
+    assert matrix_state(demo.matrix) == before

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
-from tests.factories import OrganizationFactory, RoleFactory
+from raci.matrices.models import Assignment, Matrix
+from tests.factories import OrganizationFactory
+from tests.helpers import matrix_state
 
 
 @pytest.fixture
@@ -15,17 +16,10 @@ def api():
     return APIClient()
 
 
-def _matrix(org, tasks=3, roles=("PM", "PMM", "ENG"), name="Ownership") -> Matrix:
-    matrix = Matrix.objects.create(organization=org, name=name)
-    role_rows = [RoleFactory(organization=org, code=code, name=f"{code} role") for code in roles]
-    MatrixRole.objects.bulk_create(
-        [MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(role_rows)]
-    )
-    task_rows = Task.objects.bulk_create(
-        [Task(matrix=matrix, name=f"Task {i}", stage="Market", order=i) for i in range(tasks)]
-    )
-    Assignment.objects.bulk_create([Assignment(task=t, role=role_rows[0], letters="AR") for t in task_rows])
-    return matrix
+@pytest.fixture
+def matrix(org, build_matrix) -> Matrix:
+    """Three tasks (Task 0, 1, 2) in stage Market, columns PM, PMM, ENG, A/R on PM for every task."""
+    return build_matrix(organization=org, tasks=3, roles=["PM", "PMM", "ENG"], stages="Market")
 
 
 def _url(matrix):
@@ -47,8 +41,7 @@ def _letters(matrix, task, code):
 
 
 @pytest.mark.parametrize("member", ["owner", "editor", "viewer"])
-def test_members_get_the_grid_document(api, org, member, request):
-    matrix = _matrix(org)
+def test_members_get_the_grid_document(api, matrix, member, request):
     api.force_authenticate(request.getfixturevalue(member))
     body = api.get(_url(matrix)).json()
     assert set(body) == {"id", "name", "version", "scheme", "roles", "tasks", "cells"}
@@ -58,23 +51,21 @@ def test_members_get_the_grid_document(api, org, member, request):
     assert len(body["cells"]) == 3
 
 
-def test_outsider_gets_404_for_the_grid(api, org, outsider):
+def test_outsider_gets_404_for_the_grid(api, matrix, outsider):
     api.force_authenticate(outsider)
-    response = api.get(_url(_matrix(org)))
+    response = api.get(_url(matrix))
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_grid_has_an_etag_and_answers_304_when_unchanged(api, org, viewer):
-    matrix = _matrix(org)
+def test_grid_has_an_etag_and_answers_304_when_unchanged(api, matrix, viewer):
     api.force_authenticate(viewer)
     first = api.get(_url(matrix))
     assert first["ETag"] == f'"m{matrix.pk}-v{matrix.version}"'
     assert api.get(_url(matrix), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
 
-def test_batch_edit_applies_every_change_and_bumps_the_version(api, org, editor):
-    matrix = _matrix(org)
+def test_batch_edit_applies_every_change_and_bumps_the_version(api, matrix, editor):
     t0, t1 = matrix.tasks.all()[:2]
     api.force_authenticate(editor)
     response = api.patch(
@@ -92,24 +83,22 @@ def test_batch_edit_applies_every_change_and_bumps_the_version(api, org, editor)
     assert response["ETag"] == f'"m{matrix.pk}-v{matrix.version + 1}"'
 
 
-def test_batch_edit_accepts_letters_written_with_slashes_and_stores_them_canonically(api, org, editor):
-    matrix = _matrix(org)
+def test_batch_edit_accepts_letters_written_with_slashes_and_stores_them_canonically(api, matrix, editor):
     task = matrix.tasks.first()
     api.force_authenticate(editor)
     response = api.patch(_url(matrix), {"changes": [_change(task, "PMM", "", "r/a")]}, format="json")
     assert response.json()["cells"] == [{"task": task.pk, "role": "PMM", "letters": "AR"}]
+    assert _letters(matrix, task, "PMM") == "AR"
 
 
-def test_empty_letters_clear_the_cell(api, org, editor):
-    matrix = _matrix(org)
+def test_empty_letters_clear_the_cell(api, matrix, editor):
     task = matrix.tasks.first()
     api.force_authenticate(editor)
     api.patch(_url(matrix), {"changes": [_change(task, "PM", "AR", "")]}, format="json")
     assert not Assignment.objects.filter(task=task, role__code="PM").exists()
 
 
-def test_stale_expected_letters_give_409_with_current_cells_and_change_nothing(api, org, editor):
-    matrix = _matrix(org)
+def test_stale_expected_letters_give_409_with_current_cells_and_change_nothing(api, matrix, editor):
     t0, t1 = matrix.tasks.all()[:2]
     api.force_authenticate(editor)
     response = api.patch(
@@ -126,8 +115,7 @@ def test_stale_expected_letters_give_409_with_current_cells_and_change_nothing(a
     assert matrix.version == 1
 
 
-def test_two_editors_changing_different_cells_both_succeed(api, org, editor, owner):
-    matrix = _matrix(org)
+def test_two_editors_changing_different_cells_both_succeed(api, matrix, editor, owner):
     t0, t1 = matrix.tasks.all()[:2]
     other = APIClient()
     api.force_authenticate(editor)
@@ -138,8 +126,7 @@ def test_two_editors_changing_different_cells_both_succeed(api, org, editor, own
     assert (_letters(matrix, t0, "PMM"), _letters(matrix, t1, "ENG")) == ("C", "I")
 
 
-def test_two_editors_changing_the_same_cell_the_second_gets_409(api, org, editor, owner):
-    matrix = _matrix(org)
+def test_two_editors_changing_the_same_cell_the_second_gets_409(api, matrix, editor, owner):
     task = matrix.tasks.first()
     other = APIClient()
     api.force_authenticate(editor)
@@ -154,8 +141,7 @@ def test_two_editors_changing_the_same_cell_the_second_gets_409(api, org, editor
     assert _letters(matrix, task, "PMM") == "C"
 
 
-def test_if_match_with_an_old_etag_gives_412_and_changes_nothing(api, org, editor):
-    matrix = _matrix(org)
+def test_if_match_with_an_old_etag_gives_412_and_changes_nothing(api, matrix, editor):
     task = matrix.tasks.first()
     api.force_authenticate(editor)
     old = api.get(_url(matrix))["ETag"]
@@ -168,18 +154,18 @@ def test_if_match_with_an_old_etag_gives_412_and_changes_nothing(api, org, edito
     assert _letters(matrix, task, "PMM") == ""
 
 
-def test_if_match_with_the_current_etag_applies(api, org, editor):
-    matrix = _matrix(org)
+def test_if_match_with_the_current_etag_applies(api, matrix, editor):
     api.force_authenticate(editor)
     tag = api.get(_url(matrix))["ETag"]
-    change = _change(matrix.tasks.first(), "PMM", "", "C")
+    task = matrix.tasks.first()
+    change = _change(task, "PMM", "", "C")
     assert api.patch(_url(matrix), {"changes": [change]}, format="json", HTTP_IF_MATCH=tag).status_code == 200
+    assert _letters(matrix, task, "PMM") == "C"
 
 
 def test_bad_letters_anywhere_in_the_batch_give_400_naming_the_change_and_nothing_is_applied(
-    api, org, editor
+    api, matrix, editor
 ):
-    matrix = _matrix(org)
     t0, t1 = matrix.tasks.all()[:2]
     api.force_authenticate(editor)
     response = api.patch(
@@ -192,9 +178,12 @@ def test_bad_letters_anywhere_in_the_batch_give_400_naming_the_change_and_nothin
     assert _letters(matrix, t0, "PMM") == ""
 
 
-def test_unknown_task_or_role_is_a_400_for_that_change(api, org, editor):
-    matrix = _matrix(org)
-    foreign = _matrix(OrganizationFactory(), name="Theirs").tasks.first()
+def test_unknown_task_or_role_is_a_400_for_that_change_and_nothing_is_applied(
+    api, matrix, editor, build_matrix
+):
+    theirs = build_matrix(organization=OrganizationFactory(), name="Theirs")
+    foreign = theirs.tasks.first()
+    before = (matrix_state(matrix), matrix_state(theirs))
     api.force_authenticate(editor)
     response = api.patch(
         _url(matrix),
@@ -205,11 +194,12 @@ def test_unknown_task_or_role_is_a_400_for_that_change(api, org, editor):
     assert response.status_code == 400
     assert "No task" in details["0"]["task"]
     assert "CEO is not a column" in details["1"]["role"]
+    assert (matrix_state(matrix), matrix_state(theirs)) == before
 
 
-def test_the_same_cell_twice_in_one_batch_is_refused(api, org, editor):
-    matrix = _matrix(org)
+def test_the_same_cell_twice_in_one_batch_is_refused_and_nothing_is_applied(api, matrix, editor):
     task = matrix.tasks.first()
+    before = matrix_state(matrix)
     api.force_authenticate(editor)
     response = api.patch(
         _url(matrix),
@@ -217,35 +207,43 @@ def test_the_same_cell_twice_in_one_batch_is_refused(api, org, editor):
         format="json",
     )
     assert response.status_code == 400
+    assert matrix_state(matrix) == before
 
 
-def test_viewer_gets_403_on_batch_edit(api, org, viewer):
-    matrix = _matrix(org)
+def test_viewer_gets_403_on_batch_edit_and_nothing_changes(api, matrix, viewer):
+    before = matrix_state(matrix)
     api.force_authenticate(viewer)
     response = api.patch(
         _url(matrix), {"changes": [_change(matrix.tasks.first(), "PMM", "", "C")]}, format="json"
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
+    assert matrix_state(matrix) == before
 
 
-def test_batch_without_changes_is_a_400(api, org, editor):
+def test_batch_without_changes_is_a_400_and_changes_nothing(api, matrix, editor):
+    before = matrix_state(matrix)
     api.force_authenticate(editor)
-    assert api.patch(_url(_matrix(org)), {"changes": []}, format="json").status_code == 400
+    assert api.patch(_url(matrix), {"changes": []}, format="json").status_code == 400
+    assert matrix_state(matrix) == before
 
 
 @pytest.mark.parametrize(("tasks", "roles"), [(5, 3), (200, 20)])
-def test_grid_get_query_count_is_constant(api, org, owner, django_assert_max_num_queries, tasks, roles):
-    matrix = _matrix(org, tasks=tasks, roles=[f"R{i}" for i in range(roles)])
+def test_grid_get_query_count_is_constant(
+    api, org, owner, build_matrix, django_assert_max_num_queries, tasks, roles
+):
+    matrix = build_matrix(organization=org, tasks=tasks, roles=roles, stages="Market")
     api.force_authenticate(owner)
     with django_assert_max_num_queries(8):
         assert api.get(_url(matrix)).status_code == 200
 
 
 @pytest.mark.parametrize(("tasks", "roles"), [(5, 3), (200, 20)])
-def test_batch_edit_query_count_is_constant(api, org, owner, django_assert_max_num_queries, tasks, roles):
+def test_batch_edit_query_count_is_constant(
+    api, org, owner, build_matrix, django_assert_max_num_queries, tasks, roles
+):
     codes = [f"R{i}" for i in range(roles)]
-    matrix = _matrix(org, tasks=tasks, roles=codes)
+    matrix = build_matrix(organization=org, tasks=tasks, roles=codes, stages="Market")
     # The same 10-cell batch against a small and a large matrix: the matrix's size must not matter.
     task_rows = list(matrix.tasks.all()[:5])
     changes = [_change(t, codes[1], "", "C") for t in task_rows] + [
@@ -256,3 +254,6 @@ def test_batch_edit_query_count_is_constant(api, org, owner, django_assert_max_n
     # reload, history, outbox event, savepoint release, and the session/authentication lookups
     with django_assert_max_num_queries(18):
         assert api.patch(_url(matrix), {"changes": changes}, format="json").status_code == 200
+    assert [(_letters(matrix, t, codes[0]), _letters(matrix, t, codes[1])) for t in task_rows] == [
+        ("A", "C")
+    ] * 5

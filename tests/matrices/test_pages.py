@@ -5,27 +5,19 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from frameworks.models import Framework
 from frameworks.services import frameworks_load_builtin
 from orgs.models import Membership
 from raci.management.demo import demo_seed
-from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
+from raci.matrices.models import Assignment, Matrix, Task
 from tests.factories import OrganizationFactory, RoleFactory
+from tests.helpers import matrix_state
 
 
-def _matrix(org, tasks=5, roles=3, name="Ownership"):
-    matrix = Matrix.objects.create(organization=org, name=name)
-    role_rows = [
-        org.roles.filter(code=f"X{i}").first() or RoleFactory(organization=org, code=f"X{i}")
-        for i in range(roles)
-    ]
-    MatrixRole.objects.bulk_create(
-        [MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(role_rows)]
-    )
-    task_rows = Task.objects.bulk_create(
-        [Task(matrix=matrix, name=f"Task {i}", stage="Market", order=i) for i in range(tasks)]
-    )
-    Assignment.objects.bulk_create([Assignment(task=t, role=role_rows[0], letters="AR") for t in task_rows])
-    return matrix
+@pytest.fixture
+def matrix(org, build_matrix):
+    """Five tasks (Task 0 … Task 4) in stage Market, columns R0, R1, R2, A/R on R0 for every task."""
+    return build_matrix(organization=org, stages="Market")
 
 
 def _url(name, matrix, *extra):
@@ -42,8 +34,7 @@ def _cell(client, matrix, task, role, expected, letters, **headers):
 
 
 @pytest.mark.parametrize("member", ["owner", "editor", "viewer"])
-def test_every_member_reads_the_matrix(client, org, member, request):
-    matrix = _matrix(org)
+def test_every_member_reads_the_matrix(client, matrix, member, request):
     client.force_login(request.getfixturevalue(member))
     response = client.get(_url("matrix-detail", matrix))
     assert response.status_code == 200
@@ -51,25 +42,25 @@ def test_every_member_reads_the_matrix(client, org, member, request):
     assert b"A/R" in response.content
 
 
-def test_editor_sees_cell_buttons_and_the_editor_script(client, org, editor):
+def test_editor_sees_cell_buttons_and_the_editor_script(client, matrix, editor):
     client.force_login(editor)
-    html = client.get(_url("matrix-detail", _matrix(org))).content.decode()
+    html = client.get(_url("matrix-detail", matrix)).content.decode()
     assert 'class="cell-btn"' in html
     assert "js/editor.js" in html
     assert 'data-editable="true"' in html
 
 
-def test_viewer_sees_no_edit_controls(client, org, viewer):
+def test_viewer_sees_no_edit_controls(client, matrix, viewer):
     client.force_login(viewer)
-    html = client.get(_url("matrix-detail", _matrix(org))).content.decode()
+    html = client.get(_url("matrix-detail", matrix)).content.decode()
     assert "cell-btn" not in html
     assert "editor.js" not in html
     assert "Add a task" not in html
 
 
-def test_outsider_gets_404_for_the_matrix(client, org, outsider):
+def test_outsider_gets_404_for_the_matrix(client, matrix, outsider):
     client.force_login(outsider)
-    assert client.get(_url("matrix-detail", _matrix(org))).status_code == 404
+    assert client.get(_url("matrix-detail", matrix)).status_code == 404
 
 
 def test_missing_matrix_gets_404(client, org, owner):
@@ -77,30 +68,31 @@ def test_missing_matrix_gets_404(client, org, owner):
     assert client.get(reverse("matrix-detail", args=[org.slug, 999999])).status_code == 404
 
 
-def test_matrix_of_another_organization_is_404_even_under_my_organization_slug(client, org, owner):
-    foreign = _matrix(OrganizationFactory())
+def test_matrix_of_another_organization_is_404_even_under_my_organization_slug(
+    client, org, owner, build_matrix
+):
+    foreign = build_matrix(organization=OrganizationFactory())
     client.force_login(owner)
     assert client.get(reverse("matrix-detail", args=[org.slug, foreign.pk])).status_code == 404
 
 
-def test_anonymous_visitor_is_sent_to_sign_in(client, org):
-    response = client.get(_url("matrix-detail", _matrix(org)))
+def test_anonymous_visitor_is_sent_to_sign_in(client, matrix):
+    response = client.get(_url("matrix-detail", matrix))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
 
 @pytest.mark.parametrize(("tasks", "roles"), [(5, 3), (200, 20)])
 def test_matrix_page_query_count_does_not_grow_with_the_matrix(
-    client, org, owner, django_assert_max_num_queries, tasks, roles
+    client, org, owner, build_matrix, django_assert_max_num_queries, tasks, roles
 ):
-    matrix = _matrix(org, tasks, roles)
+    matrix = build_matrix(organization=org, tasks=tasks, roles=roles, stages="Market")
     client.force_login(owner)
     with django_assert_max_num_queries(14):
         assert client.get(_url("matrix-detail", matrix)).status_code == 200
 
 
-def test_filters_keep_only_matching_tasks(client, org, viewer):
-    matrix = _matrix(org)
+def test_filters_keep_only_matching_tasks(client, matrix, viewer):
     ids = dict(matrix.tasks.values_list("name", "id"))
     Task.objects.filter(matrix=matrix, name="Task 3").update(stage="Launch")
     client.force_login(viewer)
@@ -112,92 +104,98 @@ def test_filters_keep_only_matching_tasks(client, org, viewer):
     assert f'id="task-{ids["Task 4"]}"' not in html
 
 
-def test_setting_a_cell_saves_and_answers_with_the_cell_and_updated_findings(client, org, editor):
-    matrix = _matrix(org)
+def test_setting_a_cell_saves_and_answers_with_the_cell_and_updated_findings(client, matrix, editor):
     task = matrix.tasks.first()
     client.force_login(editor)
-    response = _cell(client, matrix, task, "X1", "", "C")
+    response = _cell(client, matrix, task, "R1", "", "C")
     html = response.content.decode()
     assert response.status_code == 200
-    assert Assignment.objects.get(task=task, role__code="X1").letters == "C"
-    assert f'id="cell-{task.pk}-X1"' in html
+    assert Assignment.objects.get(task=task, role__code="R1").letters == "C"
+    assert f'id="cell-{task.pk}-R1"' in html
     assert 'data-letters="C"' in html
     assert 'id="findings"' in html
     assert 'hx-swap-oob="true"' in html
     assert "Saved" in html
 
 
-def test_clearing_the_accountable_cell_shows_the_no_accountable_badge(client, org, editor):
-    matrix = _matrix(org)
+def test_clearing_the_accountable_cell_shows_the_no_accountable_badge(client, matrix, editor):
     task = matrix.tasks.first()
     client.force_login(editor)
-    _cell(client, matrix, task, "X1", "", "R")
-    html = _cell(client, matrix, task, "X0", "AR", "").content.decode()
+    _cell(client, matrix, task, "R1", "", "R")
+    html = _cell(client, matrix, task, "R0", "AR", "").content.decode()
     assert f'id="badge-{task.pk}"' in html
     assert "has no Accountable role" in html
 
 
-def test_a_conflicting_cell_edit_is_refused_and_shows_the_current_letters(client, org, editor, owner):
-    matrix = _matrix(org)
+def test_a_conflicting_cell_edit_is_refused_and_shows_the_current_letters(client, matrix, editor, owner):
     task = matrix.tasks.first()
     client.force_login(owner)
-    _cell(client, matrix, task, "X1", "", "I")
+    _cell(client, matrix, task, "R1", "", "I")
     client.force_login(editor)
-    html = _cell(client, matrix, task, "X1", "", "C").content.decode()
+    html = _cell(client, matrix, task, "R1", "", "C").content.decode()
     assert 'data-state="conflict"' in html
     assert 'data-letters="I"' in html
-    assert Assignment.objects.get(task=task, role__code="X1").letters == "I"
+    assert Assignment.objects.get(task=task, role__code="R1").letters == "I"
 
 
-def test_letters_outside_the_scheme_fail_with_a_message_and_change_nothing(client, org, editor):
-    matrix = _matrix(org)
+def test_letters_outside_the_scheme_fail_with_a_message_and_change_nothing(client, matrix, editor):
     task = matrix.tasks.first()
     client.force_login(editor)
-    html = _cell(client, matrix, task, "X1", "", "Z").content.decode()
+    html = _cell(client, matrix, task, "R1", "", "Z").content.decode()
     assert 'data-state="failed"' in html
     assert "RACI has no letter Z" in html
-    assert not Assignment.objects.filter(task=task, role__code="X1").exists()
+    assert not Assignment.objects.filter(task=task, role__code="R1").exists()
 
 
-def test_viewer_gets_403_on_cell_change(client, org, viewer):
-    matrix = _matrix(org)
+def test_viewer_gets_403_on_cell_change(client, matrix, viewer):
+    before = matrix_state(matrix)
     client.force_login(viewer)
-    assert _cell(client, matrix, matrix.tasks.first(), "X1", "", "C").status_code == 403
+    assert _cell(client, matrix, matrix.tasks.first(), "R1", "", "C").status_code == 403
+    assert matrix_state(matrix) == before
 
 
-def test_outsider_gets_404_on_cell_change(client, org, outsider):
-    matrix = _matrix(org)
+def test_outsider_gets_404_on_cell_change(client, matrix, outsider):
+    before = matrix_state(matrix)
     client.force_login(outsider)
-    assert _cell(client, matrix, matrix.tasks.first(), "X1", "", "C").status_code == 404
+    assert _cell(client, matrix, matrix.tasks.first(), "R1", "", "C").status_code == 404
+    assert matrix_state(matrix) == before
 
 
-def test_cell_change_needs_the_csrf_token(org, editor):
+def test_cell_change_needs_the_csrf_token(matrix, editor):
     from django.test import Client
 
-    matrix = _matrix(org)
+    before = matrix_state(matrix)
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
-    assert _cell(client, matrix, matrix.tasks.first(), "X1", "", "C").status_code == 403
+    assert _cell(client, matrix, matrix.tasks.first(), "R1", "", "C").status_code == 403
+    assert matrix_state(matrix) == before
 
 
-def test_malformed_cell_change_is_a_400(client, org, editor):
-    matrix = _matrix(org)
+def test_malformed_cell_change_is_a_400_and_changes_nothing(client, matrix, editor):
+    before = matrix_state(matrix)
     client.force_login(editor)
-    assert client.post(_url("matrix-cell", matrix), {"task": "x"}).status_code == 400
+    assert (
+        client.post(_url("matrix-cell", matrix), {"task": "x", "role": "R1", "letters": "C"}).status_code
+        == 400
+    )
+    assert matrix_state(matrix) == before
 
 
 def test_cell_change_query_count_does_not_grow_with_the_matrix(
-    client, org, editor, django_assert_max_num_queries
+    client, org, editor, build_matrix, django_assert_max_num_queries
 ):
-    small, big = _matrix(org, 5, 3, name="Small"), _matrix(org, 200, 20, name="Big")
+    small = build_matrix(organization=org, tasks=5, roles=3, name="Small", stages="Market")
+    big = build_matrix(organization=org, tasks=200, roles=20, name="Big", stages="Market")
     client.force_login(editor)
     for matrix in (small, big):
         with django_assert_max_num_queries(22):
-            _cell(client, matrix, matrix.tasks.first(), "X1", "", "C")
+            task = matrix.tasks.first()
+            response = _cell(client, matrix, task, "R1", "", "C")
+        assert response.status_code == 200
+        assert Assignment.objects.get(task=task, role__code="R1").letters == "C"
 
 
-def test_adding_renaming_moving_archiving_and_restoring_a_task(client, org, editor):
-    matrix = _matrix(org)
+def test_adding_renaming_moving_archiving_and_restoring_a_task(client, matrix, editor):
     client.force_login(editor)
     client.post(_url("task-add", matrix), {"name": "Win/loss", "stage": "Market"})
     task = matrix.tasks.get(name="Win/loss")
@@ -212,42 +210,40 @@ def test_adding_renaming_moving_archiving_and_restoring_a_task(client, org, edit
     assert not matrix.tasks.get(pk=task.pk).archived
 
 
-def test_adding_a_duplicate_task_shows_the_error_and_adds_nothing(client, org, editor):
-    matrix = _matrix(org)
+def test_adding_a_duplicate_task_shows_the_error_and_adds_nothing(client, matrix, editor):
     client.force_login(editor)
     response = client.post(_url("task-add", matrix), {"name": "task 1"}, follow=True)
     assert "already has a task with this name" in response.content.decode()
     assert matrix.tasks.count() == 5
 
 
-def test_columns_add_move_and_remove(client, org, editor):
-    matrix = _matrix(org)
+def test_columns_add_move_and_remove(client, org, matrix, editor):
     RoleFactory(organization=org, code="LEGAL")
     client.force_login(editor)
     client.post(_url("matrix-columns", matrix), {"action": "add", "role": "LEGAL"})
     client.post(_url("matrix-columns", matrix), {"action": "left", "role": "LEGAL"})
-    client.post(_url("matrix-columns", matrix), {"action": "remove", "role": "X0"})
+    client.post(_url("matrix-columns", matrix), {"action": "remove", "role": "R0"})
     assert list(matrix.columns.order_by("order").values_list("role__code", flat=True)) == [
-        "X1",
+        "R1",
         "LEGAL",
-        "X2",
+        "R2",
     ]
 
 
-def test_viewer_gets_403_on_every_editing_form(client, org, viewer):
-    matrix = _matrix(org)
-    task = matrix.tasks.first()
+def test_viewer_gets_403_on_every_editing_form(client, matrix, viewer):
+    task = matrix.tasks.get(name="Task 1")  # one that can move up
+    before = matrix_state(matrix)
     client.force_login(viewer)
     assert client.post(_url("task-add", matrix), {"name": "x"}).status_code == 403
     assert client.post(_url("task-edit", matrix, task.pk), {"name": "x"}).status_code == 403
     assert client.post(_url("task-move", matrix, task.pk), {"direction": "up"}).status_code == 403
-    assert client.post(_url("matrix-columns", matrix), {"action": "remove", "role": "X0"}).status_code == 403
+    assert client.post(_url("matrix-columns", matrix), {"action": "remove", "role": "R0"}).status_code == 403
     assert client.get(_url("matrix-import", matrix)).status_code == 403
     assert client.get(_url("matrix-settings", matrix)).status_code == 403
+    assert matrix_state(matrix) == before
 
 
-def test_export_and_import_pages_use_the_same_code_as_the_api(client, org, editor):
-    matrix = _matrix(org)
+def test_export_and_import_pages_use_the_same_code_as_the_api(client, matrix, editor):
     client.force_login(editor)
     exported = client.get(_url("matrix-export", matrix, "csv"))
     assert exported["Content-Type"].startswith("text/csv")
@@ -258,21 +254,20 @@ def test_export_and_import_pages_use_the_same_code_as_the_api(client, org, edito
         _url("matrix-import", matrix), {"file": SimpleUploadedFile("m.csv", changed.encode())}
     )
     assert "Apply these changes" in preview.content.decode()
-    assert Assignment.objects.get(task__name="Task 1", role__code="X0").letters == "AR"
+    assert Assignment.objects.get(task__name="Task 1", role__code="R0").letters == "AR"
     client.post(_url("matrix-import", matrix), {"apply": "1"})
-    assert Assignment.objects.get(task__name="Task 1", role__code="X0").letters == "A"
+    assert Assignment.objects.get(task__name="Task 1", role__code="R0").letters == "A"
 
 
-def test_import_page_lists_bad_rows_and_writes_nothing(client, org, editor):
+def test_import_page_lists_bad_rows_and_writes_nothing(client, matrix, editor):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    matrix = _matrix(org)
     client.force_login(editor)
-    bad = b"Stage,Task,X0\nMarket,Task 1,Q\n"
+    bad = b"Stage,Task,R0\nMarket,Task 1,Q\n"
     response = client.post(_url("matrix-import", matrix), {"file": SimpleUploadedFile("m.csv", bad)})
     assert response.status_code == 400
     assert "Line 2" in response.content.decode()
-    assert Assignment.objects.get(task__name="Task 1", role__code="X0").letters == "AR"
+    assert Assignment.objects.get(task__name="Task 1", role__code="R0").letters == "AR"
 
 
 def test_adopting_a_framework_in_the_browser(client, org, editor):
@@ -304,9 +299,20 @@ def test_adopting_with_nothing_ticked_is_refused(client, org, editor):
 
 def test_viewer_may_browse_the_library_but_not_adopt(client, org, viewer):
     frameworks_load_builtin()
+    RoleFactory(organization=org, code="FOUNDER")
     client.force_login(viewer)
+    url = reverse("adopt-framework", args=[org.slug, "product-launch"])
     assert client.get(reverse("adopt-library", args=[org.slug])).status_code == 200
-    assert client.get(reverse("adopt-framework", args=[org.slug, "product-launch"])).status_code == 403
+    assert client.get(url).status_code == 403
+    activities = Framework.objects.get(slug="product-launch").stages.first().activities.all()
+    data = {
+        "name": "Launch",
+        "activity": [a.pk for a in activities],
+        "map-PM": "FOUNDER",
+        "map-PMM": "FOUNDER",
+    }
+    assert client.post(url, data).status_code == 403
+    assert not Matrix.objects.exists()
 
 
 def test_organization_home_lists_matrices_with_health_and_open_errors(client, db):

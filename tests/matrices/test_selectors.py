@@ -2,39 +2,35 @@ from __future__ import annotations
 
 import pytest
 
-from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
+from orgs.models import Person
+from raci.matrices.models import Assignment, Matrix, Task
 from raci.matrices.selectors import matrix_grid_get
-from tests.factories import MatrixFactory, OrganizationFactory, PersonFactory, RoleFactory
+from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _matrix(tasks: int, roles: int) -> Matrix:
-    organization = OrganizationFactory(headcount=50)
-    matrix = MatrixFactory(organization=organization)
-    role_rows = [RoleFactory(organization=organization, code=f"R{i}", order=i) for i in range(roles)]
-    MatrixRole.objects.bulk_create(
-        [MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(role_rows)]
+def _staffed_matrix(build_matrix, tasks: int, roles: int) -> Matrix:
+    """``tasks`` x ``roles`` (R0, R1 …), about 30% of the cells filled and A/R on R0 for every task,
+    one person holding each role, every fifth of them inactive, in an organization of 50."""
+    matrix = build_matrix(
+        organization=OrganizationFactory(headcount=50),
+        tasks=tasks,
+        roles=roles,
+        fill="sparse",
+        owner_column=True,
+        people=True,
     )
-    task_rows = Task.objects.bulk_create(
-        [Task(matrix=matrix, name=f"Task {i}", stage=f"Stage {i // 10}", order=i) for i in range(tasks)]
-    )
-    Assignment.objects.bulk_create(
-        [
-            Assignment(task=t, role=r, letters="AR" if j == 0 else "C")
-            for t in task_rows
-            for j, r in enumerate(role_rows)
-            if j == 0 or (t.order + j) % 3 == 0
-        ]
-    )
-    for i, role in enumerate(role_rows):
-        PersonFactory(organization=organization, roles=[role], active=i % 5 != 4)
-    return Matrix.objects.select_related("organization").get(pk=matrix.pk)
+    inactive = [f"Holder of R{i}" for i in range(4, roles, 5)]
+    Person.objects.filter(organization=matrix.organization, name__in=inactive).update(active=False)
+    return matrix
 
 
 @pytest.mark.parametrize(("tasks", "roles"), [(5, 3), (200, 20)])
-def test_grid_loads_in_five_queries_whatever_the_matrix_size(django_assert_num_queries, tasks, roles):
-    matrix = _matrix(tasks, roles)
+def test_grid_loads_in_five_queries_whatever_the_matrix_size(
+    build_matrix, django_assert_num_queries, tasks, roles
+):
+    matrix = _staffed_matrix(build_matrix, tasks, roles)
     # 1 columns with their roles, 2 tasks, 3 cells, 4 people's roles, 5 people
     with django_assert_num_queries(5):
         grid = matrix_grid_get(matrix=matrix)
@@ -42,8 +38,8 @@ def test_grid_loads_in_five_queries_whatever_the_matrix_size(django_assert_num_q
     assert len(grid.roles) == roles
 
 
-def test_grid_holds_every_cell_keyed_by_task_and_role_code():
-    matrix = _matrix(5, 3)
+def test_grid_holds_every_cell_keyed_by_task_and_role_code(build_matrix):
+    matrix = _staffed_matrix(build_matrix, 5, 3)
     grid = matrix_grid_get(matrix=matrix)
     expected = {
         (a.task_id, a.role.code): a.letters
@@ -53,16 +49,16 @@ def test_grid_holds_every_cell_keyed_by_task_and_role_code():
     assert grid.letters(grid.tasks[0].id, "R0") == "AR"
 
 
-def test_grid_leaves_out_archived_tasks_unless_asked():
-    matrix = _matrix(5, 3)
+def test_grid_leaves_out_archived_tasks_unless_asked(build_matrix):
+    matrix = _staffed_matrix(build_matrix, 5, 3)
     Task.objects.filter(matrix=matrix, order=0).update(archived=True)
     assert len(matrix_grid_get(matrix=matrix).tasks) == 4
     assert len(matrix_grid_get(matrix=matrix, include_archived=True).tasks) == 5
     assert all(task_id != matrix.tasks.get(order=0).pk for task_id, _ in matrix_grid_get(matrix=matrix).cells)
 
 
-def test_grid_lists_people_with_the_roles_they_hold_and_their_active_flag():
-    matrix = _matrix(5, 5)
+def test_grid_lists_people_with_the_roles_they_hold_and_their_active_flag(build_matrix):
+    matrix = _staffed_matrix(build_matrix, 5, 5)
     grid = matrix_grid_get(matrix=matrix)
     assert len(grid.people) == 5
     assert {code for p in grid.people for code in p.role_codes} == {"R0", "R1", "R2", "R3", "R4"}
@@ -70,8 +66,8 @@ def test_grid_lists_people_with_the_roles_they_hold_and_their_active_flag():
     assert grid.headcount == 50
 
 
-def test_grid_applies_the_matrix_rule_settings_overrides():
-    matrix = _matrix(5, 3)
+def test_grid_applies_the_matrix_rule_settings_overrides(build_matrix):
+    matrix = _staffed_matrix(build_matrix, 5, 3)
     matrix.rule_settings = {"shared_accountability": True, "max_consulted": 5, "unknown": 1}
     matrix.save()
     settings = matrix_grid_get(matrix=matrix).settings
@@ -80,8 +76,8 @@ def test_grid_applies_the_matrix_rule_settings_overrides():
     assert settings.max_responsible == 3
 
 
-def test_stage_groups_keep_task_order_and_one_letter_string_per_column():
-    matrix = _matrix(12, 3)
+def test_stage_groups_keep_task_order_and_one_letter_string_per_column(build_matrix):
+    matrix = _staffed_matrix(build_matrix, 12, 3)
     groups = matrix_grid_get(matrix=matrix).stage_groups()
     assert [stage for stage, _ in groups] == ["Stage 0", "Stage 1"]
     assert [len(rows) for _, rows in groups] == [10, 2]

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from orgs.models import Membership, Organization, Person, Role
 from orgs.services import api_token_create
 from tests.factories import MembershipFactory, PersonFactory, RoleFactory, UserFactory
-from tests.helpers import API, assert_error
+from tests.helpers import API, assert_error, organization_state
 
 OK = {"get": 200, "post": 201, "patch": 200, "delete": 204}
 
@@ -47,6 +47,38 @@ OPERATIONS = [
     ("patch", "orgs/{slug}/people/{person}/", {"name": "Ana Brooks"}, "edit"),
     ("delete", "orgs/{slug}/people/{person}/", None, "edit"),
 ]
+# What each write leaves in the database when it is allowed, given ``objects``.
+WRITTEN = {
+    ("patch", "orgs/{slug}/"): lambda ids: Organization.objects.filter(
+        slug=ids["slug"], name="Acme Renamed"
+    ).exists(),
+    ("delete", "orgs/{slug}/"): lambda ids: not Organization.objects.filter(slug=ids["slug"]).exists(),
+    ("post", "orgs/{slug}/members/"): lambda ids: Membership.objects.filter(
+        organization__slug=ids["slug"], user__username="newcomer", level="viewer"
+    ).exists(),
+    ("patch", "orgs/{slug}/members/{member}/"): lambda ids: Membership.objects.filter(
+        pk=ids["member"], level="editor"
+    ).exists(),
+    ("delete", "orgs/{slug}/members/{member}/"): lambda ids: (
+        not Membership.objects.filter(pk=ids["member"]).exists()
+    ),
+    ("post", "orgs/{slug}/roles/"): lambda ids: Role.objects.filter(
+        organization__slug=ids["slug"], code="PMM", name="Product marketing"
+    ).exists(),
+    ("patch", "orgs/{slug}/roles/{role}/"): lambda ids: Role.objects.filter(
+        pk=ids["role"], name="Product lead"
+    ).exists(),
+    ("delete", "orgs/{slug}/roles/{role}/"): lambda ids: not Role.objects.filter(pk=ids["role"]).exists(),
+    ("post", "orgs/{slug}/people/"): lambda ids: Person.objects.filter(
+        organization__slug=ids["slug"], name="Ben Brooks", roles__code="PM"
+    ).exists(),
+    ("patch", "orgs/{slug}/people/{person}/"): lambda ids: Person.objects.filter(
+        pk=ids["person"], name="Ana Brooks"
+    ).exists(),
+    ("delete", "orgs/{slug}/people/{person}/"): lambda ids: (
+        not Person.objects.filter(pk=ids["person"]).exists()
+    ),
+}
 LEVEL_ALLOWS = {
     "owner": {"view", "edit", "own"},
     "editor": {"view", "edit"},
@@ -67,16 +99,22 @@ def _call(client: APIClient, method: str, url: str, body):
 
 @pytest.mark.parametrize("actor", ["owner", "editor", "viewer", "outsider"])
 @pytest.mark.parametrize("operation", OPERATIONS, ids=_id)
-def test_access_set(request, client_for, objects, operation, actor):
+def test_access_set(request, client_for, org, objects, operation, actor):
+    """Allowed writes land with the values sent; refused ones, and every read, change nothing."""
     method, path, body, need = operation
     client = client_for(request.getfixturevalue(actor))
+    before = organization_state(org)
     response = _call(client, method, API + path.format(**objects), body)
     if actor == "outsider":
         assert_error(response, 404)
     elif need in LEVEL_ALLOWS[actor]:
         assert response.status_code == OK[method], response.content[:300]
+        if method != "get":
+            assert WRITTEN[(method, path)](objects)
+            return
     else:
         assert_error(response, 403)
+    assert organization_state(org) == before
 
 
 DETAIL_OPERATIONS = [
@@ -85,18 +123,23 @@ DETAIL_OPERATIONS = [
 
 
 @pytest.mark.parametrize("operation", DETAIL_OPERATIONS, ids=_id)
-def test_missing_id_gets_404(client_for, owner, objects, operation):
+def test_missing_id_gets_404_and_changes_nothing(client_for, org, owner, objects, operation):
     method, path, body, _ = operation
     missing = {**objects, "role": 999_999, "person": 999_999, "member": 999_999}
+    before = organization_state(org)
     response = _call(client_for(owner), method, API + path.format(**missing), body)
     assert_error(response, 404)
+    assert organization_state(org) == before
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=_id)
-def test_unknown_organization_slug_gets_404(client_for, owner, objects, operation):
+def test_unknown_organization_slug_gets_404_and_changes_nothing(client_for, org, owner, objects, operation):
     method, path, body, _ = operation
+    before = organization_state(org)
     response = _call(client_for(owner), method, API + path.format(**{**objects, "slug": "no-such-org"}), body)
     assert_error(response, 404)
+    assert organization_state(org) == before
+    assert not Organization.objects.filter(slug="no-such-org").exists()
 
 
 def test_organization_list_shows_only_my_organizations_with_my_level(client_for, org, viewer, outsider):
@@ -178,6 +221,7 @@ def test_duplicate_role_code_gets_400_with_a_clear_message(client_for, org, edit
     )
     error = assert_error(response, 400, "invalid")
     assert "already exists" in error["message"]
+    assert Role.objects.filter(organization=org).count() == 1
 
 
 def test_duplicate_role_code_creates_nothing(client_for, org, editor):
@@ -187,11 +231,13 @@ def test_duplicate_role_code_creates_nothing(client_for, org, editor):
 
 
 def test_same_role_code_is_allowed_in_another_organization(client_for, org, editor, outsider):
-    RoleFactory(organization=outsider.memberships.get().organization, code="PM")
+    elsewhere = RoleFactory(organization=outsider.memberships.get().organization, code="PM")
     response = client_for(editor).post(
         f"{API}orgs/{org.slug}/roles/", {"code": "PM", "name": "PM"}, format="json"
     )
     assert response.status_code == 201
+    assert Role.objects.filter(organization=org, code="PM", name="PM").exists()
+    assert Role.objects.filter(code="PM").exclude(organization=org).get() == elsewhere
 
 
 def test_lowercase_role_code_is_uppercased(client_for, org, editor):
@@ -273,6 +319,7 @@ def test_person_update_replaces_their_roles(client_for, org, editor):
         f"{API}orgs/{org.slug}/people/{person.pk}/", {"roles": ["PMM"]}, format="json"
     )
     assert response.json()["roles"] == ["PMM"]
+    assert list(person.roles.values_list("code", flat=True)) == ["PMM"]
 
 
 def test_duplicate_person_email_gets_400(client_for, org, editor):
@@ -292,6 +339,7 @@ def test_duplicate_person_email_gets_a_clear_message(client_for, org, editor):
     message = assert_error(response, 400, "invalid")["message"]
     assert "constraint" not in message.lower()
     assert "email" in message.lower()
+    assert Person.objects.filter(organization=org).count() == 1
 
 
 def test_owner_cannot_demote_the_last_owner(client_for, org, owner):
@@ -318,13 +366,17 @@ def test_an_owner_may_step_down_when_another_owner_remains(client_for, org, owne
         f"{API}orgs/{org.slug}/members/{membership.pk}/", {"level": "viewer"}, format="json"
     )
     assert response.json()["level"] == "viewer"
+    membership.refresh_from_db()
+    assert membership.level == "viewer"
 
 
-def test_adding_an_unknown_user_as_member_gets_400(client_for, org, owner):
+def test_adding_an_unknown_user_as_member_gets_400_and_changes_nothing(client_for, org, owner):
+    before = organization_state(org)
     response = client_for(owner).post(
         f"{API}orgs/{org.slug}/members/", {"username": "ghost", "level": "viewer"}, format="json"
     )
     assert "ghost" in assert_error(response, 400, "invalid")["message"]
+    assert organization_state(org) == before
 
 
 def test_adding_an_existing_member_again_gets_400(client_for, org, owner, viewer):
@@ -374,6 +426,7 @@ def test_json_body_that_is_not_an_object_gets_400(client_for, org, editor):
         f"{API}orgs/{org.slug}/roles/", data="[1, 2]", content_type="application/json"
     )
     assert_error(response, 400, "invalid")
+    assert not Role.objects.exists()
 
 
 def test_form_encoded_body_gets_415(client_for, org, editor):

@@ -7,6 +7,7 @@ anonymous, another organization's id) and its behaviours (errors shown, nothing 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -14,20 +15,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from orgs.models import ApiToken, Membership, Person, Role
+from orgs.models import ApiToken, Membership, Organization, Person, Role
 from orgs.services import api_token_create
 from raci.matrices.models import Assignment, MatrixRole
-from tests.factories import (
-    AssignmentFactory,
-    MatrixFactory,
-    MatrixRoleFactory,
-    MembershipFactory,
-    OrganizationFactory,
-    PersonFactory,
-    RoleFactory,
-    TaskFactory,
-    UserFactory,
-)
+from tests.factories import MembershipFactory, OrganizationFactory, PersonFactory, RoleFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +56,7 @@ def foreign(other_org):
     return {
         "role": role,
         "person": PersonFactory(organization=other_org, name="Grace", roles=[role]),
+        "inactive": PersonFactory(organization=other_org, name="Gus", active=False),
         "member": MembershipFactory(organization=other_org, level=Membership.Level.EDITOR),
     }
 
@@ -94,20 +86,101 @@ class Action:
     target: str | None  # which fixture object's id goes in the URL
     data: dict
     need: str  # "edit" or "own"
+    # Whether the database holds what the action writes, given the organization and ``objects``.
+    written: Callable[[Organization, dict], bool]
 
 
 ACTIONS = [
-    Action("role-create", "settings-roles", None, {"code": "PMM", "name": "Product marketing"}, "edit"),
-    Action("role-edit", "settings-role-edit", "role", {"code": "PM", "name": "Renamed"}, "edit"),
-    Action("role-delete", "settings-role-delete", "role", {}, "edit"),
-    Action("person-create", "settings-people", None, {"name": "Bob", "email": "bob@example.com"}, "edit"),
-    Action("person-edit", "settings-person-edit", "person", {"name": "Ada L.", "email": ""}, "edit"),
-    Action("person-deactivate", "settings-person-deactivate", "person", {}, "edit"),
-    Action("person-reactivate", "settings-person-reactivate", "person", {}, "edit"),
-    Action("person-delete", "settings-person-delete", "person", {}, "edit"),
-    Action("member-add", "settings-members", None, {"username": "newbie", "level": "viewer"}, "own"),
-    Action("member-level", "settings-member-level", "member", {"level": "editor"}, "own"),
-    Action("member-remove", "settings-member-remove", "member", {}, "own"),
+    Action(
+        "role-create",
+        "settings-roles",
+        None,
+        {"code": "PMM", "name": "Product marketing"},
+        "edit",
+        lambda org, o: Role.objects.filter(organization=org, code="PMM", name="Product marketing").exists(),
+    ),
+    Action(
+        "role-edit",
+        "settings-role-edit",
+        "role",
+        {"code": "PM", "name": "Renamed"},
+        "edit",
+        lambda org, o: Role.objects.filter(pk=o["role"].pk, code="PM", name="Renamed").exists(),
+    ),
+    Action(
+        "role-delete",
+        "settings-role-delete",
+        "role",
+        {},
+        "edit",
+        lambda org, o: not Role.objects.filter(pk=o["role"].pk).exists(),
+    ),
+    Action(
+        "person-create",
+        "settings-people",
+        None,
+        {"name": "Bob", "email": "bob@example.com"},
+        "edit",
+        lambda org, o: Person.objects.filter(organization=org, name="Bob", email="bob@example.com").exists(),
+    ),
+    Action(
+        "person-edit",
+        "settings-person-edit",
+        "person",
+        {"name": "Ada L.", "email": ""},
+        "edit",
+        lambda org, o: Person.objects.filter(pk=o["person"].pk, name="Ada L.", email="").exists(),
+    ),
+    Action(
+        "person-deactivate",
+        "settings-person-deactivate",
+        "person",
+        {},
+        "edit",
+        lambda org, o: Person.objects.filter(pk=o["person"].pk, active=False).exists(),
+    ),
+    Action(
+        "person-reactivate",
+        "settings-person-reactivate",
+        "inactive",
+        {},
+        "edit",
+        lambda org, o: Person.objects.filter(pk=o["inactive"].pk, active=True).exists(),
+    ),
+    Action(
+        "person-delete",
+        "settings-person-delete",
+        "person",
+        {},
+        "edit",
+        lambda org, o: not Person.objects.filter(pk=o["person"].pk).exists(),
+    ),
+    Action(
+        "member-add",
+        "settings-members",
+        None,
+        {"username": "newbie", "level": "viewer"},
+        "own",
+        lambda org, o: Membership.objects.filter(
+            organization=org, user__username="newbie", level="viewer"
+        ).exists(),
+    ),
+    Action(
+        "member-level",
+        "settings-member-level",
+        "member",
+        {"level": "editor"},
+        "own",
+        lambda org, o: Membership.objects.filter(pk=o["member"].pk, level="editor").exists(),
+    ),
+    Action(
+        "member-remove",
+        "settings-member-remove",
+        "member",
+        {},
+        "own",
+        lambda org, o: not Membership.objects.filter(pk=o["member"].pk).exists(),
+    ),
 ]
 OBJECT_ACTIONS = [action for action in ACTIONS if action.target]
 EDIT_ACTIONS = [action for action in ACTIONS if action.need == "edit"]
@@ -115,9 +188,10 @@ OWN_ACTIONS = [action for action in ACTIONS if action.need == "own"]
 
 
 @pytest.fixture
-def objects(role, person, member):
+def objects(org, role, person, member):
     UserFactory(username="newbie")
-    return {"role": role, "person": person, "member": member}
+    inactive = PersonFactory(organization=org, name="Ivy Idle", active=False)
+    return {"role": role, "person": person, "inactive": inactive, "member": member}
 
 
 def action_url(action: Action, org, objects) -> str:
@@ -257,12 +331,14 @@ def test_owner_and_editor_write_roles_and_people(client, org, objects, action, c
     login(client, request.getfixturevalue(cast))
     response = client.post(action_url(action, org, objects), action.data)
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert action.written(org, objects)
 
 
 @pytest.mark.parametrize("action", OWN_ACTIONS, ids=lambda a: a.name)
 def test_owner_writes_members(client, org, objects, owner, action):
     response = login(client, owner).post(action_url(action, org, objects), action.data)
     assert response.status_code == 302
+    assert action.written(org, objects)
 
 
 @pytest.mark.parametrize("action", OBJECT_ACTIONS, ids=lambda a: a.name)
@@ -274,9 +350,11 @@ def test_another_organizations_object_is_404(client, org, objects, foreign, owne
 
 
 @pytest.mark.parametrize("action", OBJECT_ACTIONS, ids=lambda a: a.name)
-def test_missing_object_is_404(client, org, objects, owner, action):
+def test_missing_object_is_404_and_nothing_changes(client, org, objects, owner, action):
+    before = snapshot(org)
     url = reverse(action.url_name, args=[org.slug, 999_999])
     assert login(client, owner).post(url, action.data).status_code == 404
+    assert snapshot(org) == before
 
 
 # The edit and confirm pages (GET) ----------------------------------------------------------
@@ -394,20 +472,20 @@ def test_editing_a_role_to_a_taken_code_shows_the_error_and_changes_nothing(clie
     assert (role.code, role.name) == ("PM", "Product manager")
 
 
-def test_renaming_a_role_code_bumps_the_matrices_showing_it(client, org, role, editor):
-    column = MatrixRoleFactory(matrix__organization=org, role=role)
-    version = column.matrix.version
+def test_renaming_a_role_code_bumps_the_matrices_showing_it(client, org, role, editor, build_matrix):
+    matrix = build_matrix(organization=org, tasks=1, roles=[role.code])
+    version = matrix.version
     login(client, editor).post(
         reverse("settings-role-edit", args=[org.slug, role.pk]), {"code": "PO", "name": "Product owner"}
     )
-    column.matrix.refresh_from_db()
-    assert column.matrix.version == version + 1
+    matrix.refresh_from_db()
+    assert matrix.version == version + 1
 
 
-def test_delete_role_confirms_then_removes_its_columns_and_cells(client, org, role, person, editor):
-    matrix = MatrixFactory(organization=org, name="Launch plan")
-    MatrixRoleFactory(matrix=matrix, role=role)
-    AssignmentFactory(task=TaskFactory(matrix=matrix), role=role, letters="A")
+def test_delete_role_confirms_then_removes_its_columns_and_cells(
+    client, org, role, person, editor, build_matrix
+):
+    matrix = build_matrix(organization=org, name="Launch plan", tasks=1, roles=[role.code])
     version = matrix.version
     login(client, editor)
     url = reverse("settings-role-delete", args=[org.slug, role.pk])
@@ -760,6 +838,8 @@ def test_anonymous_cannot_create_or_revoke_tokens(client, owner):
 def test_revoke_needs_post(client, owner):
     token, _ = api_token_create(user=owner, name="CI")
     assert login(client, owner).get(reverse("api-token-revoke", args=[token.pk])).status_code == 405
+    token.refresh_from_db()
+    assert token.revoked_at is None
 
 
 # CSRF: one form of each page refuses a POST without the token ----------------------------

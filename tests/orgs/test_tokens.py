@@ -114,6 +114,7 @@ def test_read_write_token_of_an_editor_may_write(org, editor, token_client):
         f"{API}orgs/{org.slug}/roles/", {"code": "PM", "name": "PM"}, format="json"
     )
     assert response.status_code == 201
+    assert Role.objects.filter(organization=org, code="PM", name="PM").exists()
 
 
 def test_token_gives_no_more_than_its_users_access_level(org, viewer, token_client):
@@ -121,6 +122,7 @@ def test_token_gives_no_more_than_its_users_access_level(org, viewer, token_clie
         f"{API}orgs/{org.slug}/roles/", {"code": "PM", "name": "PM"}, format="json"
     )
     assert_error(response, 403)
+    assert not Role.objects.exists()
 
 
 def test_token_of_an_outsider_gets_404(org, outsider, token_client):
@@ -187,6 +189,7 @@ def test_create_api_token_command_read_only_flag_makes_a_read_only_token(org, ow
     assert client.get(f"{API}orgs/{org.slug}/roles/").status_code == 200
     response = client.post(f"{API}orgs/{org.slug}/roles/", {"code": "PM", "name": "PM"}, format="json")
     assert_error(response, 403)
+    assert not Role.objects.exists()
     assert ApiToken.objects.get(user=owner).read_only
 
 

@@ -9,6 +9,8 @@ from rest_framework.test import APIClient
 from orgs.models import Membership
 from raci.management.demo import demo_seed
 from raci.matrices.models import ChangeRecord
+from raci.revisions.models import Acknowledgement, Revision
+from tests.helpers import matrix_state
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +65,10 @@ def test_history_lists_changes_newest_first_with_channel(owner_api, demo):
 
 
 def test_history_cannot_be_written(owner_api, demo):
+    before = matrix_state(demo.matrix)
     assert owner_api.post(_url("api-history", demo.matrix), {}, format="json").status_code == 405
     assert owner_api.delete(_url("api-history", demo.matrix)).status_code == 405
+    assert matrix_state(demo.matrix) == before
 
 
 def test_history_filters_reject_non_numeric_ids(owner_api, demo):
@@ -72,22 +76,28 @@ def test_history_filters_reject_non_numeric_ids(owner_api, demo):
 
 
 def test_publishing_with_errors_needs_a_reason(owner_api, demo):
+    before = matrix_state(demo.matrix)
     response = owner_api.post(_url("api-revisions", demo.matrix), {"note": "again"}, format="json")
     assert response.status_code == 400
     assert "override_reason" in response.json()["error"]["details"]
+    assert matrix_state(demo.matrix) == before
     response = owner_api.post(
         _url("api-revisions", demo.matrix), {"note": "again", "override_reason": "Known"}, format="json"
     )
     assert response.status_code == 201
     assert response.json()["number"] == 2
+    revision = Revision.objects.get(matrix=demo.matrix, number=2)
+    assert (revision.note, revision.override_reason) == ("again", "Known")
 
 
 def test_viewer_cannot_publish_but_reads_revisions(member, demo):
     viewer = member("viewer")
+    before = matrix_state(demo.matrix)
     assert (
         viewer.post(_url("api-revisions", demo.matrix), {"override_reason": "x"}, format="json").status_code
         == 403
     )
+    assert matrix_state(demo.matrix) == before
     body = viewer.get(_url("api-revisions", demo.matrix)).json()
     assert body["results"][0]["number"] == 1
 
@@ -179,7 +189,10 @@ def test_sign_off_and_acknowledgement_through_the_api(owner_api, demo, django_ca
     assert [a["person"] for a in acknowledged] == [founder.name]
 
 
-def test_acknowledging_for_someone_else_is_403(owner_api, demo):
+def test_acknowledging_for_someone_else_is_403_and_records_nothing(owner_api, demo):
     someone = demo.organization.people.exclude(user__username="demo").first()
+    before = matrix_state(demo.matrix)
     response = owner_api.post(_url("api-acknowledge", demo.matrix, 1), {"person": someone.pk}, format="json")
     assert response.status_code == 403
+    assert matrix_state(demo.matrix) == before
+    assert not Acknowledgement.objects.filter(person=someone).exists()

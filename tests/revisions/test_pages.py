@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from orgs.models import Membership
 from raci.management.demo import demo_seed
-from raci.revisions.models import Revision
+from raci.revisions.models import Acknowledgement, Revision
 from tests.factories import UserFactory
+from tests.helpers import matrix_state
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +56,10 @@ def test_outsider_gets_404(demo, outsider, name):
 
 def test_viewer_cannot_publish_or_restore(demo):
     client = _client(demo, "viewer")
+    before = matrix_state(demo.matrix)
     assert client.post(_url("revision-list", demo), {"override_reason": "x"}).status_code == 403
     assert client.post(_url("revision-restore", demo, 1)).status_code == 403
+    assert matrix_state(demo.matrix) == before
 
 
 def test_publishing_with_errors_without_a_reason_shows_the_error(demo):
@@ -77,12 +80,18 @@ def test_the_linked_person_acknowledges_from_the_revision_page(demo):
     html = client.get(_url("revision-detail", demo, 1)).content.decode()
     assert "I have read my responsibilities" in html
     client.post(_url("acknowledge", demo, 1))
+    founder = demo.organization.people.get(user__username="demo")
+    assert Acknowledgement.objects.filter(
+        revision__matrix=demo.matrix, revision__number=1, person=founder
+    ).exists()
     html = client.get(_url("revision-detail", demo, 1)).content.decode()
     assert "You have acknowledged" in html
 
 
 def test_a_member_without_a_person_cannot_acknowledge(demo):
+    before = matrix_state(demo.matrix)
     assert _client(demo, "viewer").post(_url("acknowledge", demo, 1)).status_code == 403
+    assert matrix_state(demo.matrix) == before
 
 
 def test_history_page_shows_the_demo_changes(demo):
