@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from raci.matrices.changes import matrix_change
 from raci.matrices.history import Actor
-from raci.matrices.models import Assignment, ChangeRecord, Matrix, MatrixRole
+from raci.matrices.models import Assignment, ChangeRecord, Matrix
 
 
 def role_changing(sender, *, role, old_code: str, new_code: str | None, acting_user, channel: str, **kwargs):
-    """Record in every matrix showing the role that its column was renamed or removed (and, when the
-    role is deleted, every cell it held). Archived matrices too: the role is gone for them as well,
-    so their history says so."""
+    """Record in every matrix showing the role that its column was renamed or removed, and, when
+    the role is deleted, every cell it held (the deletion then takes column and cells with it).
+    Archived matrices too: the role is gone for them as well, so their history says so."""
     actor = Actor(user=acting_user, channel=channel)
     for matrix in Matrix.objects.filter(columns__role=role).order_by("pk"):
         with matrix_change(matrix=matrix, actor=actor, allow_archived=True) as change:
@@ -46,4 +46,3 @@ def role_changing(sender, *, role, old_code: str, new_code: str | None, acting_u
                     before=letters,
                     after="",
                 )
-            MatrixRole.objects.filter(matrix=change.matrix, role=role).delete()

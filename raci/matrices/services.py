@@ -16,9 +16,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from frameworks.models import Framework
+from orgs.integrity import unique_or_invalid
 from orgs.models import Organization, Role
 from raci.matrices.changes import MatrixChange, matrix_change
 from raci.matrices.history import SYSTEM, Actor
@@ -28,8 +29,7 @@ from raci.rules.grid import RuleSettings
 
 logger = logging.getLogger(__name__)
 
-TASK_NAME_TAKEN = "This matrix already has a task with this name."
-MATRIX_NAME_TAKEN = "This organization already has a matrix with this name."
+MATRIX_NAME_TAKEN = "A matrix with this name already exists in this organization."
 
 
 def matrix_create(
@@ -99,14 +99,16 @@ def _matrix_insert(*, organization, name, scheme, framework, status) -> Matrix:
         status=status,
         version=0,
     )
-    matrix.full_clean()
-    try:
-        with transaction.atomic():
-            matrix.save()
-    except IntegrityError:
-        # Two requests creating the same name at once: both passed full_clean's check.
-        raise ValidationError({"name": MATRIX_NAME_TAKEN}) from None
+    # Two requests creating the same name at once both pass full_clean's check: the loser gets
+    # the same 400 as arriving second.
+    with _name_free(matrix):
+        matrix.full_clean()
+        matrix.save()
     return matrix
+
+
+def _name_free(matrix: Matrix):
+    return unique_or_invalid(matrix, "matrix_name_unique_per_org", field="name", message=MATRIX_NAME_TAKEN)
 
 
 def _roles_for_columns(organization_id: int, codes: list[str]) -> list[Role]:
@@ -151,20 +153,14 @@ def matrix_update(
         if not leaving_archive:
             change.refuse_if_archived()
         before = {f: getattr(locked, f) for f in changes}
+        # A refusal rolls the writer back and leaves the caller's instance as it was: the locked
+        # row can keep the new values. Another matrix renamed alike at once is a race, not a lock.
         for f, value in changes.items():
             setattr(locked, f, value)
-        try:
+        with _name_free(locked):
             locked.full_clean()
-        except ValidationError:
-            for f, value in before.items():
-                setattr(locked, f, value)
-            raise
-        if changes:
-            try:
-                with transaction.atomic():
-                    locked.save(update_fields=[*changes, "updated_at"])
-            except IntegrityError:
-                raise ValidationError({"name": MATRIX_NAME_TAKEN}) from None
+            if changes:
+                locked.save(update_fields=[*changes, "updated_at"])
         for f, value in changes.items():
             change.record(kind=ChangeRecord.Kind.MATRIX, field=f, before=_text(before[f]), after=_text(value))
         if columns is not None:
@@ -250,13 +246,10 @@ def task_create(
         task = Task(
             matrix=locked, name=name.strip(), stage=stage.strip(), description=description, order=order
         )
+        # Under the writer's lock, so two people adding the same name at once take turns and the
+        # second gets full_clean's "already has a task with this name".
         task.full_clean()
-        try:
-            with transaction.atomic():
-                task.save()
-        except IntegrityError:
-            # The same name (in any case) added by two people at once; full_clean saw neither.
-            raise ValidationError({"name": TASK_NAME_TAKEN}) from None
+        task.save()
         change.record(
             kind=ChangeRecord.Kind.TASK,
             field="created",
@@ -286,13 +279,7 @@ def task_update(*, task: Task, actor: Actor = SYSTEM, **changes) -> Task:
             raise
         if not fields:
             return task
-        try:
-            with transaction.atomic():
-                task.save(update_fields=fields)
-        except IntegrityError:
-            for f, value in before.items():
-                setattr(task, f, value)
-            raise ValidationError({"name": TASK_NAME_TAKEN}) from None
+        task.save(update_fields=fields)
         for f in fields:
             change.record(
                 kind=ChangeRecord.Kind.TASK,

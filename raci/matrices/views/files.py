@@ -49,12 +49,8 @@ def matrix_import(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
                 data=base64.b64decode(pending["data"]),
                 filename=pending["name"],
             )
-        except ImportRejected as exc:
-            context["issues"] = exc.issues
-            return render(request, "matrices/matrix_import.html", context, status=400)
-        except MatrixArchived as exc:
-            context["issues"] = [{"message": str(exc)}]
-            return render(request, "matrices/matrix_import.html", context, status=409)
+        except (ImportRejected, MatrixArchived) as exc:
+            return _refused(request, context, exc)
         messages.success(
             request, "Imported." if result["applied"] else "Nothing to change: the matrix already matches."
         )
@@ -66,12 +62,17 @@ def matrix_import(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
             result = import_file(
                 actor=web_actor(request), matrix=matrix, data=data, filename=upload.name, dry_run=True
             )
-        except ImportRejected as exc:
-            context["issues"] = exc.issues
-            return render(request, "matrices/matrix_import.html", context, status=400)
-        except MatrixArchived as exc:
-            context["issues"] = [{"message": str(exc)}]
-            return render(request, "matrices/matrix_import.html", context, status=409)
+        except (ImportRejected, MatrixArchived) as exc:
+            return _refused(request, context, exc)
         request.session[key] = {"data": base64.b64encode(data).decode(), "name": upload.name}
         context["preview"] = result["changes"]
     return render(request, "matrices/matrix_import.html", context)
+
+
+def _refused(request: HttpRequest, context: dict, exc: ImportRejected | MatrixArchived) -> HttpResponse:
+    """The import page again, with what stopped the file: its rows' problems, or the archive."""
+    if isinstance(exc, ImportRejected):
+        context["issues"] = exc.issues
+        return render(request, "matrices/matrix_import.html", context, status=400)
+    context["issues"] = [{"message": str(exc)}]
+    return render(request, "matrices/matrix_import.html", context, status=409)
