@@ -5,3 +5,4 @@ their feature (``from raci.matrices.models import Matrix``), never from this mod
 from raci.delivery import models as delivery_models  # noqa: F401
 from raci.matrices import models as matrices_models  # noqa: F401
 from raci.outbox import models as outbox_models  # noqa: F401
+from raci.revisions import models as revisions_models  # noqa: F401

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A page's ?view= naming no state of a matrix: 400 with the reason.
+    "raci.matrices.middleware.ReadingInvalidMiddleware",
 ]
 
 ROOT_URLCONF = "raci.urls"

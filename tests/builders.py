@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 
 from orgs.models import Organization, Person, Role
 from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
+from raci.matrices.selectors import PUBLISHED_DEFERRED, PUBLISHED_RELATED
+from raci.revisions.services import matrix_publish
 
 # The letters "sparse" cycles through, about 30% of the cells filled.
 SPARSE_LETTERS = ("AR", "R", "C", "I", "C", "I")
@@ -27,6 +29,7 @@ def matrix_build(
     owner_column: bool = False,
     cells: Mapping[tuple[str, str], str] | None = None,
     people: bool = False,
+    published: bool = False,
 ) -> Matrix:
     """A matrix of ``tasks`` rows (a count, named Task 0, Task 1 …, or task names) and ``roles``
     columns (a count, named R0, R1 …, or role codes; roles the organization has already are
@@ -40,7 +43,7 @@ def matrix_build(
     letters (with ``owner_column``, the first column is A/R on every task), ``"empty"`` leaves
     every cell empty. ``cells`` then sets the letters of single cells, keyed by (task name, role
     code); an empty string leaves the cell empty. With ``people``, one active person holds each
-    role.
+    role. With ``published``, the matrix is published once, as it was built (revision 1).
     """
     codes = [f"R{i}" for i in range(roles)] if isinstance(roles, int) else [c.upper() for c in roles]
     names = [f"Task {i}" for i in range(tasks)] if isinstance(tasks, int) else list(tasks)
@@ -98,4 +101,10 @@ def matrix_build(
         for role in role_rows:
             person = Person.objects.create(organization=organization, name=f"Holder of {role.code}")
             person.roles.add(role)
-    return Matrix.objects.select_related("organization", "framework").get(pk=matrix.pk)
+    if published:
+        matrix_publish(matrix=matrix, override_reason="Built for a test.")
+    return (
+        Matrix.objects.select_related("organization", "framework", *PUBLISHED_RELATED)
+        .defer(*PUBLISHED_DEFERRED)
+        .get(pk=matrix.pk)
+    )

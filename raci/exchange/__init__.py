@@ -50,6 +50,7 @@ from raci.exchange.export import (
     export_json,
     export_rows,
     export_xlsx,
+    grid_from_json,
     sheet_title,
 )
 from raci.exchange.formats import (
@@ -109,6 +110,7 @@ __all__ = [
     "export_xlsx",
     "formula_quote",
     "formula_unquote",
+    "grid_from_json",
     "name_key",
     "parse_table",
     "read_import",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -13,7 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from frameworks.schemes import Scheme
+from frameworks.schemes import Scheme, get_scheme
 from raci.exchange.formats import (
     CSV_CONTENT_TYPE,
     LEGEND_SHEET,
@@ -23,7 +23,7 @@ from raci.exchange.formats import (
     ExchangeError,
     formula_quote,
 )
-from raci.rules.grid import MatrixGrid
+from raci.rules.grid import MatrixGrid, RoleColumn, TaskRow
 
 # Characters Excel forbids in a sheet title, and what stands in for each.
 _SHEET_TITLE_SUBSTITUTES = str.maketrans(
@@ -106,6 +106,23 @@ def export_json(grid: MatrixGrid) -> dict[str, Any]:
             if (letters := grid.letters(task.id, role.code))
         ],
     }
+
+
+def grid_from_json(document: Mapping[str, Any], **extra: Any) -> MatrixGrid:
+    """The inverse of ``export_json``: a grid document (a revision's frozen snapshot) as a
+    ``MatrixGrid``. ``extra`` sets what the document does not carry (people, settings, headcount)."""
+    return MatrixGrid(
+        id=document["id"],
+        name=document["name"],
+        version=document["version"],
+        scheme=get_scheme(document["scheme"]),
+        roles=tuple(RoleColumn(id=r["id"], code=r["code"], name=r["name"]) for r in document["roles"]),
+        tasks=tuple(
+            TaskRow(id=t["id"], name=t["name"], stage=t["stage"], order=t["order"]) for t in document["tasks"]
+        ),
+        cells={(c["task"], c["role"]): c["letters"] for c in document["cells"]},
+        **extra,
+    )
 
 
 def sheet_title(name: str) -> str:

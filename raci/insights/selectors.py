@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from frameworks.schemes import DEFAULT_SCHEME, SCHEMES, Scheme
 from orgs.models import Organization, Person, Role
 from raci.matrices.models import Assignment, Matrix, Task
+from raci.revisions.models import PublishedCell, PublishedTask
 
 
 def scheme_for(key: str) -> Scheme:
@@ -39,13 +40,30 @@ class RoleCell:
     letters: str
 
 
-def role_cells(*, role: Role) -> list[RoleCell]:
-    """The letters ``role`` holds across its organization's live matrices, one query.
+def role_cells(*, role: Role, draft: bool = False) -> list[RoleCell]:
+    """The letters ``role`` holds across its organization's matrices, one query: in each matrix's
+    published revision, or with ``draft`` in every matrix's draft.
 
     Only matrices that show the role as a column count: a column removed in the editor keeps
     its cells stored, but they are no longer part of the matrix (as in ``matrix_grid_get``).
-    Ordered by matrix name, then task order.
+    Archived matrices are left out. Ordered by matrix name, then task order.
     """
+    if not draft:
+        rows = (
+            PublishedCell.objects.filter(role=role, matrix__organization_id=role.organization_id)
+            .exclude(matrix__status=Matrix.Status.ARCHIVED)
+            .order_by("matrix__name", "matrix_id", "task__order", "task__task_id")
+            .values_list(
+                "matrix_id",
+                "matrix__name",
+                "matrix__scheme",
+                "task__stage",
+                "task__task_id",
+                "task__name",
+                "letters",
+            )
+        )
+        return [RoleCell(*row) for row in rows]
     rows = (
         Assignment.objects.filter(
             role=role,
@@ -91,8 +109,48 @@ def matrix_schemes(*, organization: Organization, matrix_ids: set[int]) -> dict[
 
 
 def task_get(*, matrix: Matrix, task_id: int) -> Task:
-    """Task ``task_id`` of ``matrix`` or 404; archived tasks too (the page says so)."""
+    """Task ``task_id`` of ``matrix``'s draft or 404; archived tasks too (the page says so)."""
     return get_object_or_404(Task, pk=task_id, matrix=matrix)
+
+
+@dataclass(frozen=True)
+class ShownTask:
+    """A task as a revision shows it. ``absent``: the draft has the task, the revision does not."""
+
+    pk: int
+    name: str
+    stage: str
+    description: str
+    archived: bool = False
+    absent: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+def published_task_get(*, matrix: Matrix, task_id: int, revision: int, grid) -> ShownTask:
+    """Task ``task_id`` as revision ``revision`` (loaded as ``grid``) shows it; a task only the draft
+    has is returned ``absent`` (the page says so); one neither has is a 404."""
+    row = next((t for t in grid.tasks if t.id == task_id), None)
+    if row is not None:
+        # The description is not frozen in the snapshot; the published read model keeps it.
+        description = (
+            PublishedTask.objects.filter(matrix=matrix, task_id=task_id)
+            .values_list("description", flat=True)
+            .first()
+            if matrix.published_revision and matrix.published_revision.number == revision
+            else None
+        )
+        if description is None:
+            description = (
+                Task.objects.filter(matrix=matrix, pk=task_id).values_list("description", flat=True).first()
+            )
+        return ShownTask(pk=row.id, name=row.name, stage=row.stage, description=description or "")
+    draft = get_object_or_404(Task, pk=task_id, matrix=matrix)
+    return ShownTask(
+        pk=draft.pk, name=draft.name, stage=draft.stage, description=draft.description, absent=True
+    )
 
 
 # --- Search ----------------------------------------------------------------------------------
@@ -187,9 +245,10 @@ class SearchResults:
 
 
 def organization_search(
-    *, organization: Organization, query: str, limit: int = SEARCH_LIMIT
+    *, organization: Organization, query: str, limit: int = SEARCH_LIMIT, draft: bool = False
 ) -> SearchResults:
-    """Tasks (name or description, live matrices), roles (code or name) and people (name or
+    """Tasks (name or description; of each matrix's published revision, or with ``draft`` of its
+    draft; archived matrices left out), roles (code or name) and people (name or
     email) matching every meaningful word of ``query``. At most ``limit`` of each.
 
     Queries: (1) tasks, (2) the tasks' cells for their accountable roles, (3) roles,
@@ -199,27 +258,40 @@ def organization_search(
     if not terms:
         return SearchResults(query=query, terms=(), limit=limit)
 
+    if draft:
+        tasks_found = Task.objects.filter(matrix__organization=organization, archived=False).values_list(
+            "id", "name", "stage", "description", "matrix_id", "matrix__name", "matrix__scheme", "id"
+        )
+    else:
+        tasks_found = PublishedTask.objects.filter(matrix__organization=organization).values_list(
+            "task_id", "name", "stage", "description", "matrix_id", "matrix__name", "matrix__scheme", "id"
+        )
     task_rows = list(
-        Task.objects.filter(matrix__organization=organization, archived=False)
-        .exclude(matrix__status=Matrix.Status.ARCHIVED)
+        tasks_found.exclude(matrix__status=Matrix.Status.ARCHIVED)
         .filter(_all_terms(terms, "name", "description"))
-        .order_by("matrix__name", "matrix_id", "order", "id")
-        .values_list("id", "name", "stage", "description", "matrix_id", "matrix__name", "matrix__scheme")[
-            : limit + 1
-        ]
+        .order_by("matrix__name", "matrix_id", "order", "id")[: limit + 1]
     )
     more_tasks = len(task_rows) > limit
     task_rows = task_rows[:limit]
     accountable: dict[int, list[str]] = {}
     if task_rows:
-        scheme_by_task = {row[0]: scheme_for(row[6]) for row in task_rows}
-        for task_id, code, letters in (
-            Assignment.objects.filter(task_id__in=scheme_by_task, task__matrix__columns__role=F("role"))
-            .order_by("role__order", "role__code")
-            .values_list("task_id", "role__code", "letters")
-        ):
-            if scheme_by_task[task_id].accountable in letters:
-                accountable.setdefault(task_id, []).append(code)
+        # Keyed by the row's own id (a published task's differs from the draft task's id).
+        scheme_by_row = {row[7]: scheme_for(row[6]) for row in task_rows}
+        if draft:
+            cells = (
+                Assignment.objects.filter(task_id__in=scheme_by_row, task__matrix__columns__role=F("role"))
+                .order_by("role__order", "role__code")
+                .values_list("task_id", "role__code", "letters")
+            )
+        else:
+            cells = (
+                PublishedCell.objects.filter(task_id__in=scheme_by_row)
+                .order_by("column")
+                .values_list("task_id", "role_code", "letters")
+            )
+        for row_id, code, letters in cells:
+            if scheme_by_row[row_id].accountable in letters:
+                accountable.setdefault(row_id, []).append(code)
     tasks = [
         TaskHit(
             id=task_id,
@@ -228,9 +300,9 @@ def organization_search(
             description=description,
             matrix_id=matrix_id,
             matrix_name=matrix_name,
-            accountable=tuple(accountable.get(task_id, ())),
+            accountable=tuple(accountable.get(row_id, ())),
         )
-        for task_id, name, stage, description, matrix_id, matrix_name, _scheme in task_rows
+        for task_id, name, stage, description, matrix_id, matrix_name, _scheme, row_id in task_rows
     ]
 
     role_rows = list(
@@ -304,48 +376,93 @@ def _shown(assignments):
     return assignments.filter(role__columns__matrix=F("task__matrix"))
 
 
-def person_responsibilities(*, person: Person) -> list[Responsibility]:
-    """Every letter ``person`` carries through the roles they hold, across the
-    organization's live matrices (archived matrices and tasks left out), with the
-    task's co-owners. Three queries."""
-    role_ids = list(person.roles.values_list("id", flat=True))
-    mine = list(
-        _shown(Assignment.objects)
-        .filter(role_id__in=role_ids, task__archived=False)
-        .filter(task__matrix__organization_id=person.organization_id)
-        .exclude(task__matrix__status=Matrix.Status.ARCHIVED)
-        .values_list(
-            "task_id",
-            "task__name",
-            "task__stage",
-            "task__order",
-            "task__matrix_id",
-            "task__matrix__name",
-            "role__code",
-            "letters",
-        )
-    )
-    others: dict[int, list[tuple[str, str]]] = {}
-    for task_id, code, letters in (
-        _shown(Assignment.objects)
-        .filter(task_id__in={row[0] for row in mine})
-        .order_by("role__columns__order", "role__code")
-        .values_list("task_id", "role__code", "letters")
+def person_responsibilities(*, person: Person, draft: bool = False) -> list[Responsibility]:
+    """Every letter ``person`` carries through the roles they hold, across the organization's
+    matrices — their published revisions, or with ``draft`` their drafts (archived matrices and
+    tasks left out) — with the task's co-owners. Three queries."""
+    return people_responsibilities(people=[person], draft=draft).get(person.pk, [])
+
+
+def people_responsibilities(*, people: list[Person], draft: bool = False) -> dict[int, list[Responsibility]]:
+    """``person_responsibilities`` for several people at once (of any organizations), by person id:
+    three queries whatever their number ("my responsibilities" reads every person a user is)."""
+    if not people:
+        return {}
+    held: dict[int, list[int]] = {}
+    for person_id, role_id in Person.roles.through.objects.filter(person__in=people).values_list(
+        "person_id", "role_id"
     ):
+        held.setdefault(role_id, []).append(person_id)
+    organization_of = {person.pk: person.organization_id for person in people}
+    if draft:
+        mine = (
+            _shown(Assignment.objects)
+            .filter(role_id__in=held, task__archived=False)
+            .exclude(task__matrix__status=Matrix.Status.ARCHIVED)
+            .values_list(
+                "task_id",
+                "task__name",
+                "task__stage",
+                "task__order",
+                "task__matrix_id",
+                "task__matrix__name",
+                "role__code",
+                "letters",
+                "role_id",
+                "task__matrix__organization_id",
+            )
+        )
+    else:
+        mine = (
+            PublishedCell.objects.filter(role_id__in=held)
+            .exclude(matrix__status=Matrix.Status.ARCHIVED)
+            .values_list(
+                "task_id",
+                "task__name",
+                "task__stage",
+                "task__order",
+                "matrix_id",
+                "matrix__name",
+                "role_code",
+                "letters",
+                "role_id",
+                "matrix__organization_id",
+                "task__task_id",
+            )
+        )
+    mine = list(mine)
+    others: dict[int, list[tuple[str, str]]] = {}
+    if draft:
+        co_owner_rows = (
+            _shown(Assignment.objects)
+            .filter(task_id__in={row[0] for row in mine})
+            .order_by("role__columns__order", "role__code")
+            .values_list("task_id", "role__code", "letters")
+        )
+    else:
+        co_owner_rows = (
+            PublishedCell.objects.filter(task_id__in={row[0] for row in mine})
+            .order_by("column")
+            .values_list("task_id", "role_code", "letters")
+        )
+    for task_id, code, letters in co_owner_rows:
         others.setdefault(task_id, []).append((code, letters))
-    rows = [
-        Responsibility(
+    found: dict[int, list[Responsibility]] = {}
+    for row in sorted(mine, key=lambda r: (r[5], r[4], r[3], r[0], r[6])):
+        task_id, task_name, stage, _order, matrix_id, matrix_name, code, letters, role_id, organization_id = (
+            row[:10]
+        )
+        responsibility = Responsibility(
             matrix_id=matrix_id,
             matrix_name=matrix_name,
             stage=stage,
-            task_id=task_id,
+            task_id=row[10] if not draft else task_id,
             task_name=task_name,
             role=code,
             letters=letters,
             co_owners=tuple(pair for pair in others.get(task_id, []) if pair[0] != code),
         )
-        for task_id, task_name, stage, _order, matrix_id, matrix_name, code, letters in sorted(
-            mine, key=lambda r: (r[5], r[4], r[3], r[0], r[6])
-        )
-    ]
-    return rows
+        for person_id in held.get(role_id, ()):
+            if organization_of[person_id] == organization_id:
+                found.setdefault(person_id, []).append(responsibility)
+    return found

@@ -39,6 +39,12 @@ class Matrix(models.Model):
     rule_settings = models.JSONField(default=dict, blank=True)
     # Owners are reminded to review the published matrix this many days after each publication.
     review_interval_days = models.PositiveIntegerField(default=90)
+    # The agreement readers see: the latest published revision, set only by publishing
+    # (raci.revisions.services.matrix_publish). The string reference keeps this package free of
+    # imports from the revisions feature above it; a revision's snapshot is read only when asked for.
+    published_revision = models.ForeignKey(
+        "raci.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     roles = models.ManyToManyField("orgs.Role", through="MatrixRole", related_name="matrices")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

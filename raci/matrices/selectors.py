@@ -17,9 +17,19 @@ from orgs.models import Organization, Person
 from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
 from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn, RuleSettings, TaskRow
 
+# Loading a matrix brings its published revision's header (number, date, publisher), never the
+# revision's snapshot, which can weigh a megabyte.
+PUBLISHED_RELATED = ("published_revision__published_by",)
+PUBLISHED_DEFERRED = ("published_revision__snapshot",)
+
 
 def matrices_for_organization(*, organization: Organization) -> QuerySet[Matrix]:
-    return Matrix.objects.filter(organization=organization).select_related("organization").order_by("name")
+    return (
+        Matrix.objects.filter(organization=organization)
+        .select_related("organization", *PUBLISHED_RELATED)
+        .defer(*PUBLISHED_DEFERRED)
+        .order_by("name")
+    )
 
 
 def matrix_grid_get(*, matrix: Matrix, include_archived: bool = False) -> MatrixGrid:
@@ -73,7 +83,7 @@ def matrix_grids_get(*, matrices: Sequence[Matrix], include_archived: bool = Fal
         if matrix_id is not None and role_id in code_by_role[matrix_id]:
             cells[matrix_id][(task_id, code_by_role[matrix_id][role_id])] = letters
 
-    people = _people(organization)
+    people = organization_people(organization)
     return {
         matrix.pk: MatrixGrid(
             id=matrix.pk,
@@ -91,7 +101,7 @@ def matrix_grids_get(*, matrices: Sequence[Matrix], include_archived: bool = Fal
     }
 
 
-def _people(organization: Organization) -> tuple[PersonEntry, ...]:
+def organization_people(organization: Organization) -> tuple[PersonEntry, ...]:
     held: dict[int, set[str]] = {}
     for person_id, code in Person.roles.through.objects.filter(person__organization=organization).values_list(
         "person_id", "role__code"
@@ -108,7 +118,8 @@ def _people(organization: Organization) -> tuple[PersonEntry, ...]:
 def matrix_get(*, organization: Organization, matrix_id: int) -> Matrix:
     """The organization's matrix ``matrix_id``, else 404: other organizations' ids leak nothing."""
     matrix = (
-        Matrix.objects.select_related("organization", "framework")
+        Matrix.objects.select_related("organization", "framework", *PUBLISHED_RELATED)
+        .defer(*PUBLISHED_DEFERRED)
         .filter(pk=matrix_id, organization=organization)
         .first()
     )

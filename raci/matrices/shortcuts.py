@@ -11,12 +11,33 @@ from orgs.access import Need, require_org
 from raci import exchange
 from raci.matrices.history import Actor
 from raci.matrices.models import Channel, Matrix
+from raci.matrices.readings import DRAFT, READ_DRAFT, READ_PUBLISHED, Reading, ReadingInvalid, reading_parse
 from raci.matrices.selectors import matrix_get
 
 
 def matrix_for_page(request: HttpRequest, org_slug: str, matrix_id: int, need: Need = Need.VIEW):
     access = require_org(request.user, org_slug, need)
     return access, matrix_get(organization=access.organization, matrix_id=matrix_id)
+
+
+def page_reading(request: HttpRequest, *, default: Reading) -> Reading:
+    """The state of a matrix a page shows, from ``?view=`` (draft, published or a revision
+    number), else ``default``. Junk raises ``ReadingInvalid`` (400, see ``middleware``)."""
+    return reading_parse(request.GET.get("view"), default=default)
+
+
+def pages_show_drafts(request: HttpRequest) -> bool:
+    """Pages across matrices (a person, a role, search) read each matrix's published revision,
+    or every draft with ``?view=draft``; a revision number means nothing across matrices."""
+    reading = page_reading(request, default=READ_PUBLISHED)
+    if reading.number is not None:
+        raise ReadingInvalid(reading.value)
+    return reading.want == DRAFT
+
+
+def reader_default(access) -> Reading:
+    """What a matrix page opens on: editors work on the draft, everyone else reads the agreement."""
+    return READ_DRAFT if access.can_edit else READ_PUBLISHED
 
 
 def editor_url(matrix: Matrix) -> str:

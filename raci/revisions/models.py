@@ -103,3 +103,47 @@ class Acknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} acknowledged {self.revision}"
+
+
+class PublishedTask(models.Model):
+    """A task of a matrix's latest published revision: the read model the who-does-what pages,
+    search and "my responsibilities" query across matrices. Rebuilt by ``matrix_publish``; the
+    revision's snapshot stays the record, these rows are derived from it."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="published_tasks")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
+    # The id of the draft's task at publication (stable within a matrix); not a foreign key, so
+    # deleting the task from the draft leaves the agreement as it was published.
+    task_id = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    stage = models.CharField(max_length=120, blank=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "task_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "task_id"], name="published_task_once_per_matrix"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (r{self.revision_id})"
+
+
+class PublishedCell(models.Model):
+    """The letters a role holds on a task of a matrix's latest published revision."""
+
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="published_cells")
+    task = models.ForeignKey(PublishedTask, on_delete=models.CASCADE, related_name="cells")
+    # Null once the role is deleted; the code is the one the revision was published with.
+    role = models.ForeignKey("orgs.Role", null=True, on_delete=models.SET_NULL, related_name="+")
+    role_code = models.CharField(max_length=16)
+    # The position of the role's column in the published revision.
+    column = models.PositiveIntegerField(default=0)
+    letters = models.CharField(max_length=8)
+
+    class Meta:
+        indexes = [models.Index(fields=["role", "matrix"], name="published_cell_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} / {self.role_code}: {self.letters}"

@@ -18,7 +18,7 @@ from raci.matrices.history import SYSTEM, Actor
 from raci.matrices.models import Assignment, ChangeRecord, Matrix, MatrixRole, Task
 from raci.matrices.selectors import matrix_grid_get
 from raci.outbox.emit import outbox_emit
-from raci.revisions.models import Acknowledgement, Revision, SignOff
+from raci.revisions.models import Acknowledgement, PublishedCell, PublishedTask, Revision, SignOff
 from raci.revisions.selectors import revision_diff, signoff_state, snapshot_grid
 from raci.rules.grid import MatrixGrid
 
@@ -31,6 +31,46 @@ def _accountable_people(grid: MatrixGrid, organization_id: int) -> list[Person]:
         Person.objects.filter(organization_id=organization_id, active=True, roles__code__in=accountable_roles)
         .distinct()
         .order_by("name")
+    )
+
+
+def agreement_rebuild(*, revision: Revision, grid: MatrixGrid) -> None:
+    """Replace the matrix's published tasks and cells (the read model of its agreement) with those
+    of ``revision``, frozen from ``grid``. Three statements and two bulk inserts, whatever the size."""
+    matrix_id = revision.matrix_id
+    PublishedCell.objects.filter(matrix_id=matrix_id).delete()
+    PublishedTask.objects.filter(matrix_id=matrix_id).delete()
+    descriptions = dict(Task.objects.filter(matrix_id=matrix_id).values_list("id", "description"))
+    tasks = PublishedTask.objects.bulk_create(
+        [
+            PublishedTask(
+                matrix_id=matrix_id,
+                revision=revision,
+                task_id=task.id,
+                name=task.name,
+                stage=task.stage,
+                description=descriptions.get(task.id, ""),
+                order=task.order,
+            )
+            for task in grid.tasks
+        ]
+    )
+    task_pk = {task.task_id: task.pk for task in tasks}
+    PublishedCell.objects.bulk_create(
+        [
+            PublishedCell(
+                matrix_id=matrix_id,
+                task_id=task_pk[task.id],
+                role_id=role.id,
+                role_code=role.code,
+                column=column,
+                letters=letters,
+            )
+            for task in grid.tasks
+            for column, role in enumerate(grid.roles)
+            if (letters := grid.letters(task.id, role.code))
+        ],
+        batch_size=5000,
     )
 
 
@@ -75,6 +115,9 @@ def matrix_publish(
         )
         revision.full_clean()
         revision.save()
+        locked.published_revision = revision
+        locked.save(update_fields=["published_revision"])
+        agreement_rebuild(revision=revision, grid=grid)
         if require_signoff:
             SignOff.objects.bulk_create(
                 [

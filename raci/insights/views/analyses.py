@@ -17,7 +17,9 @@ from raci import rules
 from raci.insights.svg import venn_svg
 from raci.insights.views.common import MAX_CODE_LENGTH, base_context, letter_words, number_text
 from raci.matrices.models import Matrix
-from raci.matrices.selectors import matrix_get, matrix_grid_get
+from raci.matrices.readings import READ_PUBLISHED, matrix_read, publication_state
+from raci.matrices.selectors import matrix_get
+from raci.matrices.shortcuts import page_reading
 from raci.rules.grid import MatrixGrid, TaskRow
 
 # Findings the workload page marks on a row, with the words shown next to it.
@@ -33,10 +35,14 @@ WORKLOAD_FLAGS = {
 
 def _matrix_and_grid(
     request: HttpRequest, org_slug: str, matrix_id: int
-) -> tuple[OrgAccess, Matrix, MatrixGrid]:
+) -> tuple[OrgAccess, Matrix, MatrixGrid, dict]:
+    """The matrix as the page shows it — its published revision unless ``?view=`` says otherwise
+    (a matrix never published: its draft, marked) — and what the publication banner needs."""
     access = require_org(request.user, org_slug)
     matrix = matrix_get(organization=access.organization, matrix_id=matrix_id)
-    return access, matrix, matrix_grid_get(matrix=matrix)
+    reading = page_reading(request, default=READ_PUBLISHED)
+    grid, shown = matrix_read(matrix=matrix, reading=reading, fallback_to_draft=True)
+    return access, matrix, grid, {"shown": shown, "publication": publication_state(matrix=matrix)}
 
 
 def _code_param(params: QueryDict, name: str) -> str:
@@ -64,7 +70,7 @@ class AreaRow:
 
 @login_required
 def matrix_overlap(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
-    access, matrix, grid = _matrix_and_grid(request, org_slug, matrix_id)
+    access, matrix, grid, shown = _matrix_and_grid(request, org_slug, matrix_id)
     codes = [role.code for role in grid.roles]
     default_a, default_b = _default_pair(codes)
     a = _code_param(request.GET, "a") or default_a
@@ -85,6 +91,7 @@ def matrix_overlap(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpR
         matrix=matrix,
         grid=grid,
         page="overlap",
+        **shown,
         error=error,
         owner_words=" or ".join(
             f"{letter.code} ({letter.name})"
@@ -185,7 +192,7 @@ def _heat_rows(
 
 @login_required
 def matrix_workload(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
-    access, matrix, grid = _matrix_and_grid(request, org_slug, matrix_id)
+    access, matrix, grid, shown = _matrix_and_grid(request, org_slug, matrix_id)
     analysis = rules.analyse(grid)
     letters = grid.scheme.letters
 
@@ -239,6 +246,7 @@ def matrix_workload(request: HttpRequest, org_slug: str, matrix_id: int) -> Http
             matrix=matrix,
             grid=grid,
             page="workload",
+            **shown,
             letters=letters,
             role_rows=role_rows,
             person_rows=person_rows,
@@ -304,7 +312,7 @@ def _what_if_choice(params: QueryDict, grid: MatrixGrid) -> WhatIfChoice:
 
 @login_required
 def matrix_what_if(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
-    access, matrix, grid = _matrix_and_grid(request, org_slug, matrix_id)
+    access, matrix, grid, shown = _matrix_and_grid(request, org_slug, matrix_id)
     choice = _what_if_choice(request.GET, grid)
     errors = list(choice.errors)
     result = None
@@ -324,6 +332,7 @@ def matrix_what_if(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpR
             matrix=matrix,
             grid=grid,
             page="what-if",
+            **shown,
             choice=choice,
             errors=errors,
             result=result,

@@ -16,6 +16,7 @@ from raci.insights.selectors import (
     Responsibility,
     matrix_schemes,
     person_responsibilities,
+    published_task_get,
     role_cells,
     role_holders,
     role_ids_by_code,
@@ -23,7 +24,9 @@ from raci.insights.selectors import (
     task_get,
 )
 from raci.insights.views.common import base_context, letter_words
+from raci.matrices.readings import READ_PUBLISHED, matrix_read, publication_state
 from raci.matrices.selectors import matrix_get, matrix_grid_get
+from raci.matrices.shortcuts import page_reading, pages_show_drafts
 from raci.revisions.selectors import acknowledgement_status
 from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn
 
@@ -112,7 +115,8 @@ def person_detail(request: HttpRequest, org_slug: str, person_id: int) -> HttpRe
     organization = access.organization
     person = get_object_or_404(Person, pk=person_id, organization=organization)
     roles = list(person.roles.order_by("order", "code").values_list("id", "code", "name"))
-    responsibilities = person_responsibilities(person=person)
+    drafts = pages_show_drafts(request)
+    responsibilities = person_responsibilities(person=person, draft=drafts)
     schemes = matrix_schemes(organization=organization, matrix_ids={r.matrix_id for r in responsibilities})
     matrices, task_count = _group_responsibilities(
         responsibilities, schemes, role_ids_by_code(organization=organization)
@@ -129,6 +133,7 @@ def person_detail(request: HttpRequest, org_slug: str, person_id: int) -> HttpRe
             task_count=task_count,
             acknowledgements=acknowledgements,
             is_me=person.user_id is not None and person.user_id == request.user.pk,
+            drafts=drafts,
         ),
     )
 
@@ -161,7 +166,8 @@ def role_detail(request: HttpRequest, org_slug: str, role_id: int) -> HttpRespon
 
     matrices: list[RoleMatrix] = []
     buckets: dict[str, LetterGroup] = {}
-    for cell in role_cells(role=role):
+    drafts = pages_show_drafts(request)
+    for cell in role_cells(role=role, draft=drafts):
         if not matrices or matrices[-1].id != cell.matrix_id:
             scheme = scheme_for(cell.scheme)
             matrices.append(RoleMatrix(cell.matrix_id, cell.matrix_name))
@@ -191,6 +197,7 @@ def role_detail(request: HttpRequest, org_slug: str, role_id: int) -> HttpRespon
             active_holders=[p for p in holders if p.active],
             inactive_holders=[p for p in holders if not p.active],
             matrices=matrices,
+            drafts=drafts,
         ),
     )
 
@@ -245,9 +252,15 @@ def _holders_by_role(grid: MatrixGrid) -> dict[str, tuple[PersonEntry, ...]]:
 def task_detail(request: HttpRequest, org_slug: str, matrix_id: int, task_id: int) -> HttpResponse:
     access = require_org(request.user, org_slug)
     matrix = matrix_get(organization=access.organization, matrix_id=matrix_id)
-    task = task_get(matrix=matrix, task_id=task_id)
-    # An archived task is not part of the live grid; load it with the archived ones to show its letters.
-    grid = matrix_grid_get(matrix=matrix, include_archived=task.archived)
+    reading = page_reading(request, default=READ_PUBLISHED)
+    grid, shown = matrix_read(matrix=matrix, reading=reading, fallback_to_draft=True)
+    if shown.draft:
+        task = task_get(matrix=matrix, task_id=task_id)
+        if task.archived:
+            # An archived task is not part of the draft's grid; load it with the archived ones.
+            grid = matrix_grid_get(matrix=matrix, include_archived=True)
+    else:
+        task = published_task_get(matrix=matrix, task_id=task_id, revision=shown.revision, grid=grid)
     scheme = grid.scheme
     people = _holders_by_role(grid)
 
@@ -266,7 +279,8 @@ def task_detail(request: HttpRequest, org_slug: str, matrix_id: int, task_id: in
         )
         for letter in scheme.letters
     ]
-    findings = [] if task.archived else [f for f in rules.evaluate(grid) if f.task_id == task.pk]
+    absent = getattr(task, "absent", False)
+    findings = [] if task.archived or absent else [f for f in rules.evaluate(grid) if f.task_id == task.pk]
 
     return render(
         request,
@@ -280,5 +294,8 @@ def task_detail(request: HttpRequest, org_slug: str, matrix_id: int, task_id: in
             on_task=on_task,
             findings=findings,
             page="task",
+            absent=absent,
+            shown=shown,
+            publication=publication_state(matrix=matrix),
         ),
     )

@@ -11,6 +11,7 @@ from raci.insights.selectors import (
     organization_search,
 )
 from raci.insights.views.common import base_context
+from raci.matrices.shortcuts import pages_show_drafts
 
 # How a role's letters read as a heading on the role page: "Accountable for", "Consulted on".
 # --- Search ----------------------------------------------------------------------------------
@@ -20,9 +21,10 @@ from raci.insights.views.common import base_context
 def search(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = require_org(request.user, org_slug)
     query = request.GET.get("q", "").strip()
-    results = organization_search(organization=access.organization, query=query)
+    drafts = pages_show_drafts(request)
+    results = organization_search(organization=access.organization, query=query, draft=drafts)
     return render(
         request,
         "insights/search.html",
-        base_context(access, search_query=query, results=results),
+        base_context(access, search_query=query, results=results, drafts=drafts),
     )

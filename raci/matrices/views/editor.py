@@ -16,14 +16,25 @@ from raci.matrices.cells import BatchInvalid, CellChange, CellConflict, grid_app
 from raci.matrices.changes import MatrixArchived
 from raci.matrices.forms import CellForm, MatrixSettingsForm, TaskEditForm, TaskForm
 from raci.matrices.models import Matrix, Task
+from raci.matrices.readings import Shown, matrix_read, publication_state
 from raci.matrices.selectors import matrix_grid_get
-from raci.matrices.shortcuts import editor_url, error_text, matrix_for_page, web_actor
+from raci.matrices.shortcuts import (
+    editor_url,
+    error_text,
+    matrix_for_page,
+    page_reading,
+    reader_default,
+    web_actor,
+)
 
 
 @login_required
 def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
     access, matrix = matrix_for_page(request, org_slug, matrix_id)
-    grid = matrix_grid_get(matrix=matrix)
+    reading = page_reading(request, default=reader_default(access))
+    grid, shown = matrix_read(matrix=matrix, reading=reading, fallback_to_draft=True)
+    # Only the draft is edited; a revision is shown read-only, whoever asks.
+    editing = shown.draft and access.can_edit
     analysis = rules.analyse(grid)
     filters = editor.Filters(
         stage=request.GET.get("stage", ""),
@@ -31,7 +42,7 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         letter=request.GET.get("letter", "").upper()[:1],
         text=request.GET.get("q", "").strip(),
     )
-    shown = {c.code for c in grid.roles}
+    columns = {c.code for c in grid.roles}
     context = {
         "access": access,
         "organization": access.organization,
@@ -43,14 +54,14 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         "filters": filters,
         "stages": editor.stages(grid),
         "combinations": editor.combinations_attr(grid),
-        "can_edit": access.can_edit and matrix.status != Matrix.Status.ARCHIVED,
+        "can_edit": editing and matrix.status != Matrix.Status.ARCHIVED,
+        "shown": shown,
+        "publication": publication_state(matrix=matrix),
         "task_names": {t.id: t.name for t in grid.tasks},
-        "other_roles": [r for r in access.organization.roles.all() if r.code not in shown]
-        if access.can_edit
+        "other_roles": [r for r in access.organization.roles.all() if r.code not in columns]
+        if editing
         else [],
-        "archived_tasks": list(matrix.tasks.filter(archived=True).values("id", "name"))
-        if access.can_edit
-        else [],
+        "archived_tasks": list(matrix.tasks.filter(archived=True).values("id", "name")) if editing else [],
         "task_form": TaskForm(),
     }
     return render(request, "matrices/matrix_detail.html", context)
@@ -97,6 +108,9 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         "cell": editor.Cell(role, grid.letters(task.id, role.code)),
         "badge": editor.badge_for(task.id, analysis.findings),
         "can_edit": matrix.status != Matrix.Status.ARCHIVED,
+        "access": access,
+        "shown": Shown(draft=True, version=matrix.version),
+        "publication": publication_state(matrix=matrix),
         "state": state,
         "message": message,
     }

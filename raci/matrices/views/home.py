@@ -8,20 +8,37 @@ from django.shortcuts import render
 
 from orgs.access import require_org
 from raci import rules
+from raci.matrices.readings import publication_states
 from raci.matrices.selectors import matrices_for_organization, matrix_grids_get
+
+
+def _overdue_first(item: dict) -> tuple:
+    publication = item["publication"]
+    return (0, publication.review_due) if publication.review_overdue else (1,)
 
 
 @login_required
 def organization_home(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """The organization's matrices with status, health and open errors; its roles and people."""
+    """The organization's matrices — overdue reviews first — with where each stands (published
+    revision, unpublished changes, next review), health and open errors; its roles and people."""
     access = require_org(request.user, org_slug)
     organization = access.organization
     listed = list(matrices_for_organization(organization=organization))
     grids = matrix_grids_get(matrices=listed)
+    states = publication_states(matrices=listed)
     matrices = []
     for matrix in listed:
         analysis = rules.analyse(grids[matrix.pk])
-        matrices.append({"matrix": matrix, "health": analysis.health, "counts": analysis.counts()})
+        matrices.append(
+            {
+                "matrix": matrix,
+                "health": analysis.health,
+                "counts": analysis.counts(),
+                "publication": states[matrix.pk],
+            }
+        )
+    # Reviews that are overdue come first, the longest overdue at the top; the rest stay by name.
+    matrices.sort(key=_overdue_first)
     return render(
         request,
         "matrices/organization_home.html",
