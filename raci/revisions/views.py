@@ -21,6 +21,7 @@ from raci.parsing import parse_id
 from raci.revisions import services as revisions
 from raci.revisions.models import Revision, SignOff
 from raci.revisions.selectors import revision_diff, signoff_state, snapshot_grid
+from raci.rules.findings import Severity
 
 
 def _revision(matrix, number: int) -> Revision:
@@ -31,6 +32,13 @@ def _revision(matrix, number: int) -> Revision:
         matrix=matrix,
         number=number,
     )
+
+
+def _published(matrix) -> Revision | None:
+    """The matrix's published revision with its snapshot (``matrix_get`` defers it)."""
+    if matrix.published_revision_id is None:
+        return None
+    return Revision.objects.get(pk=matrix.published_revision_id)
 
 
 def _context(access, matrix, **extra) -> dict:
@@ -45,7 +53,10 @@ def _int(value: str) -> int | None:
 def revision_list(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
     need = Need.EDIT if request.method == "POST" else Need.VIEW
     access, matrix = matrix_for_page(request, org_slug, matrix_id, need)
-    errors = rules.analyse(matrix_grid_get(matrix=matrix)).counts()["error"]
+    draft = matrix_grid_get(matrix=matrix)
+    # The same analysis matrix_publish runs: its errors block publishing without a reason.
+    blocking = [finding for finding in rules.analyse(draft).findings if finding.severity == Severity.ERROR]
+    errors = len(blocking)
     form_errors: list[str] = []
     if request.method == "POST":
         try:
@@ -70,7 +81,17 @@ def revision_list(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
     return render(
         request,
         "revisions/revisions.html",
-        _context(access, matrix, items=items, errors=errors, form_errors=form_errors, post=request.POST),
+        _context(
+            access,
+            matrix,
+            items=items,
+            errors=errors,
+            blocking=blocking,
+            # What publishing now would change for readers (None before the first publication).
+            pending=revision_diff(snapshot_grid(latest), draft) if (latest := _published(matrix)) else None,
+            form_errors=form_errors,
+            post=request.POST,
+        ),
         status=(409 if matrix.status == Matrix.Status.ARCHIVED else 400) if form_errors else 200,
     )
 
@@ -142,6 +163,9 @@ def revision_compare(request: HttpRequest, org_slug: str, matrix_id: int) -> Htt
     access, matrix = matrix_for_page(request, org_slug, matrix_id)
     numbers = list(matrix.revisions.order_by("number").values_list("number", flat=True))
     a, b = _int(request.GET.get("a", "")), _int(request.GET.get("b", ""))
+    if a is None and "a" not in request.GET and numbers:
+        # Opened without a choice: what publishing the draft would change.
+        a = numbers[-1]
     diff = None
     if a is not None:
         if a not in numbers or (b is not None and b not in numbers):
