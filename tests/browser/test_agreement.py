@@ -1,0 +1,64 @@
+"""The agreement in a real browser: an owner edits a published matrix, the banner counts the
+unpublished changes, a viewer keeps reading the published letters until the owner publishes."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from orgs.models import Membership
+from raci.management.demo import DEMO_PASSWORD_DEFAULT, demo_seed
+from raci.matrices.models import Task
+from tests.browser.test_editor import cell, sign_in
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_viewer_reads_the_published_letters_until_the_draft_is_published(
+    page, browser, live_server, offline, screenshot
+):
+    demo = demo_seed()
+    Membership.objects.create(
+        user=UserFactory(username="reader"), organization=demo.organization, level="viewer"
+    )
+    matrix_url = f"{live_server.url}/o/acme/m/{demo.matrix.pk}/"
+    task = Task.objects.get(matrix=demo.matrix, name="Market problems")
+
+    # The owner edits the draft: the banner counts the change at once.
+    sign_in(page, live_server, "demo", DEMO_PASSWORD_DEFAULT)
+    page.goto(matrix_url)
+    expect(page.locator("#publication")).to_contain_text("no unpublished changes")
+    cell(page, task, "SALES").locator("button").focus()
+    before = cell(page, task, "SALES").get_attribute("data-letters")
+    page.keyboard.press("i")
+    expect(page.locator("#save-status")).to_have_text("Saved")
+    expect(page.locator("#publication")).to_contain_text("1 unpublished change")
+    after = cell(page, task, "SALES").get_attribute("data-letters")
+    assert after != before
+    screenshot(page, "agreement-draft")
+
+    # A viewer, in another browser, still reads the published letters.
+    reader_context = browser.new_context()
+    reader = reader_context.new_page()
+    sign_in(reader, live_server, "reader", "correct horse battery staple")
+    reader.goto(matrix_url)
+    expect(reader.locator("#publication")).to_contain_text("Revision 1")
+    expect(cell(reader, task, "SALES")).to_have_attribute("data-letters", before)
+    screenshot(reader, "agreement-published")
+    reader.get_by_role("link", name="See the draft").click()
+    expect(cell(reader, task, "SALES")).to_have_attribute("data-letters", after)
+
+    # The owner publishes; the viewer now reads the new letters.
+    page.goto(f"{matrix_url}revisions/")
+    expect(page.locator(".publish-preview")).to_contain_text("Market problems")
+    reason = page.get_by_label("Reason to publish anyway")
+    if reason.count():
+        reason.fill("Still deciding pricing.")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published revision 2.")).to_be_visible()
+
+    reader.goto(matrix_url)
+    expect(reader.locator("#publication")).to_contain_text("Revision 2")
+    expect(cell(reader, task, "SALES")).to_have_attribute("data-letters", after)
+    reader_context.close()
