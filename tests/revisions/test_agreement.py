@@ -406,3 +406,20 @@ def test_compare_opens_on_the_published_revision_against_the_draft(client, viewe
     text = _text(client.get(reverse("revision-compare", args=[agreed.organization.slug, agreed.pk])))
     assert "From revision 1 to the draft" in text
     assert "Pricing PMM C AR" in text
+
+
+def test_the_migration_builds_the_agreement_of_matrices_published_before_it(agreed):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("raci.migrations.0006_published_revision")
+    Matrix.objects.filter(pk=agreed.pk).update(published_revision=None)
+    PublishedCell.objects.all().delete()
+    PublishedTask.objects.all().delete()
+
+    migration.agreements_from_revisions(apps, None)
+
+    assert Matrix.objects.get(pk=agreed.pk).published_revision.number == 1
+    cells = set(PublishedCell.objects.filter(matrix=agreed).values_list("task__name", "role_code", "letters"))
+    assert cells == {("Pricing", "PM", "AR"), ("Pricing", "PMM", "C"), ("Launch", "PMM", "AR")}
