@@ -4,6 +4,7 @@ the business rules (code format, uniqueness, the last owner) live in ``orgs.serv
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from orgs.models import Membership, Organization, Role
@@ -42,12 +43,23 @@ class PersonForm(forms.Form):
         queryset=Role.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+    def __init__(self, *args, organization: Organization, link_accounts: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["roles"]
         field.queryset = organization.roles.all()
         # Choices fetched once, so the page can both render them and say when there are none.
         field.choices = [(role.pk, f"{role.code} — {role.name}") for role in field.queryset]
+        if link_accounts:  # owners only: the page decides, the service checks the account
+            self.fields["user"] = forms.ModelChoiceField(
+                queryset=get_user_model()
+                .objects.filter(memberships__organization=organization)
+                .order_by("username"),
+                to_field_name="username",
+                required=False,
+                empty_label="Not linked",
+                label="Account",
+                help_text="The member who signs in as this person. One person per member.",
+            )
 
 
 class MemberAddForm(forms.Form):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 # The unique constraints a concurrent request can win; see orgs.integrity.
 EMAIL_UNIQUE = "person_email_unique_per_org"
 MEMBERSHIP_UNIQUE = "membership_one_per_user_and_org"
+PERSON_USER_UNIQUE = "person_user_unique_per_org"
 ROLE_CODE_UNIQUE = "role_code_unique_per_org"
 
 
@@ -58,9 +59,11 @@ def organization_delete(*, organization: Organization, acting_user) -> None:
 
 @transaction.atomic
 def membership_set(*, organization: Organization, user, level: str) -> Membership:
-    membership, _ = Membership.objects.get_or_create(
+    membership, created = Membership.objects.get_or_create(
         user=user, organization=organization, defaults={"level": level}
     )
+    if created:
+        _link_new_member(organization, user)
     if membership.level != level:
         membership.level = level
         membership.full_clean()
@@ -94,15 +97,22 @@ def person_create(
     active: bool = True,
     user=None,
 ) -> Person:
+    """Create a person. ``user`` links them to a member account of the organization (one person per
+    account there). Without it, a person with an email is linked to the one member who has that
+    email, if exactly one has and they are not linked to someone else yet."""
     roles = list(roles)
     if any(role.organization_id != organization.pk for role in roles):
         raise ValidationError({"roles": "A person can only hold roles of their own organization."})
     person = Person(organization=organization, name=name, email=email, active=active, user=user)
     _ensure_email_free(organization.pk, email)
-    with _email_free(person, email):
+    if user is not None:
+        _ensure_user_linkable(organization.pk, user)
+    with _email_free(person, email), _user_free(person, user) if user is not None else nullcontext():
         person.full_clean()
         person.save()
     person.roles.set(roles)
+    if user is None and email:
+        _link_by_email(person)
     return person
 
 
@@ -194,6 +204,107 @@ def _email_free(person: Person, email: str) -> AbstractContextManager:
     return unique_or_invalid(person, EMAIL_UNIQUE, field="email", message=_email_taken(email))
 
 
+@contextmanager
+def _all(*managers: AbstractContextManager | None) -> Iterator[None]:
+    """Every one of ``managers`` (None skipped) around the block, the first outermost."""
+    with ExitStack() as stack:
+        for manager in managers:
+            if manager is not None:
+                stack.enter_context(manager)
+        yield
+
+
+# Linking people to member accounts ----------------------------------------------------------
+
+
+def _not_a_member(user) -> str:
+    return f"{user.get_username()} is not a member of this organization."
+
+
+def _user_taken(user, holder: str) -> str:
+    return f"{user.get_username()} is already linked to {holder}."
+
+
+def _linked_person(organization_id: int, user, *, exclude: int | None = None) -> Person | None:
+    return Person.objects.filter(organization_id=organization_id, user=user).exclude(pk=exclude).first()
+
+
+def _ensure_user_linkable(organization_id: int, user, *, exclude: int | None = None) -> None:
+    """A person is linked only to a member of their organization, and a member to one person there.
+
+    The membership row stays locked until the transaction ends, so a removal of the member waits
+    for the link and then undoes it (``membership_remove``), or wins and the link is refused."""
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(organization_id=organization_id, user=user)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if membership is None:
+        raise ValidationError({"user": _not_a_member(user)})
+    holder = _linked_person(organization_id, user, exclude=exclude)
+    if holder is not None:
+        raise ValidationError({"user": _user_taken(user, holder.name)})
+
+
+@contextmanager
+def _user_free(person: Person, user) -> Iterator[None]:
+    """``unique_or_invalid`` on the one-person-per-account constraint. Losing a race reads like
+    arriving second: the message names the person linked first, looked up once the race is lost."""
+    lost = _user_taken(user, "another person")
+    try:
+        with unique_or_invalid(person, PERSON_USER_UNIQUE, field="user", message=lost):
+            yield
+    except ValidationError as error:
+        errors = error.message_dict if hasattr(error, "error_dict") else {}
+        holder = (
+            _linked_person(person.organization_id, user, exclude=person.pk)
+            if errors.get("user") == [lost]
+            else None
+        )
+        if holder is None:
+            raise
+        raise ValidationError({**errors, "user": [_user_taken(user, holder.name)]}) from error
+
+
+def _link_quietly(person: Person, user) -> None:
+    """Link ``person`` to ``user`` unless either was linked meanwhile (then nothing happens): an
+    automatic link never refuses the write that triggered it."""
+    try:
+        with unique_or_invalid(person, PERSON_USER_UNIQUE, field="user", message=""):
+            linked = Person.objects.filter(pk=person.pk, user__isnull=True).update(user=user)
+    except ValidationError:
+        return
+    if linked:
+        person.user = user
+
+
+def _link_by_email(person: Person) -> None:
+    """Link a new person to the one member of their organization with their email, if exactly one
+    member has it (case-insensitive) and that member is not linked to anyone there yet."""
+    members = list(
+        get_user_model()
+        .objects.filter(memberships__organization_id=person.organization_id, email__iexact=person.email)
+        .order_by("pk")[:2]
+    )
+    if len(members) == 1 and _linked_person(person.organization_id, members[0]) is None:
+        _link_quietly(person, members[0])
+
+
+def _link_new_member(organization: Organization, user) -> None:
+    """Link a new member to the one unlinked person of the organization with their email, if
+    exactly one has it (case-insensitive) and the member is not linked to anyone there yet."""
+    if not user.email or _linked_person(organization.pk, user) is not None:
+        return
+    people = list(
+        Person.objects.filter(
+            organization=organization, user__isnull=True, email__iexact=user.email
+        ).order_by("pk")[:2]
+    )
+    if len(people) == 1:
+        _link_quietly(people[0], user)
+
+
 @transaction.atomic
 def organization_update(*, organization: Organization, **changes) -> Organization:
     _apply(
@@ -216,6 +327,7 @@ def membership_add(*, organization: Organization, username: str, level: str) -> 
     with unique_or_invalid(membership, MEMBERSHIP_UNIQUE, field="username", message=already):
         membership.full_clean()
         membership.save()
+    _link_new_member(organization, user)
     return membership
 
 
@@ -248,8 +360,14 @@ def membership_change_level(*, membership: Membership, level: str) -> Membership
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
+    """Remove a member. The person linked to them stays, unlinked: only members are linked. The
+    unlinking comes after the deletion, so it also undoes a link that was waiting for the membership
+    row (see ``_ensure_user_linkable``)."""
     _ensure_an_owner_remains(membership, new_level=None)
     membership.delete()
+    Person.objects.filter(organization_id=membership.organization_id, user_id=membership.user_id).update(
+        user=None
+    )
 
 
 @transaction.atomic
@@ -291,13 +409,21 @@ def role_delete(*, role: Role, acting_user=None, channel: str = "system") -> Non
 
 @transaction.atomic
 def person_update(*, person: Person, roles: Iterable[Role] | None = None, **changes) -> Person:
+    """Change a person. ``user`` links them to a member account of their organization (one person
+    per account there); ``user=None`` unlinks them."""
     email = changes.get("email")
     if email:
         _ensure_email_free(person.organization_id, email, exclude=person.pk)
+    user = changes.get("user")
+    linking = user is not None and user.pk != person.user_id
+    if linking:
+        _ensure_user_linkable(person.organization_id, user, exclude=person.pk)
     _apply(
         person,
         {k: v for k, v in changes.items() if k in {"name", "email", "active", "user"}},
-        unique=_email_free(person, email) if email else None,
+        unique=_all(
+            _email_free(person, email) if email else None, _user_free(person, user) if linking else None
+        ),
     )
     if roles is not None:
         roles = list(roles)

@@ -4,7 +4,7 @@ Every organization page resolves access with ``require_org`` first (outsiders 40
 below the needed level 403), then fetches objects within that organization, so another
 organization's id is a 404. Writes go through ``orgs.services``; their ``ValidationError``
 is shown on the form and changes nothing. Reads need view access, writes edit access
-(roles, people) or owner access (members).
+(roles, people) or owner access (members, and linking a person to a member's account).
 """
 
 from __future__ import annotations
@@ -157,8 +157,8 @@ def people(request: HttpRequest, org_slug: str) -> HttpResponse:
             messages.success(request, f"{person.name} added.")
             return redirect("settings-people", organization.slug)
     status = INVALID if form.errors else 200
-    # Two queries whatever the number of people: people, then their roles.
-    person_list = organization.people.prefetch_related("roles")
+    # Two queries whatever the number of people: people with their accounts, then their roles.
+    person_list = organization.people.select_related("user").prefetch_related("roles")
     return render(
         request, "orgs/settings/people.html", _context(access, people=person_list, form=form), status=status
     )
@@ -169,12 +169,19 @@ def people(request: HttpRequest, org_slug: str) -> HttpResponse:
 def person_edit(request: HttpRequest, org_slug: str, person_id: int) -> HttpResponse:
     access = require_org(request.user, org_slug, Need.EDIT)
     organization = access.organization
-    person = get_object_or_404(Person, pk=person_id, organization=organization)
+    person = get_object_or_404(Person.objects.select_related("user"), pk=person_id, organization=organization)
+    # Owners link the person to a member's account; editors see the link and change the rest.
+    link_accounts = access.can_own
     if request.method in SAFE:
-        initial = {"name": person.name, "email": person.email, "roles": list(person.roles.all())}
-        form = PersonForm(initial=initial, organization=organization)
+        initial = {
+            "name": person.name,
+            "email": person.email,
+            "roles": list(person.roles.all()),
+            "user": person.user,
+        }
+        form = PersonForm(initial=initial, organization=organization, link_accounts=link_accounts)
     else:
-        form = PersonForm(request.POST, organization=organization)
+        form = PersonForm(request.POST, organization=organization, link_accounts=link_accounts)
         if form.is_valid():
             try:
                 services.person_update(person=person, **form.cleaned_data)

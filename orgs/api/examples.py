@@ -44,10 +44,23 @@ PERSON_CREATE = [
             "email": "ana@acme.example",
             "active": True,
             "roles": ["PM", "PMM"],
+            "user": "ana",
         },
+        description="`user` is the member account linked to the person: given by an owner, or linked "
+        "automatically when exactly one member of the organization has the person's email.",
         response_only=True,
         status_codes=["201"],
     ),
+]
+PERSON_UPDATE = [
+    OpenApiExample(
+        "Link to a member's account (owners only)",
+        value={"user": "ana"},
+        description="One person per account in an organization; only members can be linked.",
+        request_only=True,
+    ),
+    OpenApiExample("Unlink (owners only)", value={"user": None}, request_only=True),
+    OpenApiExample("Rename", value={"name": "Ana Alvarez-Brooks"}, request_only=True),
 ]
 MEMBER_CREATE = [
     OpenApiExample("Add an editor", value={"username": "jo", "level": "editor"}, request_only=True)

@@ -73,10 +73,16 @@ class RoleUpdateSerializer(RoleInputSerializer):
 
 class PersonSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
+    user = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="The username of the member account linked to this person, or null.",
+    )
 
     class Meta:
         model = Person
-        fields = ["id", "name", "email", "active", "roles"]
+        fields = ["id", "name", "email", "active", "roles", "user"]
 
     def get_roles(self, person) -> list[str]:
         return [role.code for role in person.roles.all()]
@@ -87,6 +93,12 @@ class PersonInputSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     active = serializers.BooleanField(required=False, default=True)
     roles = serializers.ListField(child=serializers.CharField(max_length=16), required=False, max_length=200)
+    user = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_null=True,
+        help_text="The username of a member to link to this person; null unlinks. Owners only.",
+    )
 
 
 class PersonUpdateSerializer(PersonInputSerializer):

@@ -3,7 +3,10 @@ organization through OrgScopedView (orgs.access) before touching data."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from collections.abc import Mapping
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -11,7 +14,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from orgs import services
-from orgs.access import Need, organizations_for
+from orgs.access import Need, OrgAccess, organizations_for
 from orgs.api import examples as ex
 from orgs.api.base import OrgScopedListView, OrgScopedView, valid_data
 from orgs.api.serializers import (
@@ -38,6 +41,24 @@ def _roles_by_code(organization, codes) -> list[Role]:
     if missing:
         raise ValidationError({"roles": f"{organization.name} has no role {', '.join(missing)}."})
     return roles
+
+
+def _user_by_username(username: str | None):
+    """The account a person's ``user`` names; None unlinks."""
+    if username is None:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"user": f"No user named '{username}'."})
+    return user
+
+
+def _refuse_link_unless_owner(access: OrgAccess, request) -> None:
+    """Only owners link people to accounts; editors change everything else about people."""
+    if isinstance(request.data, Mapping) and "user" in request.data and not access.can_own:
+        raise PermissionDenied(
+            'Only owners can link a person to an account; leave out "user" to change the rest.'
+        )
 
 
 class OrganizationList(generics.ListAPIView):
@@ -184,6 +205,7 @@ class RoleDetail(OrgScopedView):
 def _people(organization):
     return (
         Person.objects.filter(organization=organization)
+        .select_related("user")
         .prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("order", "code")))
         .order_by("name", "id")
     )
@@ -201,9 +223,11 @@ class PersonList(OrgScopedListView):
         request=PersonInputSerializer, responses={201: PersonSerializer}, examples=ex.PERSON_CREATE
     )
     def post(self, request, org_slug):
+        _refuse_link_unless_owner(self.access, request)
         data = valid_data(PersonInputSerializer, request)
         roles = _roles_by_code(self.organization, data.pop("roles", []))
-        person = services.person_create(organization=self.organization, roles=roles, **data)
+        user = _user_by_username(data.pop("user", None))
+        person = services.person_create(organization=self.organization, roles=roles, user=user, **data)
         return Response(PersonSerializer(_people(self.organization).get(pk=person.pk)).data, status=201)
 
 
@@ -216,12 +240,16 @@ class PersonDetail(OrgScopedView):
     def get(self, request, org_slug, person_id):
         return Response(PersonSerializer(self.get_object()).data)
 
-    @extend_schema(request=PersonUpdateSerializer, responses=PersonSerializer)
+    @extend_schema(request=PersonUpdateSerializer, responses=PersonSerializer, examples=ex.PERSON_UPDATE)
     def patch(self, request, org_slug, person_id):
+        person = self.get_object()
+        _refuse_link_unless_owner(self.access, request)
         data = valid_data(PersonUpdateSerializer, request)
         codes = data.pop("roles", None)
         roles = None if codes is None else _roles_by_code(self.organization, codes)
-        person = services.person_update(person=self.get_object(), roles=roles, **data)
+        if "user" in data:
+            data["user"] = _user_by_username(data["user"])
+        person = services.person_update(person=person, roles=roles, **data)
         return Response(PersonSerializer(_people(self.organization).get(pk=person.pk)).data)
 
     @extend_schema(responses={204: None})
