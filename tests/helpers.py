@@ -57,7 +57,9 @@ def organization_state(organization: Organization) -> tuple:
         sorted(
             Role.objects.filter(organization_id=pk).values_list("id", "code", "name", "description", "order")
         ),
-        sorted(Person.objects.filter(organization_id=pk).values_list("id", "name", "email", "active")),
+        sorted(
+            Person.objects.filter(organization_id=pk).values_list("id", "name", "email", "active", "user_id")
+        ),
         sorted(
             Person.roles.through.objects.filter(person__organization_id=pk).values_list(
                 "person_id", "role_id"
