@@ -1,5 +1,9 @@
 """Analyses over the API: findings, workload, overlap, what-if and gap of a matrix, and a person's
-responsibilities. Read-only; the same selectors and pure rules engine as the pages."""
+responsibilities. Read-only; the same selectors and pure rules engine as the pages.
+
+Findings, workload and overlap read the draft by default or the revision ``?revision=`` names (as
+the grid does) and say which in ``shows``; a person's responsibilities read the published
+revisions by default (what was agreed) or, with ``?revision=draft``, the drafts."""
 
 from __future__ import annotations
 
@@ -15,7 +19,9 @@ from orgs.api.base import OrgScopedView, valid_data
 from orgs.models import Person
 from raci import rules
 from raci.insights.selectors import person_responsibilities
-from raci.matrices.api.base import MatrixScopedView
+from raci.matrices.api.base import REVISION_PARAMETER, MatrixScopedView, reading_from
+from raci.matrices.models import Matrix
+from raci.matrices.readings import DRAFT, PUBLISHED, READ_PUBLISHED
 from raci.matrices.selectors import matrix_get, matrix_grid_get
 from raci.parsing import parse_id
 
@@ -30,10 +36,18 @@ class ScenarioSerializer(serializers.Serializer):
     )
 
 
+SHOWS_EXAMPLE = {
+    "shows": "revision",
+    "revision": 3,
+    "version": 17,
+    "published_at": "2026-03-02T09:30:00+00:00",
+}
+
 FINDINGS_EXAMPLES = [
     OpenApiExample(
         "Findings",
         value={
+            "shows": SHOWS_EXAMPLE,
             "version": 17,
             "health": 82,
             "counts": {"error": 1, "warning": 0, "info": 0},
@@ -66,13 +80,18 @@ WHAT_IF_EXAMPLES = [
 
 
 class FindingsView(MatrixScopedView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, examples=FINDINGS_EXAMPLES)
+    @extend_schema(
+        parameters=[REVISION_PARAMETER], responses={200: OpenApiTypes.OBJECT}, examples=FINDINGS_EXAMPLES
+    )
     def get(self, request, org_slug, matrix_id):
-        """What the rules engine reports, with the health score (0-100) and counts per severity."""
-        grid = self.grid()
+        """What the rules engine reports, with the health score (0-100) and counts per severity, of the
+        draft (default) or a revision; `shows` names which (a revision is analysed with today's people
+        and rule thresholds)."""
+        grid, shown = self.read()
         analysis = rules.analyse(grid)
         return Response(
             {
+                "shows": shown.to_dict(),
                 "version": grid.version,
                 "health": analysis.health,
                 "counts": analysis.counts(),
@@ -82,10 +101,12 @@ class FindingsView(MatrixScopedView):
 
 
 class WorkloadView(MatrixScopedView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[REVISION_PARAMETER], responses={200: OpenApiTypes.OBJECT})
     def get(self, request, org_slug, matrix_id):
-        """Counts of each letter and a weighted load, per role and per person."""
-        return Response(rules.workload(self.grid()).to_dict())
+        """Counts of each letter and a weighted load, per role and per person, of the draft (default) or
+        a revision; `shows` names which."""
+        grid, shown = self.read()
+        return Response({"shows": shown.to_dict(), **rules.workload(grid).to_dict()})
 
 
 class OverlapView(MatrixScopedView):
@@ -93,17 +114,21 @@ class OverlapView(MatrixScopedView):
         parameters=[
             OpenApiParameter("a", OpenApiTypes.STR, description="Role code (default PM)."),
             OpenApiParameter("b", OpenApiTypes.STR, description="Role code (default PMM)."),
+            REVISION_PARAMETER,
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, org_slug, matrix_id):
-        """Tasks each of two roles owns alone, the ones they share, and the ones neither touches."""
+        """Tasks each of two roles owns alone, the ones they share, and the ones neither touches, in the
+        draft (default) or a revision; `shows` names which."""
         a = request.query_params.get("a", "PM").strip().upper()
         b = request.query_params.get("b", "PMM").strip().upper()
+        grid, shown = self.read()
         try:
-            return Response(rules.overlap(self.grid(), a, b).to_dict())
+            overlap = rules.overlap(grid, a, b)
         except rules.AnalysisError as exc:
             raise ApiValidationError({"non_field_errors": [str(exc)]}) from None
+        return Response({"shows": shown.to_dict(), **overlap.to_dict()})
 
 
 class WhatIfView(MatrixScopedView):
@@ -136,12 +161,73 @@ class GapView(MatrixScopedView):
         return Response(rules.gap(self.grid(), matrix_grid_get(matrix=proposed)).to_dict())
 
 
+PEOPLE_REVISION_PARAMETER = OpenApiParameter(
+    "revision",
+    OpenApiTypes.STR,
+    enum=[PUBLISHED, DRAFT],
+    description=(
+        "`published` (the default): each matrix's latest published revision, what was agreed; matrices "
+        "never published are left out. `draft`: every matrix's working draft, published or not. A "
+        "person's responsibilities are what was agreed, hence the default. A revision number is a 400: "
+        "numbers are per matrix and mean nothing across matrices."
+    ),
+)
+
+
 class PersonResponsibilities(OrgScopedView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[PEOPLE_REVISION_PARAMETER],
+        responses={200: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "Responsibilities as published",
+                value={
+                    "person": {"id": 12, "name": "Ana", "roles": ["PM"]},
+                    "revision": "published",
+                    "responsibilities": [
+                        {
+                            "matrix": {"id": 3, "name": "Product management and marketing"},
+                            "revision": 4,
+                            "stage": "Business",
+                            "task": {"id": 41, "name": "Pricing"},
+                            "role": "PM",
+                            "letters": "A",
+                            "co_owners": [{"role": "PMM", "letters": "R"}],
+                        }
+                    ],
+                },
+                response_only=True,
+            )
+        ],
+    )
     def get(self, request, org_slug, person_id):
-        """Every R, A, C or I this person carries through their roles, across the organization's matrices."""
+        """Every R, A, C or I this person carries through their roles, across the organization's matrices:
+        as published (default; each item's `revision` is its matrix's published revision) or, with
+        `?revision=draft`, in the drafts (`revision` null)."""
+        reading = reading_from(request, default=READ_PUBLISHED)
+        if reading.number is not None:
+            raise ApiValidationError(
+                {
+                    "revision": [
+                        "A revision number is per matrix and means nothing across matrices: "
+                        "use published (the default) or draft."
+                    ]
+                }
+            )
+        draft = reading.want == DRAFT
         person = get_object_or_404(
             Person.objects.prefetch_related("roles"), pk=person_id, organization=self.organization
+        )
+        found = person_responsibilities(person=person, draft=draft)
+        # The published revision of each matrix listed: one query, whatever their number.
+        numbers = (
+            {}
+            if draft or not found
+            else dict(
+                Matrix.objects.filter(pk__in={r.matrix_id for r in found}).values_list(
+                    "pk", "published_revision__number"
+                )
+            )
         )
         return Response(
             {
@@ -150,6 +236,7 @@ class PersonResponsibilities(OrgScopedView):
                     "name": person.name,
                     "roles": [r.code for r in person.roles.all()],
                 },
-                "responsibilities": [r.to_dict() for r in person_responsibilities(person=person)],
+                "revision": reading.want,
+                "responsibilities": [{**r.to_dict(), "revision": numbers.get(r.matrix_id)} for r in found],
             }
         )

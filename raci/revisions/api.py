@@ -16,12 +16,20 @@ from orgs.validators import validate_multiline_text
 from raci.matrices.api.base import (
     EXPORT_RESPONSES,
     EXPORT_TYPES,
+    REVISION_PATTERN,
     MatrixScopedListView,
     MatrixScopedView,
     api_actor,
     export_response,
 )
-from raci.parsing import parse_id
+from raci.matrices.readings import (
+    READ_DRAFT,
+    READ_PUBLISHED,
+    Reading,
+    ReadingInvalid,
+    matrix_read,
+    reading_parse,
+)
 from raci.revisions import services as revisions
 from raci.revisions.models import Revision, SignOff
 from raci.revisions.selectors import revision_diff, signoff_state, snapshot_grid
@@ -152,27 +160,81 @@ class RevisionDetail(RevisionScopedView):
         return Response(RevisionDetailSerializer(self.revision()).data)
 
 
+def _compare_side(name: str, alias: str, default: str) -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter(
+            name,
+            OpenApiTypes.STR,
+            pattern=REVISION_PATTERN,
+            description=f"`published` (the latest revision), `draft` or a revision number; "
+            f"default `{default}`. Also accepted as `{alias}`.",
+            examples=[
+                OpenApiExample(default.capitalize(), value=default),
+                OpenApiExample("Revision 1", value="1"),
+            ],
+        ),
+        OpenApiParameter(
+            alias, OpenApiTypes.STR, pattern=REVISION_PATTERN, description=f"`{name}` by another name."
+        ),
+    ]
+
+
 class RevisionCompare(MatrixScopedView):
     serializer_class = serializers.Serializer
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("a", OpenApiTypes.INT, required=True),
-            OpenApiParameter("b", OpenApiTypes.INT),
-        ],
+        parameters=[*_compare_side("a", "from", "published"), *_compare_side("b", "to", "draft")],
         responses={200: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "What publishing would change",
+                value={
+                    "is_empty": False,
+                    "added_tasks": [{"task": 52, "name": "Partner program", "stage": "Programs"}],
+                    "removed_tasks": [],
+                    "renamed_tasks": [{"task": 44, "before": "Launch", "after": "Launch plan"}],
+                    "changed_cells": [
+                        {"task": 41, "name": "Pricing", "role": "PMM", "before": "AR", "after": "R"}
+                    ],
+                    "from": {
+                        "shows": "revision",
+                        "revision": 3,
+                        "version": 17,
+                        "published_at": "2026-03-02T09:30:00+00:00",
+                    },
+                    "to": {"shows": "draft", "revision": None, "version": 21, "published_at": None},
+                },
+                response_only=True,
+            )
+        ],
     )
     def get(self, request, *args, **kwargs):
-        """Compare revision `a` with revision `b` (default: the matrix as it is now)."""
-        raw_a, raw_b = request.query_params.get("a", ""), request.query_params.get("b", "")
-        a, b = parse_id(raw_a), parse_id(raw_b)
-        if a is None or (raw_b and b is None):
+        """Compare `a` with `b`: tasks added, removed and renamed, and cells changed, from `a` to `b`.
+
+        Without parameters, the published revision with the draft: what publishing would change.
+        Each side is `published`, `draft` or a revision number (`?a=1&b=2`); `from` and `to` name what
+        was compared. A matrix never published has no `published` side (404), nor does a number it
+        never reached.
+        """
+        old_reading = self._side(request, "a", "from", READ_PUBLISHED)
+        new_reading = self._side(request, "b", "to", READ_DRAFT)
+        old, old_shown = matrix_read(matrix=self.matrix, reading=old_reading)
+        new, new_shown = matrix_read(matrix=self.matrix, reading=new_reading)
+        return Response(
+            {**revision_diff(old, new).to_dict(), "from": old_shown.to_dict(), "to": new_shown.to_dict()}
+        )
+
+    @staticmethod
+    def _side(request, name: str, alias: str, default: Reading) -> Reading:
+        given = {key: request.query_params[key] for key in (name, alias) if request.query_params.get(key)}
+        if len(given) > 1:
+            raise ApiValidationError({name: [f"Give {name} or {alias}, not both."]})
+        try:
+            return reading_parse(next(iter(given.values()), None), default=default)
+        except ReadingInvalid as exc:
             raise ApiValidationError(
-                {"a": ["Give revision numbers: ?a=1&b=2 (b defaults to the current matrix)."]}
-            )
-        old = snapshot_grid(get_object_or_404(Revision, matrix=self.matrix, number=a))
-        new = snapshot_grid(get_object_or_404(Revision, matrix=self.matrix, number=b)) if b else self.grid()
-        return Response(revision_diff(old, new).to_dict())
+                {next(iter(given), name): [f"{exc} ?a=1&b=2; a defaults to published, b to draft."]}
+            ) from None
 
 
 class RevisionRestore(RevisionScopedView):

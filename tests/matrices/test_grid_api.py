@@ -44,7 +44,13 @@ def _letters(matrix, task, code):
 def test_members_get_the_grid_document(api, matrix, member, request):
     api.force_authenticate(request.getfixturevalue(member))
     body = api.get(_url(matrix)).json()
-    assert set(body) == {"id", "name", "version", "scheme", "roles", "tasks", "cells"}
+    assert set(body) == {"id", "name", "version", "scheme", "roles", "tasks", "cells", "shows"}
+    assert body["shows"] == {
+        "shows": "draft",
+        "revision": None,
+        "version": body["version"],
+        "published_at": None,
+    }
     assert body["roles"][0] == {"id": body["roles"][0]["id"], "code": "PM", "name": "PM role"}
     assert body["tasks"][0] == {"id": body["tasks"][0]["id"], "name": "Task 0", "stage": "Market", "order": 0}
     assert {"task": body["tasks"][0]["id"], "role": "PM", "letters": "AR"} in body["cells"]

@@ -41,9 +41,32 @@ GRID = [
                 {"task": 41, "role": "PM", "letters": "A"},
                 {"task": 41, "role": "PMM", "letters": "R"},
             ],
+            "shows": {"shows": "draft", "revision": None, "version": 17, "published_at": None},
         },
         response_only=True,
-    )
+    ),
+    OpenApiExample(
+        "The published revision (?revision=published)",
+        value={
+            "id": 3,
+            "name": "Product management and marketing",
+            "version": 15,
+            "scheme": "RACI",
+            "roles": [
+                {"id": 1, "code": "PM", "name": "Product manager"},
+                {"id": 2, "code": "PMM", "name": "Product marketing manager"},
+            ],
+            "tasks": [{"id": 41, "name": "Pricing", "stage": "Business", "order": 7}],
+            "cells": [{"task": 41, "role": "PM", "letters": "AR"}],
+            "shows": {
+                "shows": "revision",
+                "revision": 4,
+                "version": 15,
+                "published_at": "2026-03-02T09:30:00+00:00",
+            },
+        },
+        response_only=True,
+    ),
 ]
 GRID_PATCH = [
     OpenApiExample(

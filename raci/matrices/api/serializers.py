@@ -162,6 +162,19 @@ class GridCellSerializer(serializers.Serializer):
     letters = serializers.CharField(allow_blank=True)
 
 
+class ShownSerializer(serializers.Serializer):
+    """What a read shows: the draft, or a published revision."""
+
+    shows = serializers.ChoiceField(
+        choices=["draft", "revision"], help_text="`draft`, or `revision`: a published revision."
+    )
+    revision = serializers.IntegerField(
+        allow_null=True, help_text="The revision's number; null for the draft."
+    )
+    version = serializers.IntegerField(help_text="The matrix version shown (a revision's: the one it froze).")
+    published_at = serializers.DateTimeField(allow_null=True, help_text="When the revision was published.")
+
+
 class GridSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -170,6 +183,8 @@ class GridSerializer(serializers.Serializer):
     roles = GridRoleSerializer(many=True)
     tasks = GridTaskSerializer(many=True)
     cells = GridCellSerializer(many=True)
+    # In the grid and the matrix export; a revision's own export (revisions/<n>/export/) has no `shows`.
+    shows = ShownSerializer(required=False, help_text="What this document shows (`?revision=`).")
 
 
 class CellChangeSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import django_filters
 from django.shortcuts import get_object_or_404
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -19,27 +20,34 @@ from frameworks.selectors import frameworks_visible_to
 from orgs.access import Need
 from orgs.api.base import OrgScopedListView, valid_data
 from orgs.api.errors import Conflict, PreconditionFailed, error_response
-from orgs.models import Role
+from orgs.models import Person, Role
 from raci import exchange
 from raci.matrices import services
 from raci.matrices.adoption import framework_from_matrix, matrix_adopt
 from raci.matrices.api import examples as ex
 from raci.matrices.api import serializers as s
 from raci.matrices.api.base import (
+    EXPORT_HEADERS,
     EXPORT_RESPONSES,
     EXPORT_TYPES,
+    REVISION_PARAMETER,
     MatrixScopedListView,
     MatrixScopedView,
     api_actor,
+    draft_shown,
     etag,
+    export_kind,
     export_response,
-    grid_document,
     matrices_listed,
+    shown_document,
+    shown_etag,
 )
 from raci.matrices.cells import BatchInvalid, CellChange, CellConflict, VersionMismatch, grid_apply_changes
 from raci.matrices.imports import ImportRejected, matrix_import
 from raci.matrices.models import Assignment, Matrix, Task
+from raci.matrices.readings import READ_DRAFT, matrix_read
 from raci.parsing import parse_id
+from raci.rules.grid import MatrixGrid
 
 
 class MatrixList(OrgScopedListView):
@@ -170,15 +178,29 @@ class GridView(MatrixScopedView):
     serializer_class = s.GridSerializer
 
     @extend_schema(
+        parameters=[REVISION_PARAMETER],
         responses={200: s.GridSerializer, 304: OpenApiResponse(description="Not modified (If-None-Match).")},
         examples=ex.GRID,
     )
     def get(self, request, org_slug, matrix_id):
-        """The whole matrix as one document, with its version as ETag."""
-        tag = etag(self.matrix.pk, self.matrix.version)
-        if tag in request.headers.get("If-None-Match", ""):
+        """The whole matrix as one document: the draft by default, or `?revision=published` or a number.
+
+        `shows` names what the document shows. The ETag of the draft is `"m<id>-v<version>"`, the one a
+        PATCH accepts in `If-Match`; a revision's is `"m<id>-r<number>"`, which a PATCH refuses (412):
+        edit what you read from the draft.
+        """
+        reading = self.reading()
+        inm = request.headers.get("If-None-Match", "")
+        if reading == READ_DRAFT:
+            # The draft's ETag is known before loading anything.
+            tag = etag(self.matrix.pk, self.matrix.version)
+            if tag in inm:
+                return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        grid, shown = matrix_read(matrix=self.matrix, reading=reading)
+        tag = shown_etag(self.matrix.pk, shown)
+        if tag in inm:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
-        return Response(grid_document(self.grid()), headers={"ETag": tag})
+        return Response(shown_document(grid, shown), headers={"ETag": tag})
 
     @extend_schema(
         request=s.GridPatchSerializer,
@@ -188,7 +210,10 @@ class GridView(MatrixScopedView):
                 description="A cell no longer holds what the change expected (code `conflict`, with the "
                 "current `cells`), or the matrix is archived (code `matrix_archived`); nothing applied."
             ),
-            412: OpenApiResponse(description="If-Match does not match the current version; nothing applied."),
+            412: OpenApiResponse(
+                description="If-Match does not match the draft's current version, or is the ETag of a "
+                "revision (a `?revision=` read) rather than of the draft; nothing applied."
+            ),
         },
         parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
         examples=ex.GRID_PATCH,
@@ -228,6 +253,12 @@ class GridView(MatrixScopedView):
             return None
         prefix = f'"m{self.matrix.pk}-v'
         value = header.strip().removeprefix("W/")
+        if value.startswith(f'"m{self.matrix.pk}-r'):
+            raise PreconditionFailed(
+                "If-Match is the ETag of a published revision, not of the draft: changes apply to the draft, "
+                "so read the grid's draft (?revision=draft, the default) and send its ETag.",
+                extra={"version": self.matrix.version, "etag": etag(self.matrix.pk, self.matrix.version)},
+            )
         if not (value.startswith(prefix) and value.endswith('"') and parse_id(value[len(prefix) : -1])):
             raise PreconditionFailed(
                 "If-Match is not an ETag of this matrix.",
@@ -269,17 +300,82 @@ class AssignmentList(MatrixScopedListView):
             .order_by("task__order", "task_id", "role__columns__order")
         )
 
+    @extend_schema(parameters=[REVISION_PARAMETER])
+    def get(self, request, *args, **kwargs):
+        """The non-empty cells, one row per task and role, in task then column order, with filters.
+
+        The draft by default, or `?revision=published` or a number; `shows` (beside `results`) names
+        what the rows show. A revision's task ids are those of the draft's tasks when it was published.
+        """
+        reading = self.reading()
+        if reading == READ_DRAFT:
+            response = self.list(request, *args, **kwargs)
+            shown = draft_shown(self.matrix)
+        else:
+            grid, shown = matrix_read(matrix=self.matrix, reading=reading)
+            rows = self.paginate_queryset(self.cell_rows(grid))
+            response = self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        response.data["shows"] = shown.to_dict()
+        return response
+
+    def cell_rows(self, grid: MatrixGrid) -> list[dict]:
+        """The grid's non-empty cells as rows, filtered as ``AssignmentFilter`` filters the draft's."""
+        filterset = AssignmentFilter(
+            self.request.query_params, queryset=Assignment.objects.none(), request=self.request
+        )
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        wanted = filterset.form.cleaned_data
+        roles = list(grid.roles)
+        if wanted.get("role"):
+            roles = [r for r in roles if r.code.upper() == wanted["role"].upper()]
+        if wanted.get("person") is not None:
+            person_id = parse_id(str(wanted["person"]))
+            held = set(
+                Person.roles.through.objects.filter(
+                    person_id=person_id, person__organization=self.organization
+                ).values_list("role_id", flat=True)
+                if person_id
+                else ()
+            )
+            roles = [r for r in roles if r.id in held]
+        letter = (wanted.get("letter") or "").strip().upper()[:1]
+        stage = (wanted.get("stage") or "").upper()
+        return [
+            {
+                "task_id": task.id,
+                "task": {"name": task.name, "stage": task.stage},
+                "role": {"code": role.code},
+                "letters": letters,
+            }
+            for task in grid.tasks
+            if not stage or task.stage.upper() == stage
+            for role in roles
+            if (letters := grid.letters(task.id, role.code)) and letter in letters
+        ]
+
 
 class ExportView(MatrixScopedView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("format", OpenApiTypes.STR, enum=list(EXPORT_TYPES), description="csv|xlsx|json")
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, enum=list(EXPORT_TYPES), description="csv|xlsx|json"
+            ),
+            REVISION_PARAMETER,
+            *EXPORT_HEADERS,
         ],
         responses=EXPORT_RESPONSES,
     )
     def get(self, request, org_slug, matrix_id):
-        """Download the matrix: one row per task, one column per role, cells like `A/R`."""
-        return export_response(self.grid(), request)
+        """Download the matrix: one row per task, one column per role, cells like `A/R`.
+
+        The draft by default, or `?revision=published` or a number. Every format says what it shows in
+        the `X-Raci-Shows` (`draft` or `revision <number>`) and `X-Raci-Version` headers, JSON also in
+        `shows`; a revision's file name ends in `-r<number>`, the draft's in `-v<version>`.
+        """
+        export_kind(request)
+        grid, shown = self.read()
+        return export_response(grid, request, shown=shown)
 
 
 class ImportView(MatrixScopedView):
