@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from raci import exchange
 from raci.matrices.models import ChangeRecord, Matrix
-from raci.matrices.selectors import matrix_grid_get, organization_people
+from raci.matrices.selectors import matrix_grid_get, organization_headcount, organization_people
 from raci.rules.grid import MatrixGrid, RuleSettings
 
 DRAFT = "draft"
@@ -97,7 +97,7 @@ class Shown:
 
 
 def matrix_read(
-    *, matrix: Matrix, reading: Reading, fallback_to_draft: bool = False
+    *, matrix: Matrix, reading: Reading, fallback_to_draft: bool = False, people: bool = True
 ) -> tuple[MatrixGrid, Shown]:
     """``matrix`` as ``reading`` asks: the draft (``matrix_grid_get``) or a revision's snapshot
     with today's people and rule settings. Asking for the published revision of a matrix never
@@ -107,7 +107,7 @@ def matrix_read(
         if matrix.published_revision_id is None:
             if not fallback_to_draft:
                 raise RevisionMissing(f"{matrix.name} has never been published.")
-            grid = matrix_grid_get(matrix=matrix)
+            grid = matrix_grid_get(matrix=matrix, people=people)
             return grid, Shown(draft=True, version=grid.version, never_published=True)
         revision = matrix.revisions.filter(pk=matrix.published_revision_id).first()
     elif reading.want == "number":
@@ -115,16 +115,19 @@ def matrix_read(
         if revision is None:
             raise RevisionMissing(f"{matrix.name} has no revision {reading.number}.")
     if revision is None:
-        grid = matrix_grid_get(matrix=matrix)
+        grid = matrix_grid_get(matrix=matrix, people=people)
         return grid, Shown(
             draft=True, version=grid.version, never_published=matrix.published_revision_id is None
         )
     organization = matrix.organization
+    document = revision.snapshot
     grid = exchange.grid_from_json(
-        revision.snapshot,
-        people=organization_people(organization),
+        document,
+        people=organization_people(organization, role_ids={r["id"] for r in document["roles"]})
+        if people
+        else (),
         settings=RuleSettings.from_overrides(matrix.rule_settings),
-        headcount=organization.headcount,
+        headcount=organization_headcount(organization) if people else organization.headcount,
     )
     return grid, Shown(
         draft=False, version=revision.version, revision=revision.number, published_at=revision.published_at

@@ -32,19 +32,23 @@ def matrices_for_organization(*, organization: Organization) -> QuerySet[Matrix]
     )
 
 
-def matrix_grid_get(*, matrix: Matrix, include_archived: bool = False) -> MatrixGrid:
+def matrix_grid_get(*, matrix: Matrix, include_archived: bool = False, people: bool = True) -> MatrixGrid:
     """Load ``matrix`` as a ``MatrixGrid``.
 
-    Queries: (1) the role columns, (2) the tasks, (3) the cells, (4) the
-    organization's people, (5) the roles each person holds. The organization's
-    headcount comes from ``matrix.organization``; pass a matrix loaded with
-    ``select_related("organization")`` to avoid a sixth.
+    Queries: (1) the role columns, (2) the tasks, (3) the cells, (4) the people holding
+    the columns' roles, (5) the roles each of them holds — and (6) the number of active people
+    when the organization has no headcount. The organization comes from ``matrix.organization``;
+    pass a matrix loaded with ``select_related("organization")`` to avoid another. Reads that show
+    only letters (the grid document, exports, comparisons) pass ``people=False``: queries 4–6 are
+    skipped, and the cost no longer depends on the size of the organization.
     """
-    return matrix_grids_get(matrices=[matrix], include_archived=include_archived)[matrix.pk]
+    return matrix_grids_get(matrices=[matrix], include_archived=include_archived, people=people)[matrix.pk]
 
 
-def matrix_grids_get(*, matrices: Sequence[Matrix], include_archived: bool = False) -> dict[int, MatrixGrid]:
-    """Load several matrices of one organization at once: the same five queries as one matrix,
+def matrix_grids_get(
+    *, matrices: Sequence[Matrix], include_archived: bool = False, people: bool = True
+) -> dict[int, MatrixGrid]:
+    """Load several matrices of one organization at once: the same queries as one matrix,
     whatever the number or size of the matrices (the organization home shows every matrix's health)."""
     if not matrices:
         return {}
@@ -83,7 +87,13 @@ def matrix_grids_get(*, matrices: Sequence[Matrix], include_archived: bool = Fal
         if matrix_id is not None and role_id in code_by_role[matrix_id]:
             cells[matrix_id][(task_id, code_by_role[matrix_id][role_id])] = letters
 
-    people = organization_people(organization)
+    holders: tuple[PersonEntry, ...] = ()
+    headcount = organization.headcount
+    if people:
+        holders = organization_people(
+            organization, role_ids={role.id for columns in roles.values() for role in columns}
+        )
+        headcount = organization_headcount(organization)
     return {
         matrix.pk: MatrixGrid(
             id=matrix.pk,
@@ -93,26 +103,39 @@ def matrix_grids_get(*, matrices: Sequence[Matrix], include_archived: bool = Fal
             roles=tuple(roles[matrix.pk]),
             tasks=tuple(tasks[matrix.pk]),
             cells=cells[matrix.pk],
-            people=people,
+            people=holders,
             settings=RuleSettings.from_overrides(matrix.rule_settings),
-            headcount=organization.headcount,
+            headcount=headcount,
         )
         for matrix in matrices
     }
 
 
-def organization_people(organization: Organization) -> tuple[PersonEntry, ...]:
+def organization_people(organization: Organization, *, role_ids: set[int]) -> tuple[PersonEntry, ...]:
+    """The people of ``organization`` holding any of ``role_ids``, each with every role they hold,
+    by name. Two queries; the cost follows the matrix's columns, not the size of the organization."""
+    holding = Person.roles.through.objects.filter(role_id__in=role_ids, person__organization=organization)
     held: dict[int, set[str]] = {}
-    for person_id, code in Person.roles.through.objects.filter(person__organization=organization).values_list(
-        "person_id", "role__code"
-    ):
+    for person_id, code in Person.roles.through.objects.filter(
+        person_id__in=holding.values("person_id")
+    ).values_list("person_id", "role__code"):
         held.setdefault(person_id, set()).add(code)
+    if not held:
+        return ()
     return tuple(
-        PersonEntry(id=pk, name=name, role_codes=frozenset(held.get(pk, ())), active=active)
-        for pk, name, active in Person.objects.filter(organization=organization)
+        PersonEntry(id=pk, name=name, role_codes=frozenset(held[pk]), active=active)
+        for pk, name, active in Person.objects.filter(pk__in=held)
         .order_by("name", "id")
         .values_list("id", "name", "active")
     )
+
+
+def organization_headcount(organization: Organization) -> int:
+    """The organization's declared headcount, else its number of active people (the rules engine
+    compares company size with it). A query only when none is declared."""
+    if organization.headcount is not None:
+        return organization.headcount
+    return Person.objects.filter(organization=organization, active=True).count()
 
 
 def matrix_get(*, organization: Organization, matrix_id: int) -> Matrix:

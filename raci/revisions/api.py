@@ -218,8 +218,8 @@ class RevisionCompare(MatrixScopedView):
         """
         old_reading = self._side(request, "a", "from", READ_PUBLISHED)
         new_reading = self._side(request, "b", "to", READ_DRAFT)
-        old, old_shown = matrix_read(matrix=self.matrix, reading=old_reading)
-        new, new_shown = matrix_read(matrix=self.matrix, reading=new_reading)
+        old, old_shown = matrix_read(matrix=self.matrix, reading=old_reading, people=False)
+        new, new_shown = matrix_read(matrix=self.matrix, reading=new_reading, people=False)
         return Response(
             {**revision_diff(old, new).to_dict(), "from": old_shown.to_dict(), "to": new_shown.to_dict()}
         )

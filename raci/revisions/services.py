@@ -215,7 +215,7 @@ def revision_restore(*, revision: Revision, actor: Actor = SYSTEM) -> Matrix:
     with matrix_change(matrix=revision.matrix, actor=actor) as change:
         matrix = change.matrix
         grid = snapshot_grid(revision)
-        changes = revision_diff(matrix_grid_get(matrix=matrix), grid)
+        changes = revision_diff(matrix_grid_get(matrix=matrix, people=False), grid)
         roles = {r.code: r for r in Role.objects.filter(organization_id=matrix.organization_id)}
         codes = [r.code for r in grid.roles if r.code in roles]
         MatrixRole.objects.filter(matrix=matrix).delete()

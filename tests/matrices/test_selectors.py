@@ -82,3 +82,39 @@ def test_stage_groups_keep_task_order_and_one_letter_string_per_column(build_mat
     assert [stage for stage, _ in groups] == ["Stage 0", "Stage 1"]
     assert [len(rows) for _, rows in groups] == [10, 2]
     assert all(len(letters) == 3 for _, rows in groups for _, letters in rows)
+
+
+def test_grid_loads_only_the_people_holding_its_columns_roles(build_matrix):
+    matrix = build_matrix(
+        organization=OrganizationFactory(headcount=50), tasks=3, roles=["PM", "PMM"], people=True
+    )
+    bystander = Person.objects.create(organization=matrix.organization, name="Bea Bystander")
+    bystander.roles.add(matrix.organization.roles.create(code="LEGAL", name="Legal"))
+    both = Person.objects.create(organization=matrix.organization, name="Ana Both")
+    both.roles.add(*matrix.organization.roles.filter(code__in=["PM", "LEGAL"]))
+
+    people = {p.name: p.role_codes for p in matrix_grid_get(matrix=matrix).people}
+
+    assert "Bea Bystander" not in people
+    assert people["Ana Both"] == frozenset({"PM", "LEGAL"})
+
+
+def test_grid_without_people_costs_the_same_in_any_organization(build_matrix, django_assert_num_queries):
+    matrix = build_matrix(organization=OrganizationFactory(), tasks=3, roles=2, people=True)
+    Person.objects.bulk_create(
+        [Person(organization=matrix.organization, name=f"Extra {i}") for i in range(300)]
+    )
+    # Columns, tasks, cells: no people, no headcount.
+    with django_assert_num_queries(3):
+        grid = matrix_grid_get(matrix=matrix, people=False)
+    assert grid.people == ()
+
+
+def test_an_organization_without_a_declared_headcount_counts_its_active_people(build_matrix):
+    matrix = build_matrix(
+        organization=OrganizationFactory(headcount=None), tasks=3, roles=["PM"], people=True
+    )
+    Person.objects.bulk_create(
+        [Person(organization=matrix.organization, name=f"Extra {i}", active=i % 2 == 0) for i in range(10)]
+    )
+    assert matrix_grid_get(matrix=matrix).effective_headcount == 1 + 5

@@ -116,10 +116,10 @@ class MatrixScopedMixin:
     def reading(self, *, default: Reading = READ_DRAFT) -> Reading:
         return reading_from(self.request, default=default)
 
-    def read(self, *, default: Reading = READ_DRAFT) -> tuple[MatrixGrid, Shown]:
+    def read(self, *, default: Reading = READ_DRAFT, people: bool = True) -> tuple[MatrixGrid, Shown]:
         """The matrix as ``?revision=`` asks (``default`` when absent), and what that shows: 400 for
         junk, 404 for a revision that does not exist or ``published`` for a never-published matrix."""
-        return matrix_read(matrix=self.matrix, reading=self.reading(default=default))
+        return matrix_read(matrix=self.matrix, reading=self.reading(default=default), people=people)
 
 
 class MatrixScopedView(MatrixScopedMixin, OrgScopedView):

@@ -196,7 +196,7 @@ class GridView(MatrixScopedView):
             tag = etag(self.matrix.pk, self.matrix.version)
             if tag in inm:
                 return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
-        grid, shown = matrix_read(matrix=self.matrix, reading=reading)
+        grid, shown = matrix_read(matrix=self.matrix, reading=reading, people=False)
         tag = shown_etag(self.matrix.pk, shown)
         if tag in inm:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
@@ -312,7 +312,7 @@ class AssignmentList(MatrixScopedListView):
             response = self.list(request, *args, **kwargs)
             shown = draft_shown(self.matrix)
         else:
-            grid, shown = matrix_read(matrix=self.matrix, reading=reading)
+            grid, shown = matrix_read(matrix=self.matrix, reading=reading, people=False)
             rows = self.paginate_queryset(self.cell_rows(grid))
             response = self.get_paginated_response(self.get_serializer(rows, many=True).data)
         response.data["shows"] = shown.to_dict()
@@ -374,7 +374,7 @@ class ExportView(MatrixScopedView):
         `shows`; a revision's file name ends in `-r<number>`, the draft's in `-v<version>`.
         """
         export_kind(request)
-        grid, shown = self.read()
+        grid, shown = self.read(people=False)
         return export_response(grid, request, shown=shown)
 
 

@@ -23,7 +23,7 @@ from raci.matrices.shortcuts import editor_url, file_download, matrix_for_page, 
 @login_required
 def matrix_export(request: HttpRequest, org_slug: str, matrix_id: int, kind: str) -> HttpResponse:
     _, matrix = matrix_for_page(request, org_slug, matrix_id)
-    return file_download(matrix_grid_get(matrix=matrix), kind)
+    return file_download(matrix_grid_get(matrix=matrix, people=False), kind)
 
 
 def _import_session_key(matrix: Matrix) -> str:
