@@ -35,6 +35,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
             "url",
             "events",
             "active",
+            "log_response_excerpt",
             "consecutive_failures",
             "disabled_at",
             "disabled_reason",
@@ -55,12 +56,25 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
 
 
 class WebhookEndpointInputSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=2000, help_text="An http:// or https:// URL with a host.")
+    url = serializers.CharField(
+        max_length=2000,
+        help_text=(
+            "An http:// or https:// URL whose host is a public address (checked at registration and "
+            "at every attempt; loopback, private, link-local, multicast and reserved addresses are refused)."
+        ),
+    )
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=WEBHOOK_EVENTS),
         required=False,
         max_length=len(WEBHOOK_EVENTS) * 4,
         help_text="Event kinds to receive; empty or absent means all of them.",
+    )
+    log_response_excerpt = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "Keep the first 200 characters of each answer (control characters removed) in the delivery "
+            "log. Off by default: attempts keep status code, error and timing only."
+        ),
     )
 
 
@@ -74,7 +88,7 @@ class WebhookEndpointUpdateSerializer(WebhookEndpointInputSerializer):
 class WebhookAttemptSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookAttempt
-        fields = ["at", "status_code", "error", "duration_ms"]
+        fields = ["at", "status_code", "error", "duration_ms", "response_excerpt"]
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
@@ -104,6 +118,7 @@ _ENDPOINT = {
     "url": "https://hooks.example.com/raci",
     "events": ["matrix.published", "signoff.completed"],
     "active": True,
+    "log_response_excerpt": False,
     "consecutive_failures": 0,
     "disabled_at": None,
     "disabled_reason": "",
@@ -127,6 +142,7 @@ CREATE_EXAMPLES = [
 UPDATE_EXAMPLES = [
     OpenApiExample("Re-enable after fixing the receiver", value={"active": True}, request_only=True),
     OpenApiExample("Change what it receives", value={"events": ["assignment.changed"]}, request_only=True),
+    OpenApiExample("Keep an excerpt of each answer", value={"log_response_excerpt": True}, request_only=True),
 ]
 DELIVERY_EXAMPLE = {
     "delivery_id": "5f0c1c9e-8a53-4a43-9a3e-0d5b8c1f2e77",
@@ -141,14 +157,16 @@ DELIVERY_EXAMPLE = {
         {
             "at": "2026-11-23T10:00:01Z",
             "status_code": 500,
-            "error": "HTTP 500 Internal Server Error",
+            "error": "HTTP 500 Internal Server Error: only a 2xx answer counts as delivered.",
             "duration_ms": 41,
+            "response_excerpt": "",
         },
         {
             "at": "2026-11-23T10:00:21Z",
             "status_code": None,
             "error": "ConnectionRefusedError: [Errno 111] Connection refused",
             "duration_ms": 2,
+            "response_excerpt": "",
         },
     ],
 }
@@ -191,7 +209,11 @@ class EndpointScopedMixin:
 
 
 class WebhookList(OwnersOnly, OrgScopedListView):
-    """The organization's webhook endpoints. POST registers one and answers its secret, once."""
+    """The organization's webhook endpoints. POST registers one and answers its secret, once.
+
+    The URL must point at a public address: a host that resolves to a loopback, private,
+    link-local, multicast or reserved address, or does not resolve, is refused (400 on ``url``).
+    """
 
     serializer_class = WebhookEndpointSerializer
 
@@ -217,7 +239,8 @@ class WebhookList(OwnersOnly, OrgScopedListView):
 
 
 class WebhookDetail(OwnersOnly, EndpointScopedMixin, OrgScopedView):
-    """One endpoint: its state; PATCH url, events or active; DELETE it with its deliveries."""
+    """One endpoint: its state; PATCH url, events, log_response_excerpt or active; DELETE it with its
+    deliveries. Turning log_response_excerpt off clears the excerpts already kept."""
 
     serializer_class = WebhookEndpointSerializer
 
@@ -240,7 +263,8 @@ class WebhookDetail(OwnersOnly, EndpointScopedMixin, OrgScopedView):
 
 
 class WebhookDeliveryList(OwnersOnly, EndpointScopedMixin, OrgScopedListView):
-    """An endpoint's deliveries, newest first, each with every attempt (status code or error)."""
+    """An endpoint's deliveries, newest first, each with every attempt: status code or error, timing,
+    and an excerpt of the answer if the endpoint keeps them (log_response_excerpt)."""
 
     serializer_class = WebhookDeliverySerializer
 

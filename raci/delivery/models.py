@@ -35,15 +35,18 @@ class WebhookEndpoint(models.Model):
     organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.CASCADE, related_name="webhook_endpoints"
     )
-    # Validated by raci.delivery.webhooks.webhook_url_validate: http(s), a host, no credentials. Not
-    # a URLField: its validator refuses single-label hosts (http://receiver:8080/), common inside a
-    # network.
+    # Validated by raci.delivery.webhooks.webhook_url_validate: http(s), a host, no credentials, and
+    # (raci.delivery.targets) a public address, checked again at every attempt. Not a URLField: its
+    # validator refuses single-label hosts (http://receiver:8080/), common inside a network.
     url = models.CharField(max_length=2000)
     # Kept in clear: it is the HMAC key for every delivery. Shown to the owner once, at creation.
     secret = models.CharField(max_length=128)
     # Event kinds (WEBHOOK_EVENTS) this endpoint receives; empty means every kind.
     events = models.JSONField(default=list, blank=True)
     active = models.BooleanField(default=True)
+    # The owner's choice to keep a short excerpt of each answer in the delivery log; otherwise only
+    # status code, error and timing are kept.
+    log_response_excerpt = models.BooleanField(default=False)
     # Failed deliveries (after all their retries) in a row; a success resets it.
     consecutive_failures = models.PositiveIntegerField(default=0)
     disabled_at = models.DateTimeField(null=True, blank=True)
@@ -120,8 +123,12 @@ class WebhookAttempt(models.Model):
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
     at = models.DateTimeField(default=timezone.now)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Written by the sender, never from the answer's body or reason phrase.
     error = models.TextField(blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
+    # The start of the answer, without control characters, when the endpoint's owner opted in
+    # (WebhookEndpoint.log_response_excerpt).
+    response_excerpt = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

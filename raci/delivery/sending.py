@@ -4,10 +4,13 @@ A delivery is a POST of ``{"id", "event", "created_at", "data"}`` with the heade
 ``X-RACI-Event``, ``X-RACI-Delivery`` (the delivery's UUID, the same on every attempt and on a
 redelivery, so receivers can deduplicate) and ``X-RACI-Signature: sha256=<hex>``, the HMAC-SHA256
 of the exact body with the endpoint's secret. Only a 2xx answer succeeds; redirects are refused
-(never followed). Failures are retried with exponential backoff up to ``WEBHOOK_MAX_ATTEMPTS``;
-``WEBHOOK_DISABLE_AFTER_FAILURES`` failed deliveries in a row disable the endpoint and its
-organization's owners are emailed once (through the outbox: a ``webhook.disabled`` event, which
-raci/delivery/notifications.py handles).
+(never followed). The host is resolved once per attempt and the POST goes to the address checked
+(raci/delivery/targets.py): an address that is not public fails the delivery, unsent and not
+retried. The log keeps status code, error and timing; what the receiver answered only as a short
+excerpt, for endpoints whose owners opted in. Failures are retried with exponential backoff up to
+``WEBHOOK_MAX_ATTEMPTS``; ``WEBHOOK_DISABLE_AFTER_FAILURES`` failed deliveries in a row disable the
+endpoint and its organization's owners are emailed once (through the outbox: a
+``webhook.disabled`` event, which raci/delivery/notifications.py handles).
 
 Scheduling lives in the database (``next_attempt_at``): Celery's ``retry(countdown=...)`` is the
 fast path, the retry sweep (every minute) the safety net for lost or eager-mode retries. An attempt
@@ -19,19 +22,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
+import re
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from raci.delivery import targets
 from raci.delivery.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from raci.outbox.emit import outbox_emit
 
@@ -44,8 +49,8 @@ USER_AGENT = "RACI-Webhooks/1"
 # A duplicated task may run this much before its delivery is due and still count as on time
 # (clocks of different hosts, the gap between scheduling and Celery's countdown).
 DUE_SLACK = timedelta(seconds=5)
-# How much of a failing answer's body is kept in the attempt's error.
-ERROR_EXCERPT = 300
+# How much of an answer an attempt keeps (``response_excerpt``), for endpoints whose owners opted in.
+RESPONSE_EXCERPT = 200
 
 
 # Signing and sending ---------------------------------------------------------------------
@@ -76,63 +81,88 @@ def webhook_backoff(attempts: int) -> int:
     return min(2 ** max(attempts, 0) * 10, 3600)
 
 
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    """Never follow a redirect: urllib then raises HTTPError with the 3xx code, a failed attempt."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
 @dataclass(frozen=True)
 class _Outcome:
     status_code: int | None
     error: str
     duration_ms: int
+    # What the receiver answered, cleaned and cut (``response_excerpt``); only when the owner asked.
+    excerpt: str = ""
+    # The target was refused (not a public address): retrying would be refused the same way.
+    refused: bool = False
 
     @property
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300 and not self.error
 
 
-def _excerpt(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace").strip()
-    return text[:ERROR_EXCERPT]
+# Control characters (C0, DEL, C1), line and paragraph separators, and the bidirectional overrides
+# and isolates that could make an excerpt display as something else.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> _Outcome:
-    opener = urllib.request.build_opener(_RefuseRedirects)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def response_excerpt(raw: bytes, limit: int = RESPONSE_EXCERPT) -> str:
+    """At most ``limit`` characters of an answer: decoded, control characters replaced by spaces,
+    whitespace collapsed. Stored as text; templates escape it like any other."""
+    text = _UNPRINTABLE.sub(" ", raw.decode("utf-8", "replace"))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _status_text(code: int) -> str:
+    """``HTTP 503 Service Unavailable``: the standard phrase, never the one the receiver sent."""
+    try:
+        return f"HTTP {code} {HTTPStatus(code).phrase}"
+    except ValueError:
+        return f"HTTP {code}"
+
+
+def _post(url: str, body: bytes, headers: dict[str, str], *, keep_excerpt: bool = False) -> _Outcome:
+    """One POST to ``url``, to the address checked when resolving it, never following a redirect.
+
+    The outcome holds the status code and timing; what the receiver said (its body, its reason
+    phrase, a malformed status line) is kept only as the opted-in excerpt, so the delivery log
+    cannot be used to read what answers at an address.
+    """
     started = time.monotonic()
+
+    def elapsed() -> int:
+        return int((time.monotonic() - started) * 1000)
+
+    try:
+        target = targets.target_resolve(url)
+    except targets.TargetRefused as refusal:
+        return _Outcome(None, f"Not sent: {refusal}", elapsed(), refused=True)
+    except targets.TargetUnresolved as failure:
+        return _Outcome(None, str(failure), elapsed())
+
     status_code: int | None = None
     error = ""
+    excerpt = ""
+    connection = targets.pinned_connection(target, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
     try:
-        with opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
-            status_code = response.status
-            response.read(1024)
-            if not 200 <= status_code < 300:
-                error = f"HTTP {status_code}: only a 2xx answer counts as delivered."
-    except urllib.error.HTTPError as failure:
-        status_code = failure.code
-        if 300 <= failure.code < 400:
-            location = failure.headers.get("Location", "") if failure.headers else ""
+        connection.request("POST", target.path, body=body, headers={**headers, "Connection": "close"})
+        response = connection.getresponse()
+        status_code = response.status
+        if keep_excerpt:
+            excerpt = response_excerpt(response.read(RESPONSE_EXCERPT * 4))
+        if 300 <= status_code < 400:
+            location = response_excerpt((response.getheader("Location") or "").encode(), limit=300)
             error = (
-                f"HTTP {failure.code} redirect to {location or '(no Location)'} refused: "
+                f"{_status_text(status_code)}: redirect to {location or '(no Location)'} refused; "
                 "deliveries never follow redirects."
             )
-        else:
-            try:
-                body_excerpt = _excerpt(failure.read(ERROR_EXCERPT * 4))
-            except Exception:
-                body_excerpt = ""
-            error = f"HTTP {failure.code} {failure.reason}" + (f": {body_excerpt}" if body_excerpt else "")
-        failure.close()
-    except urllib.error.URLError as failure:
-        reason = failure.reason
-        error = f"{type(reason).__name__}: {reason}" if isinstance(reason, BaseException) else str(reason)
-    except Exception as failure:  # timeouts, resets, malformed answers: all a failed attempt
+        elif not 200 <= status_code < 300:
+            error = f"{_status_text(status_code)}: only a 2xx answer counts as delivered."
+    except http.client.RemoteDisconnected as failure:
         error = f"{type(failure).__name__}: {failure}"
-    duration_ms = int((time.monotonic() - started) * 1000)
-    return _Outcome(status_code=status_code, error=error[:2000], duration_ms=duration_ms)
+    except http.client.HTTPException as failure:  # its message may quote the answer: leave it out
+        error = f"{type(failure).__name__}: the answer is not valid HTTP."
+    except Exception as failure:  # refused, reset, timed out, TLS: all a failed attempt
+        error = f"{type(failure).__name__}: {failure}"
+    finally:
+        connection.close()
+    return _Outcome(status_code=status_code, error=error[:2000], duration_ms=elapsed(), excerpt=excerpt)
 
 
 def webhook_attempt(*, delivery_id, only_if_due: bool = True) -> WebhookDelivery | None:
@@ -143,7 +173,8 @@ def webhook_attempt(*, delivery_id, only_if_due: bool = True) -> WebhookDelivery
     (``only_if_due``), or another worker is attempting it. Only the caller that attempted schedules
     the next attempt, so duplicated tasks do not multiply. After the attempt: success; or the next
     attempt scheduled (``next_attempt_at``); or, after ``WEBHOOK_MAX_ATTEMPTS``, failure, counted
-    against the endpoint.
+    against the endpoint. A target refused at connect time (its host now resolves to a
+    non-public address) fails the delivery at once, recorded with the reason, and is not retried.
     """
     now = timezone.now()
     # 1. Claim, in a short transaction: no database transaction stays open during the POST.
@@ -181,6 +212,7 @@ def webhook_attempt(*, delivery_id, only_if_due: bool = True) -> WebhookDelivery
             "X-RACI-Delivery": str(delivery.delivery_id),
             SIGNATURE_HEADER: webhook_sign(endpoint.secret, body),
         },
+        keep_excerpt=endpoint.log_response_excerpt,
     )
 
     # 3. Record the attempt and decide what comes next.
@@ -195,6 +227,7 @@ def webhook_attempt(*, delivery_id, only_if_due: bool = True) -> WebhookDelivery
             status_code=outcome.status_code,
             error=outcome.error,
             duration_ms=outcome.duration_ms,
+            response_excerpt=outcome.excerpt,
         )
         delivery.attempts += 1
         if outcome.ok:
@@ -204,7 +237,8 @@ def webhook_attempt(*, delivery_id, only_if_due: bool = True) -> WebhookDelivery
             WebhookEndpoint.objects.filter(pk=delivery.endpoint_id, consecutive_failures__gt=0).update(
                 consecutive_failures=0
             )
-        elif delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+        elif outcome.refused or delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+            # A refused target (not a public address) would be refused again: no retry.
             delivery.status = WebhookDelivery.Status.FAILED
             delivery.completed_at = done
             delivery.next_attempt_at = None

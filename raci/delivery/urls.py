@@ -7,12 +7,15 @@ from django.urls import path
 from raci.delivery import views
 
 webhook = "settings/webhooks/<int:webhook_id>/"
+excerpts = views.webhook_set_excerpts
 
 urlpatterns = [
     path("settings/webhooks/", views.webhooks_page, name="settings-webhooks"),
     path(webhook, views.webhook_detail, name="settings-webhook"),
     path(webhook + "enable/", views.webhook_set_active, {"active": True}, name="settings-webhook-enable"),
     path(webhook + "disable/", views.webhook_set_active, {"active": False}, name="settings-webhook-disable"),
+    path(webhook + "excerpts/on/", excerpts, {"keep": True}, name="settings-webhook-excerpts-on"),
+    path(webhook + "excerpts/off/", excerpts, {"keep": False}, name="settings-webhook-excerpts-off"),
     path(webhook + "delete/", views.webhook_delete, name="settings-webhook-delete"),
     path(
         webhook + "deliveries/<uuid:delivery_id>/redeliver/",

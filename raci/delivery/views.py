@@ -30,7 +30,10 @@ class WebhookEndpointForm(forms.Form):
     url = forms.CharField(
         label="URL",
         max_length=2000,
-        help_text="Where deliveries are POSTed: an http:// or https:// URL. Redirects are not followed.",
+        help_text=(
+            "Where deliveries are POSTed: an http:// or https:// URL on a public address (not this "
+            "server, a private network or a link-local address). Redirects are not followed."
+        ),
         widget=forms.URLInput(attrs={"placeholder": "https://hooks.example.com/raci"}),
     )
     events = forms.MultipleChoiceField(
@@ -38,6 +41,14 @@ class WebhookEndpointForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: every event.",
+    )
+    log_response_excerpt = forms.BooleanField(
+        label="Keep an excerpt of each answer",
+        required=False,
+        help_text=(
+            "The first 200 characters of what your receiver answers, shown in the delivery log. "
+            "Unticked: only the status code and timing are kept."
+        ),
     )
 
 
@@ -103,6 +114,19 @@ def webhook_set_active(request: HttpRequest, org_slug: str, webhook_id: int, act
     else:
         messages.success(request, f"{endpoint.url} disabled; nothing is sent to it until it is enabled.")
     return redirect("settings-webhooks", access.organization.slug)
+
+
+@login_required
+@require_POST
+def webhook_set_excerpts(request: HttpRequest, org_slug: str, webhook_id: int, keep: bool) -> HttpResponse:
+    access = require_org(request.user, org_slug, Need.OWN)
+    endpoint = _endpoint(access, webhook_id)
+    webhooks.webhook_endpoint_update(endpoint=endpoint, log_response_excerpt=keep)
+    if keep:
+        messages.success(request, "The delivery log now keeps an excerpt of each answer.")
+    else:
+        messages.success(request, "The delivery log keeps no answers any more; those kept are deleted.")
+    return redirect("settings-webhook", access.organization.slug, endpoint.pk)
 
 
 @login_required

@@ -9,9 +9,11 @@ A delivery is a POST of ``{"id", "event", "created_at", "data"}`` with the heade
 ``X-RACI-Event``, ``X-RACI-Delivery`` (the delivery's UUID, the same on every attempt and on a
 redelivery, so receivers can deduplicate) and ``X-RACI-Signature: sha256=<hex>``, the HMAC-SHA256
 of the exact body with the endpoint's secret. Only a 2xx answer succeeds; redirects are refused
-(never followed). Failures are retried with exponential backoff up to ``WEBHOOK_MAX_ATTEMPTS``;
-``WEBHOOK_DISABLE_AFTER_FAILURES`` failed deliveries in a row disable the endpoint and its
-organization's owners are emailed once (through the outbox: a ``webhook.disabled`` event).
+(never followed). URLs must point at public addresses (raci/delivery/targets.py), checked at
+registration here and again at every attempt. Failures are retried with exponential backoff up to
+``WEBHOOK_MAX_ATTEMPTS``; ``WEBHOOK_DISABLE_AFTER_FAILURES`` failed deliveries in a row disable the
+endpoint and its organization's owners are emailed once (through the outbox: a
+``webhook.disabled`` event).
 
 Scheduling lives in the database (``next_attempt_at``): Celery's ``retry(countdown=...)`` is the
 fast path, ``webhook_retry_sweep`` (every minute) the safety net for lost or eager-mode retries.
@@ -33,6 +35,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from raci.delivery.models import WEBHOOK_EVENTS, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from raci.delivery.targets import target_refusal
 from raci.delivery.tasks import deliver_webhook
 from raci.outbox.handlers import enqueue_on_commit, outbox_handler
 from raci.outbox.models import OutboxEvent
@@ -80,6 +83,14 @@ def webhook_url_validate(url: str) -> str:
     return url
 
 
+def webhook_target_validate(url: str) -> None:
+    """Refuse (ValidationError on ``url``) a URL whose host is not a public address or does not
+    resolve. Looks the host up: call it outside any transaction that holds locks."""
+    refusal = target_refusal(url)
+    if refusal is not None:
+        raise ValidationError({"url": [refusal]})
+
+
 def webhook_events_validate(events: Iterable[str] | None) -> list[str]:
     """Known event kinds, deduplicated, in WEBHOOK_EVENTS order; empty means every kind."""
     if events is None:
@@ -115,16 +126,28 @@ def webhook_deliveries_for(endpoint: WebhookEndpoint) -> QuerySet[WebhookDeliver
 
 
 def webhook_endpoint_create(
-    *, organization, url: str, events: Iterable[str] | None = None, created_by=None
+    *,
+    organization,
+    url: str,
+    events: Iterable[str] | None = None,
+    log_response_excerpt: bool = False,
+    created_by=None,
 ) -> WebhookEndpoint:
-    """A new active endpoint with a server-generated secret (``endpoint.secret``: show it once)."""
+    """A new active endpoint with a server-generated secret (``endpoint.secret``: show it once).
+
+    The URL must point at a public address (raci/delivery/targets.py); ``log_response_excerpt``
+    keeps a short excerpt of each answer in the delivery log.
+    """
+    url = webhook_url_validate(url)
     endpoint = WebhookEndpoint(
         organization=organization,
-        url=webhook_url_validate(url),
+        url=url,
         events=webhook_events_validate(events),
+        log_response_excerpt=bool(log_response_excerpt),
         secret="whsec_" + secrets.token_urlsafe(32),
         created_by=created_by,
     )
+    webhook_target_validate(url)
     endpoint.full_clean()
     endpoint.save()
     return endpoint
@@ -136,21 +159,37 @@ def webhook_endpoint_update(
     url: str | None = None,
     events: Iterable[str] | None = None,
     active: bool | None = None,
+    log_response_excerpt: bool | None = None,
 ) -> WebhookEndpoint:
-    """Change the URL, the events, or switch the endpoint on or off.
+    """Change the URL, the events, whether answers are excerpted, or switch the endpoint on or off.
 
     Switching it on clears the failure count, so a fixed receiver starts with a clean slate;
-    switching it off stops pending deliveries (they fail without being sent).
+    switching it off stops pending deliveries (they fail without being sent). Turning excerpts
+    off also clears the excerpts already kept.
     """
+    # Validated before the row is locked: checking the URL's target looks its host up.
+    if url is not None:
+        url = webhook_url_validate(url)
+    if events is not None:
+        events = webhook_events_validate(events)
+    if url is not None:
+        webhook_target_validate(url)
     with transaction.atomic():
         locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
         fields: list[str] = []
         if url is not None:
-            locked.url = webhook_url_validate(url)
+            locked.url = url
             fields.append("url")
         if events is not None:
-            locked.events = webhook_events_validate(events)
+            locked.events = events
             fields.append("events")
+        if log_response_excerpt is not None and log_response_excerpt != locked.log_response_excerpt:
+            locked.log_response_excerpt = log_response_excerpt
+            fields.append("log_response_excerpt")
+            if not log_response_excerpt:
+                WebhookAttempt.objects.filter(delivery__endpoint=locked).exclude(response_excerpt="").update(
+                    response_excerpt=""
+                )
         if active is not None and active != locked.active:
             locked.active = active
             if active:

@@ -91,7 +91,9 @@ def _tenant(slug: str, label: str) -> Tenant:
         matrix=matrix, note=f"{label} note", require_signoff=True, override_reason=f"{label} reason"
     )
     signoff = SignOff.objects.get(revision=revision, person=person)
-    endpoint = webhooks.webhook_endpoint_create(organization=organization, url=f"https://{slug}.example/hook")
+    endpoint = webhooks.webhook_endpoint_create(
+        organization=organization, url=f"https://93.184.215.14/{slug}/hook"
+    )
     event = OutboxEvent.objects.create(organization=organization, kind="matrix.published")
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event=event, kind=event.kind, status="failed"

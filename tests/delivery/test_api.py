@@ -10,7 +10,7 @@ from raci.delivery import webhooks
 from raci.delivery.models import WebhookDelivery, WebhookEndpoint
 from raci.delivery.sending import webhook_attempt
 from raci.outbox.models import OutboxEvent
-from tests.delivery.test_webhooks import INVALID_URLS, URLS, Receiver
+from tests.delivery.test_webhooks import INVALID_URLS, PUBLIC_URL, URLS, Receiver
 from tests.factories import OrganizationFactory
 from tests.helpers import API, assert_error
 
@@ -22,7 +22,8 @@ def hooks(org) -> str:
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # the receiver is on 127.0.0.1
     server = Receiver()
     yield server
     server.close()
@@ -112,7 +113,7 @@ def test_create_answers_the_secret_once(org, owner, client_for):
     client = client_for(owner)
     response = client.post(
         hooks(org),
-        {"url": "https://hooks.example.com/raci", "events": ["signoff.completed", "matrix.published"]},
+        {"url": PUBLIC_URL, "events": ["signoff.completed", "matrix.published"]},
         format="json",
     )
     assert response.status_code == 201
@@ -159,15 +160,15 @@ def test_bad_bodies_get_400_and_create_nothing(org, owner, client_for, body):
 def test_patch_changes_url_and_events(org, owner, endpoint, client_for):
     response = client_for(owner).patch(
         f"{hooks(org)}{endpoint.pk}/",
-        {"url": "https://new.example.com/hook", "events": []},
+        {"url": "https://93.184.215.14/new-hook", "events": []},
         format="json",
     )
     assert response.status_code == 200
-    assert response.json()["url"] == "https://new.example.com/hook"
+    assert response.json()["url"] == "https://93.184.215.14/new-hook"
     assert response.json()["events"] == []
     assert "secret" not in response.json()
     endpoint.refresh_from_db()
-    assert (endpoint.url, endpoint.events) == ("https://new.example.com/hook", [])
+    assert (endpoint.url, endpoint.events) == ("https://93.184.215.14/new-hook", [])
 
 
 def test_patch_with_a_bad_url_changes_nothing(org, owner, endpoint, client_for):

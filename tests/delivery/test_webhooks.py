@@ -1,8 +1,11 @@
 """Webhooks: fan-out, signing, delivery over real HTTP, retries, disabling, the settings page.
 
 Deliveries go to real HTTP servers on 127.0.0.1 run by the test (``Receiver``); nothing about
-HTTP is mocked. Attempts are driven one at a time through ``webhook_attempt`` so retries are
-deterministic; the Celery task's own retry scheduling is tested separately.
+HTTP is mocked. Tests that start one allow loopback targets (``WEBHOOK_ALLOW_PRIVATE_TARGETS``,
+through the ``settings`` fixture); URLs registered without a receiver are public IP literals that
+nothing is ever sent to (tests/delivery/test_targets.py covers the refusals). Attempts are driven
+one at a time through ``webhook_attempt`` so retries are deterministic; the Celery task's own
+retry scheduling is tested separately.
 
 This module is also the URL configuration of the webhook tests (``pytest.mark.urls``): the
 project's URLs plus the webhook API and page modules, so the tests run before and after
@@ -119,14 +122,16 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # the receiver is on 127.0.0.1
     server = Receiver()
     yield server
     server.close()
 
 
 @pytest.fixture
-def make_receiver():
+def make_receiver(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # the receivers are on 127.0.0.1
     servers: list[Receiver] = []
 
     def make(*args, **kwargs) -> Receiver:
@@ -374,7 +379,8 @@ def test_redirect_is_a_failure_and_is_not_followed(org, make_receiver):
     assert target.requests == []
 
 
-def test_connection_refused_is_recorded_as_a_failed_attempt(org):
+def test_connection_refused_is_recorded_as_a_failed_attempt(org, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
     endpoint = webhooks.webhook_endpoint_create(organization=org, url=closed_port_url())
     delivery = pending_delivery(org, endpoint)
     webhook_attempt(delivery_id=delivery.delivery_id)
@@ -561,12 +567,13 @@ INVALID_URLS = [
     "hooks.example.com/raci",
     "http://bad_host!.example/",
 ]
+# Public IP literals: accepted without looking anything up, and nothing is sent to them.
+PUBLIC_URL = "https://93.184.215.14/raci"
 VALID_URLS = [
-    "https://hooks.example.com/raci?team=pm",
-    "http://127.0.0.1:8080/hook",
-    "http://receiver:8080/",
-    "http://[::1]:9000/hook",
-    "  https://hooks.example.com/padded  ",
+    "https://93.184.215.14/raci?team=pm",
+    "http://93.184.215.14:8080/hook",
+    "http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]:9000/hook",
+    "  https://93.184.215.14/padded  ",
 ]
 
 
@@ -635,9 +642,7 @@ def test_anonymous_is_sent_to_sign_in(org):
 def test_page_lists_endpoints_with_state_and_shows_a_new_secret_once(org, owner, settings):
     settings.WEBHOOK_DISABLE_AFTER_FAILURES = 5
     client = client_for(owner)
-    response = client.post(
-        page(org), {"url": "https://hooks.example.com/raci", "events": ["matrix.published"]}
-    )
+    response = client.post(page(org), {"url": PUBLIC_URL, "events": ["matrix.published"]})
     assert response.status_code == 200
     created = WebhookEndpoint.objects.get()
     assert created.created_by == owner
@@ -648,7 +653,7 @@ def test_page_lists_endpoints_with_state_and_shows_a_new_secret_once(org, owner,
 
     later = client.get(page(org)).content.decode()
     assert created.secret not in later
-    assert "https://hooks.example.com/raci" in later
+    assert PUBLIC_URL in later
     assert "Active" in later
 
     WebhookEndpoint.objects.filter(pk=created.pk).update(

@@ -124,6 +124,8 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
         "WEBHOOK_MAX_ATTEMPTS": "1",
         "WEBHOOK_DISABLE_AFTER_FAILURES": "1",
         "WEBHOOK_TIMEOUT_SECONDS": "3",
+        # The receivers are on 127.0.0.1.
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
     }
     name = f"{queue}@localhost"
     command = [str(CELERY), "-A", "raci", "worker", "--pool=solo", "--loglevel", "WARNING"]
@@ -168,6 +170,7 @@ def web(settings, worker):
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_TASK_DEFAULT_QUEUE = worker.queue
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # endpoints registered here point at 127.0.0.1
     web = Web()
     web.broker(REDIS_TEST_URL)
     yield web
