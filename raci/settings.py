@@ -82,6 +82,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets an id (X-Request-ID) and one log line (raci/request_id.py). Then the
+    # probes /healthz and /readyz, answered before host validation, the HTTPS redirect and the session.
+    "raci.request_id.RequestIdMiddleware",
+    "raci.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -259,13 +263,34 @@ X_FRAME_OPTIONS = "DENY"
 if os.environ.get("SECURE_PROXY_SSL_HEADER_NAME"):
     SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER_NAME"], "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# Logs go to stderr: one JSON object a line (LOG_FORMAT=json, the default without DEBUG) or plain text
+# (LOG_FORMAT=text, the default with DEBUG). Each line carries the id of its request or task; each
+# request and each Celery task gets one line (raci/observability.py). Celery workers log the same way.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+from raci.observability import logging_config  # noqa: E402
+
+LOGGING = logging_config(json_format=LOG_FORMAT == "json", level=os.environ.get("LOG_LEVEL", "INFO"))
+
+# Error reporting: off unless SENTRY_DSN is set; then Django's and Celery's errors go to Sentry (or
+# anything speaking its protocol), without personal data. SENTRY_TRACES_SAMPLE_RATE (0 to 1, default
+# 0) sends that share of requests' traces too.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    try:
+        _traces_sample_rate = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0)
+    except ValueError:
+        _traces_sample_rate = -1.0
+    if not 0 <= _traces_sample_rate <= 1:
+        raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1")
+    from raci.observability import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT"),
+        traces_sample_rate=_traces_sample_rate,
+    )
 
 # Development and tests serve static files straight from the app folders; production
 # serves what `collectstatic` wrote to STATIC_ROOT.
@@ -285,6 +310,8 @@ WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_DISABLE_AFTER_FAILURES = envint("WEBHOOK_DISABLE_AFTER_FAILURES", 5)
 # Pending deliveries overdue by this long are re-enqueued by the retry sweep.
 WEBHOOK_SWEEP_GRACE_SECONDS = envint("WEBHOOK_SWEEP_GRACE_SECONDS", 60)
+# Self-hosted: let webhooks go to loopback and private-network addresses (raci/delivery/targets.py).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = envbool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 # For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend.
 if os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]

@@ -5,6 +5,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 
 from orgs import views as org_views
 from orgs.api import errors
+from raci import health
 
 
 class SchemaFormatNegotiation(DefaultContentNegotiation):
@@ -19,7 +20,9 @@ class SchemaFormatNegotiation(DefaultContentNegotiation):
 
 urlpatterns = [
     path("", org_views.home, name="home"),
-    path("healthz", org_views.healthz, name="healthz"),
+    # Also answered by raci.health.HealthCheckMiddleware, before host validation and the session.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("orgs.api.urls")),
