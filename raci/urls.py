@@ -6,6 +6,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from orgs import views as org_views
 from orgs.api import errors
 from raci import health
+from raci.insights import me_urls
 
 
 class SchemaFormatNegotiation(DefaultContentNegotiation):
@@ -31,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("raci.revisions.api_urls")),
     path("api/v1/", include("raci.insights.api_urls")),
     path("api/v1/", include("raci.delivery.api_urls")),
+    path("api/v1/", include(me_urls.api_urlpatterns)),
     path(
         "api/schema/",
         SpectacularAPIView.as_view(content_negotiation_class=SchemaFormatNegotiation),
@@ -38,6 +40,7 @@ urlpatterns = [
     ),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("orgs.settings_urls")),
+    path("", include(me_urls.urlpatterns)),
     path("o/<slug:org_slug>/", include("raci.matrices.urls")),
     path("o/<slug:org_slug>/", include("raci.revisions.urls")),
     path("o/<slug:org_slug>/", include("raci.insights.urls")),

@@ -183,15 +183,36 @@ def revision_compare(request: HttpRequest, org_slug: str, matrix_id: int) -> Htt
 @login_required
 @require_POST
 def signoff_decide(request: HttpRequest, org_slug: str, matrix_id: int, number: int, signoff_id: int):
+    """Record a sign-off decision. A plain POST redirects to the revision with a message; an htmx
+    POST (the button on "my responsibilities") answers the decision in place, or the form again
+    with the reason it was refused (400, or 403 when the user may not decide for that person)."""
     _, matrix = matrix_for_page(request, org_slug, matrix_id)
     signoff = get_object_or_404(SignOff, pk=signoff_id, revision=_revision(matrix, number))
+    decision, comment = request.POST.get("decision", ""), request.POST.get("comment", "")
+    if request.htmx:
+        context = {
+            "slug": org_slug,
+            "matrix_id": matrix.pk,
+            "matrix_name": matrix.name,
+            "number": number,
+            "signoff_id": signoff.pk,
+            "comment": comment,
+        }
+        try:
+            decided = revisions.signoff_decide(
+                signoff=signoff, user=request.user, decision=decision, comment=comment
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            status = 403 if isinstance(exc, PermissionDenied) else 400
+            return render(
+                request,
+                "revisions/_me_actions.html#signoff-form",
+                {**context, "error": error_text(exc)},
+                status=status,
+            )
+        return render(request, "revisions/_me_actions.html#signoff-decided", {**context, "signoff": decided})
     try:
-        revisions.signoff_decide(
-            signoff=signoff,
-            user=request.user,
-            decision=request.POST.get("decision", ""),
-            comment=request.POST.get("comment", ""),
-        )
+        revisions.signoff_decide(signoff=signoff, user=request.user, decision=decision, comment=comment)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -202,10 +223,31 @@ def signoff_decide(request: HttpRequest, org_slug: str, matrix_id: int, number: 
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, org_slug: str, matrix_id: int, number: int) -> HttpResponse:
+    """The linked person acknowledges the revision. A plain POST redirects to the revision with a
+    message; an htmx POST (the person page, "my responsibilities") answers the acknowledged state in
+    place, or the refusal (403) as a message."""
     access, matrix = matrix_for_page(request, org_slug, matrix_id)
     person = Person.objects.filter(organization=access.organization, user=request.user).first()
-    if person is None:
-        raise PermissionDenied("Your account is not linked to a person of this organization.")
-    revisions.acknowledge(revision=_revision(matrix, number), person=person, user=request.user)
+    try:
+        if person is None:
+            raise PermissionDenied("Your account is not linked to a person of this organization.")
+        acknowledgement = revisions.acknowledge(
+            revision=_revision(matrix, number), person=person, user=request.user
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        if not request.htmx:
+            raise
+        status = 403 if isinstance(exc, PermissionDenied) else 400
+        return render(
+            request, "revisions/_me_actions.html#refused", {"error": error_text(exc)}, status=status
+        )
+    if request.htmx:
+        context = {
+            "acknowledgement": acknowledgement,
+            "matrix_id": matrix.pk,
+            "number": number,
+            "on_me": request.POST.get("shown_on") == "me",
+        }
+        return render(request, "revisions/_me_actions.html#acknowledged", context)
     messages.success(request, "Thank you: your acknowledgement is recorded.")
     return redirect(reverse("revision-detail", args=[org_slug, matrix.pk, number]))
