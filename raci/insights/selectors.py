@@ -430,25 +430,33 @@ def people_responsibilities(*, people: list[Person], draft: bool = False) -> dic
                 "task__task_id",
             )
         )
+    # Matrix by name, then task order: in the database, which sorts faster than Python rebuilds rows.
+    if draft:
+        mine = mine.order_by("task__matrix__name", "task__matrix_id", "task__order", "task_id", "role__code")
+    else:
+        mine = mine.order_by("matrix__name", "matrix_id", "task__order", "task_id", "role_code")
+    # The co-owners' tasks as a subquery of the cells alone (no joins: a task of an archived matrix
+    # is only looked up, never shown): thousands of task ids never travel as parameters.
+    task_ids = (Assignment if draft else PublishedCell).objects.filter(role_id__in=held).values("task_id")
     mine = list(mine)
     others: dict[int, list[tuple[str, str]]] = {}
     if draft:
         co_owner_rows = (
             _shown(Assignment.objects)
-            .filter(task_id__in={row[0] for row in mine})
+            .filter(task_id__in=task_ids)
             .order_by("role__columns__order", "role__code")
             .values_list("task_id", "role__code", "letters")
         )
     else:
         co_owner_rows = (
-            PublishedCell.objects.filter(task_id__in={row[0] for row in mine})
+            PublishedCell.objects.filter(task_id__in=task_ids)
             .order_by("column")
             .values_list("task_id", "role_code", "letters")
         )
     for task_id, code, letters in co_owner_rows:
         others.setdefault(task_id, []).append((code, letters))
     found: dict[int, list[Responsibility]] = {}
-    for row in sorted(mine, key=lambda r: (r[5], r[4], r[3], r[0], r[6])):
+    for row in mine:
         task_id, task_name, stage, _order, matrix_id, matrix_name, code, letters, role_id, organization_id = (
             row[:10]
         )
