@@ -3,12 +3,15 @@ unpublished changes, a viewer keeps reading the published letters until the owne
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from orgs.models import Membership
 from raci.management.demo import DEMO_PASSWORD_DEFAULT, demo_seed
 from raci.matrices.models import Task
+from raci.revisions.models import Acknowledgement
 from tests.browser.test_editor import cell, sign_in
 from tests.factories import UserFactory
 
@@ -62,3 +65,18 @@ def test_a_viewer_reads_the_published_letters_until_the_draft_is_published(
     expect(reader.locator("#publication")).to_contain_text("Revision 2")
     expect(cell(reader, task, "SALES")).to_have_attribute("data-letters", after)
     reader_context.close()
+
+
+def test_acknowledging_from_my_responsibilities_stays_on_the_page(page, live_server, offline):
+    demo = demo_seed()
+    sign_in(page, live_server, "demo", DEMO_PASSWORD_DEFAULT)
+    page.goto(f"{live_server.url}/me/")
+    expect(page.get_by_role("heading", name="My responsibilities")).to_be_visible()
+    expect(page.get_by_text("Market problems").first).to_be_visible()
+
+    page.get_by_role("button", name="I have read my responsibilities").first.click()
+
+    expect(page.get_by_text(re.compile("Acknowledged on")).first).to_be_visible()
+    assert page.url == f"{live_server.url}/me/"
+    founder = demo.organization.people.get(user__username="demo")
+    assert Acknowledgement.objects.filter(person=founder, revision__matrix=demo.matrix).exists()
