@@ -47,8 +47,9 @@ class SignOffState:
 
 def signoff_state(revision: Revision) -> SignOffState:
     counts = dict.fromkeys(SignOff.Decision.values, 0)
-    for decision in revision.signoffs.values_list("decision", flat=True):
-        counts[decision] += 1
+    # .all() so a list of revisions prefetching their sign-offs costs no query per revision.
+    for signoff in revision.signoffs.all():
+        counts[signoff.decision] += 1
     return SignOffState(
         required=revision.signoff_required,
         approved=counts["approved"],

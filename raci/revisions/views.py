@@ -76,7 +76,9 @@ def revision_list(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
             return redirect(reverse("revision-detail", args=[org_slug, matrix.pk, revision.number]))
     items = [
         (revision, signoff_state(revision))
-        for revision in matrix.revisions.select_related("published_by").prefetch_related("signoffs")
+        for revision in matrix.revisions.select_related("published_by")
+        .defer("snapshot")
+        .prefetch_related("signoffs")
     ]
     return render(
         request,

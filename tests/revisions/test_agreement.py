@@ -423,3 +423,29 @@ def test_the_migration_builds_the_agreement_of_matrices_published_before_it(agre
     assert Matrix.objects.get(pk=agreed.pk).published_revision.number == 1
     cells = set(PublishedCell.objects.filter(matrix=agreed).values_list("task__name", "role_code", "letters"))
     assert cells == {("Pricing", "PM", "AR"), ("Pricing", "PMM", "C"), ("Launch", "PMM", "AR")}
+
+
+# --- Pages whose cost must not grow with the organization or the revisions ------------------------
+
+
+def test_the_revisions_page_runs_the_same_queries_for_two_or_six_revisions(client, viewer, org):
+    matrix = matrix_build(organization=org, name="Often", tasks=20, roles=4, fill="sparse", published=True)
+    url = reverse("revision-list", args=[org.slug, matrix.pk])
+    client.force_login(viewer)
+    counts = []
+    for total in (2, 6):
+        while matrix.revisions.count() < total:
+            matrix_publish(matrix=_fresh(matrix), require_signoff=True, override_reason="again")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_history_person_filter_lists_only_people_holding_the_matrix_roles(client, viewer, agreed, org):
+    PersonFactory(organization=org, name="Bea Bystander", roles=[])
+    PersonFactory(organization=org, name="Pia Park", roles=[agreed.roles.get(code="PMM")])
+    client.force_login(viewer)
+    page = client.get(reverse("matrix-history", args=[org.slug, agreed.pk])).content.decode()
+    assert "Pia Park" in page
+    assert "Bea Bystander" not in page

@@ -33,7 +33,12 @@ def history(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse
             "page": page,
             "tasks": matrix.tasks.order_by("order").values("id", "name"),
             "roles": access.organization.roles.values("code", "name"),
-            "people": access.organization.people.order_by("name").values("id", "name"),
+            # Only people holding a role the matrix shows: the filter reads changes by the roles a
+            # person holds, and listing the whole organization grows the page with its headcount.
+            "people": Person.objects.filter(organization=access.organization, roles__columns__matrix=matrix)
+            .distinct()
+            .order_by("name")
+            .values("id", "name"),
             "filters": {"task": task_id, "role": role, "person": person_id},
         },
     )
