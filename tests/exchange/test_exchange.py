@@ -857,3 +857,22 @@ def test_diff_changes_neither_the_grid_nor_the_plan():
     diff_import(SAMPLE, plan)
 
     assert (dict(SAMPLE.cells), SAMPLE.tasks, list(plan.rows)) == before
+
+
+@settings(max_examples=100, deadline=None)
+@given(grid=grids())
+def test_the_grid_document_lists_every_filled_cell_in_task_then_column_order(grid):
+    expected = [
+        {"task": task.id, "role": role.code, "letters": letters}
+        for task in grid.tasks
+        for role in grid.roles
+        if (letters := grid.letters(task.id, role.code))
+    ]
+    assert export_json(grid)["cells"] == expected
+
+
+@settings(max_examples=50, deadline=None)
+@given(grid=grids())
+def test_a_grid_document_reads_back_as_the_same_grid(grid):
+    again = exchange.grid_from_json(export_json(grid))
+    assert (again.roles, again.tasks, dict(again.cells)) == (grid.roles, grid.tasks, dict(grid.cells))
