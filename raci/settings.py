@@ -87,6 +87,12 @@ MIDDLEWARE = [
     "raci.request_id.RequestIdMiddleware",
     "raci.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response but the probes'
+    # (CONTENT_SECURITY_POLICY and PERMISSIONS_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    "raci.security_headers.PermissionsPolicyMiddleware",
+    # No GZipMiddleware: pages reflect CSRF tokens and user input, so compressing them invites BREACH;
+    # whitenoise serves static files pre-compressed (README, "Operating it").
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -262,6 +268,39 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if os.environ.get("SECURE_PROXY_SSL_HEADER_NAME"):
     SECURE_PROXY_SSL_HEADER = (os.environ["SECURE_PROXY_SSL_HEADER_NAME"], "https")
+
+# Content-Security-Policy (django-csp): everything from this host, nothing inline — no inline
+# <script>, <style>, style= or on*= attribute anywhere (tests/test_security_headers.py scans the
+# templates), no eval. htmx's indicator styles are in static/css/base.css (see base.html) and the API
+# docs start Swagger UI from static/js/api-docs.js (templates/drf_spectacular/swagger_ui.html).
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Permissions-Policy (raci/security_headers.py): browser features no page uses, switched off.
+PERMISSIONS_POLICY = {
+    # feature: the origins allowed to use it ([] none; "self" this host, written as is).
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 
 # Logs go to stderr: one JSON object a line (LOG_FORMAT=json, the default without DEBUG) or plain text
 # (LOG_FORMAT=text, the default with DEBUG). Each line carries the id of its request or task; each

@@ -532,9 +532,9 @@ def test_workload_heatmap_shows_numbers_and_shades_by_level(client, cast, viewer
     # PM: A on Pricing and Roadmap, R on Roadmap and Launch, C on Positioning; 4 tasks; load 2*2+2*3+1.
     assert "PM Product manager · 1 active holder 2 2 1 0 4 11" in text
     # PM is never Informed: level 0, no shade; PMM's load is the largest, the deepest shade.
-    assert 'style="background-color: rgba(36, 87, 197, 0.00)" data-level="0.0">0<' in page
+    assert 'class="num heat-0" data-level="0.0">0<' in page
     assert "PMM Product marketing · 1 active holder 2 3 0 1 5 13.25" in text
-    assert 'style="background-color: rgba(36, 87, 197, 0.58)" data-level="1.0">13.25<' in page
+    assert 'class="num heat-10" data-level="1.0">13.25<' in page
     assert '<th scope="col">Load</th>' in page
     assert '<th scope="row"><a href=' in page
     assert "Olga Old" not in text  # inactive people carry nothing

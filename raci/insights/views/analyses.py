@@ -144,6 +144,11 @@ def matrix_overlap(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpR
     return render(request, "insights/overlap.html", context)
 
 
+# Shades of the heat map: classes heat-0 (none) to heat-10 (deepest) in static/css/insights.css. Classes,
+# not style attributes, which the Content-Security-Policy blocks.
+HEAT_SHADES = 10
+
+
 @dataclass(frozen=True)
 class HeatCell:
     value: str
@@ -151,9 +156,11 @@ class HeatCell:
     level: float
 
     @property
-    def style(self) -> str:
-        alpha = 0 if self.level <= 0 else 0.08 + 0.5 * self.level
-        return f"background-color: rgba(36, 87, 197, {alpha:.2f})"
+    def shade(self) -> str:
+        """The cell's class: heat-0 for nothing, else heat-1 (any value at all) to heat-10 (the largest)."""
+        if self.level <= 0:
+            return "heat-0"
+        return f"heat-{min(HEAT_SHADES, max(1, round(self.level * HEAT_SHADES)))}"
 
 
 @dataclass(frozen=True)
