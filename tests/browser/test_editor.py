@@ -125,3 +125,15 @@ def test_person_and_overlap_pages_render(page, live_server, offline, demo, scree
 def test_api_docs_render_without_loading_anything_from_other_hosts(page, live_server, offline, db):
     page.goto(f"{live_server.url}/api/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("RACI API")
+
+
+def test_the_letter_menu_is_hidden_until_a_cell_is_clicked_and_after_escape(page, live_server, demo):
+    sign_in(page, live_server, "demo", DEMO_PASSWORD_DEFAULT)
+    open_editor(page, live_server, demo)
+    menu = page.locator("#cell-menu")
+    expect(menu).to_be_hidden()
+    task = Task.objects.get(matrix=demo.matrix, name="Market problems")
+    cell(page, task, "ENG").click()
+    expect(menu).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(menu).to_be_hidden()
