@@ -7,7 +7,7 @@ job load data, render and send each email once (keys recorded by `outbox.send_on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -56,17 +56,25 @@ class Notice:
         return not (self.gained or self.lost or self.consulted or self.informed)
 
 
-def _holdings(grid: MatrixGrid | None, codes: frozenset[str], letters: frozenset[str]) -> set[Ownership]:
+def _holdings_by_role(grid: MatrixGrid | None, letters: frozenset[str]) -> dict[str, frozenset[Ownership]]:
+    """Role code -> the ``letters`` it holds in ``grid``, one pass over the cells whatever the
+    number of people: a person's holdings are the union of their roles'."""
     if grid is None:
-        return set()
+        return {}
     tasks = {t.id: t for t in grid.tasks}
-    return {
-        Ownership(tasks[task_id].name, tasks[task_id].stage, code, letter)
-        for (task_id, code), cell in grid.cells.items()
-        if code in codes and task_id in tasks
-        for letter in cell
-        if letter in letters
-    }
+    held: dict[str, set[Ownership]] = {}
+    for (task_id, code), cell in grid.cells.items():
+        task = tasks.get(task_id)
+        if task is None:
+            continue
+        for letter in cell:
+            if letter in letters:
+                held.setdefault(code, set()).add(Ownership(task.name, task.stage, code, letter))
+    return {code: frozenset(ownerships) for code, ownerships in held.items()}
+
+
+def _holdings(by_role: dict[str, frozenset[Ownership]], codes: frozenset[str]) -> set[Ownership]:
+    return set().union(*(by_role.get(code, frozenset()) for code in codes))
 
 
 def _changed_tasks(previous: MatrixGrid | None, current: MatrixGrid) -> set[str]:
@@ -92,22 +100,25 @@ def publication_notices(
     scheme = current.scheme
     owning = frozenset({scheme.accountable, *scheme.responsible})
     changed = _changed_tasks(previous, current)
+    owned_before, owned_after = _holdings_by_role(previous, owning), _holdings_by_role(current, owning)
+    consulted = _holdings_by_role(current, frozenset(scheme.consulted))
+    informed = _holdings_by_role(current, frozenset(scheme.informed))
+    # People holding the same roles hear the same thing: work it out once per set of roles.
+    heard: dict[frozenset[str], Notice] = {}
     notices = []
     for person_id, codes in people:
-        before, after = _holdings(previous, codes, owning), _holdings(current, codes, owning)
-        notice = Notice(
-            person_id=person_id,
-            gained=sorted(after - before, key=_order),
-            lost=sorted(before - after, key=_order),
-            consulted=sorted(
-                (o for o in _holdings(current, codes, scheme.consulted) if o.task in changed), key=_order
-            ),
-            informed=sorted(
-                (o for o in _holdings(current, codes, scheme.informed) if o.task in changed), key=_order
-            ),
-        )
-        if not notice.empty:
-            notices.append(notice)
+        if codes not in heard:
+            before, after = _holdings(owned_before, codes), _holdings(owned_after, codes)
+            heard[codes] = Notice(
+                person_id=0,
+                gained=sorted(after - before, key=_order),
+                lost=sorted(before - after, key=_order),
+                consulted=sorted((o for o in _holdings(consulted, codes) if o.task in changed), key=_order),
+                informed=sorted((o for o in _holdings(informed, codes) if o.task in changed), key=_order),
+            )
+        same = heard[codes]
+        if not same.empty:
+            notices.append(replace(same, person_id=person_id))
     return notices
 
 

@@ -133,10 +133,19 @@ class PublishedTask(models.Model):
 class PublishedCell(models.Model):
     """The letters a role holds on a task of a matrix's latest published revision."""
 
-    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="published_cells")
-    task = models.ForeignKey(PublishedTask, on_delete=models.CASCADE, related_name="cells")
+    # Derived rows, replaced whole at every publication: no database constraints, whose checks at
+    # commit cost more than the inserts (tens of thousands of cells); deleting a matrix, a task or a
+    # role still cascades or nulls them through Django.
+    matrix = models.ForeignKey(
+        Matrix, on_delete=models.CASCADE, related_name="published_cells", db_constraint=False
+    )
+    task = models.ForeignKey(
+        PublishedTask, on_delete=models.CASCADE, related_name="cells", db_constraint=False
+    )
     # Null once the role is deleted; the code is the one the revision was published with.
-    role = models.ForeignKey("orgs.Role", null=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.ForeignKey(
+        "orgs.Role", null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     role_code = models.CharField(max_length=16)
     # The position of the role's column in the published revision.
     column = models.PositiveIntegerField(default=0)
