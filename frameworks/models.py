@@ -41,7 +41,7 @@ class Framework(models.Model):
 
 
 class Stage(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="stages")
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="stages", db_index=False)
     name = models.CharField(max_length=120, validators=[validate_single_line])
     description = models.TextField(blank=True, validators=[validate_multiline_text])
     order = models.PositiveIntegerField(default=0)
@@ -57,7 +57,7 @@ class Stage(models.Model):
 
 
 class Activity(models.Model):
-    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="activities")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="activities", db_index=False)
     name = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(
         blank=True,

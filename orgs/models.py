@@ -36,7 +36,9 @@ class Membership(models.Model):
         EDITOR = "editor", "Editor"
         VIEWER = "viewer", "Viewer"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     level = models.CharField(max_length=10, choices=Level.choices, default=Level.VIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -54,7 +56,9 @@ class Membership(models.Model):
 
 
 class Role(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roles")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="roles", db_index=False
+    )
     code = models.CharField(max_length=16, validators=[role_code_validator, validate_single_line])
     name = models.CharField(max_length=120, validators=[validate_single_line])
     # TextField does not enforce max_length itself; the validator does, forms and serializers read it.

@@ -80,7 +80,9 @@ class WebhookDelivery(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     # The delivery keeps its own copy of kind and payload, so pruning old outbox rows loses nothing.
     event = models.ForeignKey(
         OutboxEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="webhook_deliveries"

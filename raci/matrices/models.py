@@ -25,7 +25,9 @@ class Matrix(models.Model):
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
-    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="matrices")
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="matrices", db_index=False
+    )
     name = models.CharField(max_length=120, validators=[validate_single_line])
     framework = models.ForeignKey(
         "frameworks.Framework", null=True, blank=True, on_delete=models.SET_NULL, related_name="matrices"
@@ -66,7 +68,7 @@ class Matrix(models.Model):
 class MatrixRole(models.Model):
     """A role shown as a column of a matrix, in order."""
 
-    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="columns")
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="columns", db_index=False)
     role = models.ForeignKey("orgs.Role", on_delete=models.CASCADE, related_name="columns")
     order = models.PositiveIntegerField(default=0)
 
@@ -81,7 +83,7 @@ class MatrixRole(models.Model):
 
 
 class Task(models.Model):
-    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="tasks")
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     stage = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     name = models.CharField(max_length=200, validators=[validate_single_line])
     # TextField does not enforce max_length itself; the validator does, the form and serializers read it.
@@ -117,7 +119,7 @@ class Task(models.Model):
 class Assignment(models.Model):
     """The letters one role holds for one task. An empty cell has no row."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments", db_index=False)
     role = models.ForeignKey("orgs.Role", on_delete=models.CASCADE, related_name="assignments")
     letters = models.CharField(max_length=8)
 
@@ -163,7 +165,7 @@ class ChangeRecord(models.Model):
         COLUMNS = "columns", "Columns"
         MATRIX = "matrix", "Matrix"
 
-    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="history")
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="history", db_index=False)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

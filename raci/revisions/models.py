@@ -17,7 +17,7 @@ COMMENT_MAX_LENGTH = 5000
 class Revision(models.Model):
     """An immutable, numbered snapshot of a matrix, frozen when it is published."""
 
-    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="revisions")
+    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="revisions", db_index=False)
     number = models.PositiveIntegerField()
     # TextField does not enforce max_length itself; the validators do, serializers read the limits.
     note = models.TextField(
@@ -62,7 +62,7 @@ class SignOff(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
 
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="signoffs")
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="signoffs", db_index=False)
     person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="signoffs")
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     comment = models.TextField(
@@ -92,7 +92,9 @@ class SignOff(models.Model):
 class Acknowledgement(models.Model):
     """A person confirming they have read their responsibilities in a published revision."""
 
-    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="acknowledgements")
+    revision = models.ForeignKey(
+        Revision, on_delete=models.CASCADE, related_name="acknowledgements", db_index=False
+    )
     person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="acknowledgements")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -110,7 +112,9 @@ class PublishedTask(models.Model):
     search and "my responsibilities" query across matrices. Rebuilt by ``matrix_publish``; the
     revision's snapshot stays the record, these rows are derived from it."""
 
-    matrix = models.ForeignKey(Matrix, on_delete=models.CASCADE, related_name="published_tasks")
+    matrix = models.ForeignKey(
+        Matrix, on_delete=models.CASCADE, related_name="published_tasks", db_index=False
+    )
     revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="+")
     # The id of the draft's task at publication (stable within a matrix); not a foreign key, so
     # deleting the task from the draft leaves the agreement as it was published.
@@ -144,7 +148,12 @@ class PublishedCell(models.Model):
     )
     # Null once the role is deleted; the code is the one the revision was published with.
     role = models.ForeignKey(
-        "orgs.Role", null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        "orgs.Role",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     role_code = models.CharField(max_length=16)
     # The position of the role's column in the published revision.
