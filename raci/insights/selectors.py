@@ -277,19 +277,7 @@ def organization_search(
     if task_rows:
         # Keyed by the row's own id (a published task's differs from the draft task's id).
         scheme_by_row = {row[7]: scheme_for(row[6]) for row in task_rows}
-        if draft:
-            cells = (
-                Assignment.objects.filter(task_id__in=scheme_by_row, task__matrix__columns__role=F("role"))
-                .order_by("role__order", "role__code")
-                .values_list("task_id", "role__code", "letters")
-            )
-        else:
-            cells = (
-                PublishedCell.objects.filter(task_id__in=scheme_by_row)
-                .order_by("column")
-                .values_list("task_id", "role_code", "letters")
-            )
-        for row_id, code, letters in cells:
+        for row_id, code, letters in _task_cells(scheme_by_row, draft=draft):
             if scheme_by_row[row_id].accountable in letters:
                 accountable.setdefault(row_id, []).append(code)
     tasks = [
@@ -376,6 +364,23 @@ def _shown(assignments):
     return assignments.filter(role__columns__matrix=F("task__matrix"))
 
 
+def _task_cells(task_ids, *, draft: bool):
+    """(task id, role code, letters) of the tasks ``task_ids`` (ids or a subquery), in column order:
+    of the draft (columns still shown) or of the published read model, whose task ids these are."""
+    if draft:
+        return (
+            _shown(Assignment.objects)
+            .filter(task_id__in=task_ids)
+            .order_by("role__columns__order", "role__code")
+            .values_list("task_id", "role__code", "letters")
+        )
+    return (
+        PublishedCell.objects.filter(task_id__in=task_ids)
+        .order_by("column")
+        .values_list("task_id", "role_code", "letters")
+    )
+
+
 def person_responsibilities(*, person: Person, draft: bool = False) -> list[Responsibility]:
     """Every letter ``person`` carries through the roles they hold, across the organization's
     matrices — their published revisions, or with ``draft`` their drafts (archived matrices and
@@ -440,20 +445,7 @@ def people_responsibilities(*, people: list[Person], draft: bool = False) -> dic
     task_ids = (Assignment if draft else PublishedCell).objects.filter(role_id__in=held).values("task_id")
     mine = list(mine)
     others: dict[int, list[tuple[str, str]]] = {}
-    if draft:
-        co_owner_rows = (
-            _shown(Assignment.objects)
-            .filter(task_id__in=task_ids)
-            .order_by("role__columns__order", "role__code")
-            .values_list("task_id", "role__code", "letters")
-        )
-    else:
-        co_owner_rows = (
-            PublishedCell.objects.filter(task_id__in=task_ids)
-            .order_by("column")
-            .values_list("task_id", "role_code", "letters")
-        )
-    for task_id, code, letters in co_owner_rows:
+    for task_id, code, letters in _task_cells(task_ids, draft=draft):
         others.setdefault(task_id, []).append((code, letters))
     found: dict[int, list[Responsibility]] = {}
     for row in mine:

@@ -5,26 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from frameworks.schemes import get_scheme
 from orgs.models import Person
+from raci.exchange import grid_from_json
 from raci.revisions.models import Acknowledgement, Revision, SignOff
-from raci.rules.grid import MatrixGrid, RoleColumn, TaskRow
+from raci.rules.grid import MatrixGrid
 
 
 def snapshot_grid(revision: Revision) -> MatrixGrid:
     """The revision's frozen matrix as a MatrixGrid (ids are those of the time)."""
-    data = revision.snapshot
-    return MatrixGrid(
-        id=data["id"],
-        name=data["name"],
-        version=data["version"],
-        scheme=get_scheme(data["scheme"]),
-        roles=tuple(RoleColumn(id=r["id"], code=r["code"], name=r["name"]) for r in data["roles"]),
-        tasks=tuple(
-            TaskRow(id=t["id"], name=t["name"], stage=t["stage"], order=t["order"]) for t in data["tasks"]
-        ),
-        cells={(c["task"], c["role"]): c["letters"] for c in data["cells"]},
-    )
+    return grid_from_json(revision.snapshot)
 
 
 @dataclass(frozen=True)

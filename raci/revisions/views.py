@@ -15,6 +15,7 @@ from orgs.models import Person
 from raci import rules
 from raci.matrices.changes import MatrixArchived
 from raci.matrices.models import Matrix
+from raci.matrices.readings import READ_PUBLISHED, matrix_read
 from raci.matrices.selectors import matrix_grid_get
 from raci.matrices.shortcuts import error_text, file_download, matrix_for_page, web_actor
 from raci.parsing import parse_id
@@ -32,13 +33,6 @@ def _revision(matrix, number: int) -> Revision:
         matrix=matrix,
         number=number,
     )
-
-
-def _published(matrix) -> Revision | None:
-    """The matrix's published revision with its snapshot (``matrix_get`` defers it)."""
-    if matrix.published_revision_id is None:
-        return None
-    return Revision.objects.get(pk=matrix.published_revision_id)
 
 
 def _context(access, matrix, **extra) -> dict:
@@ -90,7 +84,9 @@ def revision_list(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
             errors=errors,
             blocking=blocking,
             # What publishing now would change for readers (None before the first publication).
-            pending=revision_diff(snapshot_grid(latest), draft) if (latest := _published(matrix)) else None,
+            pending=revision_diff(matrix_read(matrix=matrix, reading=READ_PUBLISHED, people=False)[0], draft)
+            if matrix.published_revision_id
+            else None,
             form_errors=form_errors,
             post=request.POST,
         ),
