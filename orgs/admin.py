@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from orgs.models import ApiToken, Membership, Organization, Person, Role
+from orgs.models import ApiToken, Membership, Organization, Person, Role, RoleHolding, Team
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,14 +38,29 @@ class RoleAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class RoleHoldingInline(admin.TabularInline):
+    model = RoleHolding
+    extra = 0
+    raw_id_fields = ["role", "team"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "path"]
+    list_select_related = ["organization"]
+    search_fields = ["name"]
+    raw_id_fields = ["parent"]
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "organization", "active"]
     list_filter = ["active", "organization"]
     list_select_related = ["organization"]
     search_fields = ["name", "email"]
-    filter_horizontal = ["roles"]
+    filter_horizontal = ["teams"]
     raw_id_fields = ["user"]
+    inlines = [RoleHoldingInline]
 
 
 @admin.register(ApiToken)

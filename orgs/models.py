@@ -82,6 +82,59 @@ class Role(models.Model):
         return self.code
 
 
+class Team(models.Model):
+    """A part of the organization (a product line, a department), nested to any depth.
+
+    ``path`` is the materialized path of ids from the root, ``/3/17/42/``: a team's ancestors are
+    read from its own row and its subtree is one prefix query, so reading the tree costs the same
+    at any depth. Moves rewrite the subtree's paths in one UPDATE (``orgs.teams.team_move``)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="teams", db_index=False
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name = models.CharField(max_length=120, validators=[validate_single_line])
+    description = models.TextField(
+        blank=True, max_length=2000, validators=[MaxLengthValidator(2000), validate_multiline_text]
+    )
+    path = models.CharField(max_length=1000, editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization",
+                "parent",
+                Lower("name"),
+                name="team_name_unique_per_parent",
+                violation_error_message="A team of this name already exists here.",
+            ),
+            models.UniqueConstraint(
+                "organization",
+                Lower("name"),
+                condition=models.Q(parent__isnull=True),
+                name="top_team_name_unique_per_org",
+                violation_error_message="A team of this name already exists here.",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "path"], name="team_subtree")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def lineage_ids(self) -> list[int]:
+        """Ids from the root down to this team, read from the path (no query)."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    @property
+    def depth(self) -> int:
+        return len(self.lineage_ids)
+
+
 class Person(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
     name = models.CharField(max_length=120, validators=[validate_single_line])
@@ -90,8 +143,10 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
     active = models.BooleanField(default=True)
-    # A person's responsibilities are derived from the roles they hold.
-    roles = models.ManyToManyField(Role, related_name="people", blank=True)
+    # A person's responsibilities are derived from the roles they hold, across the organization
+    # or for a team (``RoleHolding.team``).
+    roles = models.ManyToManyField(Role, related_name="people", blank=True, through="RoleHolding")
+    teams = models.ManyToManyField(Team, related_name="members", blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -145,3 +200,30 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RoleHolding(models.Model):
+    """A person holds a role, for the whole organization (``team`` empty) or for one team
+    ("Ben holds PM for Mobile"). A matrix of a team resolves each column to the holders in that
+    team, else up the tree, else the organization's (``orgs.teams``)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="holdings")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="holdings")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="holdings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "role"],
+                condition=models.Q(team__isnull=True),
+                name="holding_once_per_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "role", "team"],
+                condition=models.Q(team__isnull=False),
+                name="holding_once_per_team",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} holds {self.role}" + (f" for {self.team}" if self.team_id else "")

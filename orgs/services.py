@@ -20,6 +20,7 @@ from django.utils import timezone
 from orgs.integrity import unique_or_invalid
 from orgs.models import ApiToken, Membership, Organization, Person, Role
 from orgs.signals import role_changing
+from orgs.teams import organization_roles_set
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def person_create(
     with _email_free(person, email), _user_free(person, user) if user is not None else nullcontext():
         person.full_clean()
         person.save()
-    person.roles.set(roles)
+    organization_roles_set(person=person, roles=roles)
     if user is None and email:
         _link_by_email(person)
     return person
@@ -429,7 +430,8 @@ def person_update(*, person: Person, roles: Iterable[Role] | None = None, **chan
         roles = list(roles)
         if any(role.organization_id != person.organization_id for role in roles):
             raise ValidationError({"roles": "A person can only hold roles of their own organization."})
-        person.roles.set(roles)
+        # The roles held for the whole organization; roles held for a team are the teams' business.
+        organization_roles_set(person=person, roles=roles)
     return person
 
 

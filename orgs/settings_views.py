@@ -30,6 +30,7 @@ from orgs.forms import (
     add_service_errors,
 )
 from orgs.models import ApiToken, Membership, Person, Role
+from orgs.teams import holdings_prefetch
 
 # Re-rendered forms with errors answer 400 so scripts and tests see that nothing happened.
 INVALID = 400
@@ -158,7 +159,7 @@ def people(request: HttpRequest, org_slug: str) -> HttpResponse:
             return redirect("settings-people", organization.slug)
     status = INVALID if form.errors else 200
     # Two queries whatever the number of people: people with their accounts, then their roles.
-    person_list = organization.people.select_related("user").prefetch_related("roles")
+    person_list = organization.people.select_related("user").prefetch_related(holdings_prefetch())
     return render(
         request, "orgs/settings/people.html", _context(access, people=person_list, form=form), status=status
     )
@@ -176,7 +177,7 @@ def person_edit(request: HttpRequest, org_slug: str, person_id: int) -> HttpResp
         initial = {
             "name": person.name,
             "email": person.email,
-            "roles": list(person.roles.all()),
+            "roles": list(Role.objects.filter(holdings__person=person, holdings__team__isnull=True)),
             "user": person.user,
         }
         form = PersonForm(initial=initial, organization=organization, link_accounts=link_accounts)

@@ -4,7 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from frameworks.models import Activity, Framework, Stage
-from orgs.models import Membership, Organization, Person, Role
+from orgs.models import Membership, Organization, Person, Role, Team
+from orgs.teams import team_create
 from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
 
 
@@ -43,6 +44,21 @@ class RoleFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"R{n}")
     name = factory.LazyAttribute(lambda r: f"Role {r.code}")
     order = factory.Sequence(int)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    """Teams are made by the service, which writes the materialized path."""
+
+    class Meta:
+        model = Team
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return team_create(**kwargs)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

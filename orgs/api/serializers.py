@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from orgs.models import ApiToken, Membership, Organization, Person, Role
@@ -80,12 +81,25 @@ class PersonSerializer(serializers.ModelSerializer):
         help_text="The username of the member account linked to this person, or null.",
     )
 
+    team_roles = serializers.SerializerMethodField(
+        help_text="Roles held for one team: the matrices of that team (and of its teams) resolve "
+        "the role to this person."
+    )
+
     class Meta:
         model = Person
-        fields = ["id", "name", "email", "active", "roles", "user"]
+        fields = ["id", "name", "email", "active", "roles", "team_roles", "user"]
 
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_roles(self, person) -> list[str]:
-        return [role.code for role in person.roles.all()]
+        """Roles held for the whole organization."""
+        return [h.role.code for h in person.holdings.all() if h.team_id is None]
+
+    @extend_schema_field(
+        inline_serializer("TeamRole", {"role": serializers.CharField(), "team": serializers.IntegerField()}, many=True)
+    )
+    def get_team_roles(self, person) -> list[dict]:
+        return [{"role": h.role.code, "team": h.team_id} for h in person.holdings.all() if h.team_id is not None]
 
 
 class PersonInputSerializer(serializers.Serializer):

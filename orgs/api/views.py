@@ -32,6 +32,7 @@ from orgs.api.serializers import (
     RoleUpdateSerializer,
 )
 from orgs.models import Membership, Organization, Person, Role
+from orgs.teams import holdings_prefetch
 
 
 def _roles_by_code(organization, codes) -> list[Role]:
@@ -206,7 +207,7 @@ def _people(organization):
     return (
         Person.objects.filter(organization=organization)
         .select_related("user")
-        .prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("order", "code")))
+        .prefetch_related(holdings_prefetch())
         .order_by("name", "id")
     )
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from raci import exchange
 from raci.matrices.models import ChangeRecord, Matrix
-from raci.matrices.selectors import matrix_grid_get, organization_headcount, organization_people
+from raci.matrices.selectors import column_people, matrix_grid_get, organization_headcount
 from raci.rules.grid import MatrixGrid, RuleSettings
 
 DRAFT = "draft"
@@ -123,7 +123,9 @@ def matrix_read(
     document = revision.snapshot
     grid = exchange.grid_from_json(
         document,
-        people=organization_people(organization, role_ids={r["id"] for r in document["roles"]})
+        people=column_people(columns={matrix.team_id: {r["id"]: r["code"] for r in document["roles"]}})[
+            matrix.team_id
+        ]
         if people
         else (),
         settings=RuleSettings.from_overrides(matrix.rule_settings),

@@ -7,13 +7,14 @@ matrix's size, returning the plain ``MatrixGrid`` every consumer reads;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from frameworks.schemes import get_scheme
 from orgs.models import Organization, Person
+from orgs.teams import holders_resolved, lineages
 from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
 from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn, RuleSettings, TaskRow
 
@@ -35,9 +36,9 @@ def matrices_for_organization(*, organization: Organization) -> QuerySet[Matrix]
 def matrix_grid_get(*, matrix: Matrix, include_archived: bool = False, people: bool = True) -> MatrixGrid:
     """Load ``matrix`` as a ``MatrixGrid``.
 
-    Queries: (1) the role columns, (2) the tasks, (3) the cells, (4) the people holding
-    the columns' roles, (5) the roles each of them holds — and (6) the number of active people
-    when the organization has no headcount. The organization comes from ``matrix.organization``;
+    Queries: (1) the role columns, (2) the tasks, (3) the cells, (4–6) the people behind the
+    columns (``column_people``: the team's path, the holdings, the people) — and (7) the number
+    of active people when the organization has no headcount. The organization comes from ``matrix.organization``;
     pass a matrix loaded with ``select_related("organization")`` to avoid another. Reads that show
     only letters (the grid document, exports, comparisons) pass ``people=False``: queries 4–6 are
     skipped, and the cost no longer depends on the size of the organization.
@@ -87,12 +88,13 @@ def matrix_grids_get(
         if matrix_id is not None and role_id in code_by_role[matrix_id]:
             cells[matrix_id][(task_id, code_by_role[matrix_id][role_id])] = letters
 
-    holders: tuple[PersonEntry, ...] = ()
+    holders: dict[int | None, tuple[PersonEntry, ...]] = {}
     headcount = organization.headcount
     if people:
-        holders = organization_people(
-            organization, role_ids={role.id for columns in roles.values() for role in columns}
-        )
+        scoped_columns: dict[int | None, dict[int, str]] = {}
+        for matrix in matrices:
+            scoped_columns.setdefault(matrix.team_id, {}).update(code_by_role[matrix.pk])
+        holders = column_people(columns=scoped_columns)
         headcount = organization_headcount(organization)
     return {
         matrix.pk: MatrixGrid(
@@ -103,7 +105,7 @@ def matrix_grids_get(
             roles=tuple(roles[matrix.pk]),
             tasks=tuple(tasks[matrix.pk]),
             cells=cells[matrix.pk],
-            people=holders,
+            people=_of_columns(holders.get(matrix.team_id, ()), roles[matrix.pk]),
             settings=RuleSettings.from_overrides(matrix.rule_settings),
             headcount=headcount,
         )
@@ -111,24 +113,60 @@ def matrix_grids_get(
     }
 
 
-def organization_people(organization: Organization, *, role_ids: set[int]) -> tuple[PersonEntry, ...]:
-    """The people of ``organization`` holding any of ``role_ids``, each with every role they hold,
-    by name. Two queries; the cost follows the matrix's columns, not the size of the organization."""
-    # Roles belong to one organization: their holders are its people, no join needed to say so.
-    holding = Person.roles.through.objects.filter(role_id__in=role_ids)
-    held: dict[int, set[str]] = {}
-    for person_id, code in Person.roles.through.objects.filter(
-        person_id__in=holding.values("person_id")
-    ).values_list("person_id", "role__code"):
-        held.setdefault(person_id, set()).add(code)
-    if not held:
-        return ()
-    return tuple(
-        PersonEntry(id=pk, name=name, role_codes=frozenset(held[pk]), active=active)
-        for pk, name, active in Person.objects.filter(pk__in=held)
-        .order_by("name", "id")
-        .values_list("id", "name", "active")
+def _of_columns(people: tuple[PersonEntry, ...], columns: list[RoleColumn]) -> tuple[PersonEntry, ...]:
+    """Matrices of one scope share one resolution; each keeps the people of its own columns."""
+    codes = {column.code for column in columns}
+    return tuple(person for person in people if person.role_codes & codes)
+
+
+def column_people(
+    *, columns: Mapping[int | None, Mapping[int, str]]
+) -> dict[int | None, tuple[PersonEntry, ...]]:
+    """The people behind the columns of each scope (a team's id, or None for the whole
+    organization): ``columns`` maps a scope to its columns' role ids and codes. Each person comes
+    with the codes they do in that scope — the columns they resolve to (``orgs.teams``: the team's
+    holders, else up the tree, else the organization's) and the other roles they hold there.
+    Three queries whatever the depth of the tree, the number of scopes or the size of the
+    organization: the scopes' paths, the column roles' holdings, the people and their roles."""
+    scopes = list(columns)
+    lineage = lineages(scopes)
+    resolved, _ = holders_resolved(
+        role_ids={role_id for roles in columns.values() for role_id in roles}, scopes=scopes, lineage=lineage
     )
+    codes: dict[int | None, dict[int, set[str]]] = {scope: {} for scope in scopes}
+    for (scope, role_id), holders in resolved.items():
+        for person_id in holders.person_ids:
+            codes[scope].setdefault(person_id, set()).add(columns[scope][role_id])
+    involved = {person_id for by_person in codes.values() for person_id in by_person}
+    if not involved:
+        return {scope: () for scope in scopes}
+    people: dict[int, tuple[str, bool]] = {}
+    other_roles: dict[int, list[tuple[str, int | None, int]]] = {}
+    for pk, name, active, role_id, code, team_id in (
+        Person.objects.filter(pk__in=involved)
+        .order_by("name", "id")
+        .values_list("id", "name", "active", "holdings__role_id", "holdings__role__code", "holdings__team_id")
+    ):
+        people[pk] = (name, active)
+        if role_id is not None:
+            other_roles.setdefault(pk, []).append((code, team_id, role_id))
+    result: dict[int | None, tuple[PersonEntry, ...]] = {}
+    for scope in scopes:
+        in_scope = set(lineage.get(scope, ()))
+        entries = []
+        for pk, (name, active) in people.items():
+            held = codes[scope].get(pk)
+            if not held:
+                continue
+            # Roles that are not columns here still tell the rules what else the person carries.
+            held |= {
+                code
+                for code, team_id, role_id in other_roles.get(pk, ())
+                if role_id not in columns[scope] and (team_id is None or team_id in in_scope)
+            }
+            entries.append(PersonEntry(id=pk, name=name, role_codes=frozenset(held), active=active))
+        result[scope] = tuple(entries)
+    return result
 
 
 def organization_headcount(organization: Organization) -> int:
