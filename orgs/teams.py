@@ -171,6 +171,16 @@ def person_teams_set(*, person: Person, teams: Iterable[Team]) -> None:
         person.holdings.exclude(team__isnull=True).exclude(team__in=teams).delete()
 
 
+def team_members_set(*, team: Team, people: Iterable[Person]) -> None:
+    """The people who belong to ``team``; those who leave it lose the roles held for it."""
+    people = list(people)
+    if any(person.organization_id != team.organization_id for person in people):
+        raise ValidationError("People, roles and teams must belong to the same organization.")
+    with transaction.atomic():
+        team.members.set(people)
+        RoleHolding.objects.filter(team=team).exclude(person__in=people).delete()
+
+
 def holding_add(*, person: Person, role: Role, team: Team | None = None) -> RoleHolding:
     """``person`` holds ``role`` for ``team`` (or the whole organization); holding a role for a
     team makes the person a member of it. Adding a holding twice changes nothing."""
@@ -201,7 +211,8 @@ def organization_roles_set(*, person: Person, roles: Iterable[Role]) -> None:
 def holdings_prefetch() -> Prefetch:
     """A person's holdings with their role and team, in role order: what people lists show."""
     return Prefetch(
-        "holdings", queryset=RoleHolding.objects.select_related("role", "team").order_by("role__order", "role__code")
+        "holdings",
+        queryset=RoleHolding.objects.select_related("role", "team").order_by("role__order", "role__code"),
     )
 
 
@@ -235,7 +246,10 @@ def lineages(scopes: Iterable[int | None]) -> dict[int | None, list[int]]:
 
 
 def holders_resolved(
-    *, role_ids: Iterable[int], scopes: Iterable[int | None], lineage: Mapping[int | None, list[int]] | None = None
+    *,
+    role_ids: Iterable[int],
+    scopes: Iterable[int | None],
+    lineage: Mapping[int | None, list[int]] | None = None,
 ) -> tuple[dict[tuple[int | None, int], Holders], dict[int, bool]]:
     """Resolve every (scope, role) pair: which people do the role for that scope.
 

@@ -96,10 +96,14 @@ class PersonSerializer(serializers.ModelSerializer):
         return [h.role.code for h in person.holdings.all() if h.team_id is None]
 
     @extend_schema_field(
-        inline_serializer("TeamRole", {"role": serializers.CharField(), "team": serializers.IntegerField()}, many=True)
+        inline_serializer(
+            "TeamRole", {"role": serializers.CharField(), "team": serializers.IntegerField()}, many=True
+        )
     )
     def get_team_roles(self, person) -> list[dict]:
-        return [{"role": h.role.code, "team": h.team_id} for h in person.holdings.all() if h.team_id is not None]
+        return [
+            {"role": h.role.code, "team": h.team_id} for h in person.holdings.all() if h.team_id is not None
+        ]
 
 
 class PersonInputSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from orgs.api import views
+from orgs.api import teams, views
 
 org = "orgs/<slug:org_slug>/"
 
@@ -17,4 +17,9 @@ urlpatterns = [
     path(org + "roles/<int:role_id>/", views.RoleDetail.as_view(), name="api-role"),
     path(org + "people/", views.PersonList.as_view(), name="api-people"),
     path(org + "people/<int:person_id>/", views.PersonDetail.as_view(), name="api-person"),
+    path(org + "teams/", teams.TeamList.as_view(), name="api-teams"),
+    path(org + "teams/<int:team_id>/", teams.TeamDetail.as_view(), name="api-team"),
+    path(org + "teams/<int:team_id>/members/", teams.TeamMembers.as_view(), name="api-team-members"),
+    path(org + "holdings/", teams.HoldingList.as_view(), name="api-holdings"),
+    path(org + "holdings/<int:holding_id>/", teams.HoldingDetail.as_view(), name="api-holding"),
 ]

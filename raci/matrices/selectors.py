@@ -38,8 +38,9 @@ def matrix_grid_get(*, matrix: Matrix, include_archived: bool = False, people: b
 
     Queries: (1) the role columns, (2) the tasks, (3) the cells, (4–6) the people behind the
     columns (``column_people``: the team's path, the holdings, the people) — and (7) the number
-    of active people when the organization has no headcount. The organization comes from ``matrix.organization``;
-    pass a matrix loaded with ``select_related("organization")`` to avoid another. Reads that show
+    of active people when the organization has no headcount (a matrix of the whole organization
+    skips the path: one query fewer). The organization comes from ``matrix.organization``; pass a
+    matrix loaded with ``select_related("organization")`` to avoid another. Reads that show
     only letters (the grid document, exports, comparisons) pass ``people=False``: queries 4–6 are
     skipped, and the cost no longer depends on the size of the organization.
     """
@@ -139,7 +140,7 @@ def column_people(
             codes[scope].setdefault(person_id, set()).add(columns[scope][role_id])
     involved = {person_id for by_person in codes.values() for person_id in by_person}
     if not involved:
-        return {scope: () for scope in scopes}
+        return dict.fromkeys(scopes, ())
     people: dict[int, tuple[str, bool]] = {}
     other_roles: dict[int, list[tuple[str, int | None, int]]] = {}
     for pk, name, active, role_id, code, team_id in (
