@@ -125,6 +125,17 @@ def team_delete(*, team: Team) -> None:
     team.delete()
 
 
+def team_of(organization: Organization, team_id: int | None, *, field: str = "team") -> Team | None:
+    """The organization's team ``team_id`` (None stays None), else a ValidationError on ``field``
+    that says nothing about other organizations."""
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id, organization=organization).first()
+    if team is None:
+        raise ValidationError({field: f"{organization.name} has no team {team_id}."})
+    return team
+
+
 def teams_of(organization: Organization) -> list[Team]:
     """Every team of the organization in tree order (parents before children), one query."""
     return list(Team.objects.filter(organization=organization).order_by("path"))

@@ -81,12 +81,7 @@ def _teams(organization) -> dict[int, Team]:
 
 
 def _team(organization, team_id, field: str = "parent") -> Team | None:
-    if team_id is None:
-        return None
-    team = Team.objects.filter(pk=team_id, organization=organization).first()
-    if team is None:
-        raise ValidationError({field: f"{organization.name} has no team {team_id}."})
-    return team
+    return services.team_of(organization, team_id, field=field)
 
 
 class TeamList(OrgScopedListView):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from orgs.models import Organization, Team
+from orgs.teams import team_label, teams_of
 from orgs.validators import validate_multiline_text, validate_single_line
 from raci.matrices.models import Matrix, Task
 
@@ -39,6 +41,21 @@ class MatrixSettingsForm(forms.Form):
         label="Review interval (days)",
         help_text="Owners are reminded once it is due.",
     )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="The whole organization",
+        help_text="Whose work this is: each column names the people holding the role in this team "
+        "(else in the team above it, else in the organization).",
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        teams = teams_of(organization)
+        by_id = {team.pk: team for team in teams}
+        field = self.fields["team"]
+        field.queryset = Team.objects.filter(organization=organization)
+        field.choices = [("", field.empty_label)] + [(team.pk, team_label(team, by_id)) for team in teams]
 
 
 class ImportForm(forms.Form):

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from frameworks.models import Framework
 from orgs.integrity import unique_or_invalid
-from orgs.models import Organization, Role
+from orgs.models import Organization, Role, Team
 from raci.matrices.changes import MatrixChange, matrix_change
 from raci.matrices.history import SYSTEM, Actor
 from raci.matrices.models import ChangeRecord, Matrix, MatrixRole, Task
@@ -122,6 +122,15 @@ def _roles_for_columns(organization_id: int, codes: list[str]) -> list[Role]:
     return [roles[code] for code in wanted]
 
 
+UNCHANGED = object()
+
+
+def _team_name(team_id: int | None) -> str:
+    if team_id is None:
+        return "the whole organization"
+    return Team.objects.filter(pk=team_id).values_list("name", flat=True).first() or ""
+
+
 def matrix_update(
     *,
     matrix: Matrix,
@@ -130,9 +139,11 @@ def matrix_update(
     rule_settings: dict | None = None,
     review_interval_days: int | None = None,
     columns: list[str] | None = None,
+    team: Team | None | object = UNCHANGED,
     actor: Actor = SYSTEM,
 ) -> Matrix:
-    """Rename, change status, rule thresholds or review interval, or set the role columns (in order).
+    """Rename, change status, rule thresholds or review interval, the team whose work it is
+    (``None``: the whole organization), or set the role columns (in order).
 
     An archived matrix accepts one change only: a new status, which takes it out of the archive.
     """
@@ -149,10 +160,16 @@ def matrix_update(
     with matrix_change(matrix=matrix, actor=actor, allow_archived=True) as change:
         locked = change.matrix
         changes = {f: v for f, v in wanted.items() if v is not None and getattr(locked, f) != v}
+        if team is not UNCHANGED and getattr(team, "pk", None) != locked.team_id:
+            if team is not None and team.organization_id != locked.organization_id:
+                raise ValidationError({"team": "A matrix can only belong to a team of its own organization."})
+            changes["team"] = team
         leaving_archive = set(changes) == {"status"} and columns is None
         if not leaving_archive:
             change.refuse_if_archived()
         before = {f: getattr(locked, f) for f in changes}
+        if "team" in changes:
+            before["team"] = _team_name(locked.team_id)
         # A refusal rolls the writer back and leaves the caller's instance as it was: the locked
         # row can keep the new values. Another matrix renamed alike at once is a race, not a lock.
         for f, value in changes.items():
@@ -162,7 +179,8 @@ def matrix_update(
             if changes:
                 locked.save(update_fields=[*changes, "updated_at"])
         for f, value in changes.items():
-            change.record(kind=ChangeRecord.Kind.MATRIX, field=f, before=_text(before[f]), after=_text(value))
+            after = _team_name(value.pk if value else None) if f == "team" else _text(value)
+            change.record(kind=ChangeRecord.Kind.MATRIX, field=f, before=_text(before[f]), after=after)
         if columns is not None:
             _set_columns(change, columns)
     return matrix

@@ -38,9 +38,13 @@ class MatrixSerializer(serializers.ModelSerializer):
     class Meta:
         model = Matrix
         fields = [
-            "id", "name", "scheme", "status", "version", "framework", "columns", "rule_settings",
+            "id", "name", "scheme", "status", "version", "framework", "team", "columns", "rule_settings",
             "review_interval_days", "created_at", "updated_at",
         ]  # fmt: skip
+        extra_kwargs = {
+            "team": {"help_text": "The team whose work this is (its columns name that team's people); null for "
+                     "the whole organization."}
+        }  # fmt: skip
 
     def get_columns(self, matrix) -> list[str]:
         if "columns" in getattr(matrix, "_prefetched_objects_cache", {}):  # a list, prefetched once
@@ -97,6 +101,13 @@ class MatrixUpdateSerializer(serializers.Serializer):
         required=False,
         max_length=500,
         help_text="Role codes, in order.",
+    )
+    team = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        help_text="The id of the team whose work this is; null for the whole organization.",
     )
 
     def validate_rule_settings(self, value: dict) -> dict:

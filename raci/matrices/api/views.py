@@ -21,6 +21,7 @@ from orgs.access import Need
 from orgs.api.base import OrgScopedListView, valid_data
 from orgs.api.errors import Conflict, PreconditionFailed, error_response
 from orgs.models import Person, Role
+from orgs.teams import team_of
 from raci import exchange
 from raci.matrices import services
 from raci.matrices.adoption import framework_from_matrix, matrix_adopt
@@ -103,9 +104,10 @@ class MatrixDetail(MatrixScopedView):
     def patch(self, request, org_slug, matrix_id):
         """Rename, change status or rule thresholds, or set the role columns (codes in order).
         An archived matrix accepts only a new `status` (409 `matrix_archived` otherwise)."""
-        matrix = services.matrix_update(
-            actor=api_actor(self.request), matrix=self.matrix, **valid_data(s.MatrixUpdateSerializer, request)
-        )
+        data = valid_data(s.MatrixUpdateSerializer, request)
+        if "team" in data:
+            data["team"] = team_of(self.organization, data["team"])
+        matrix = services.matrix_update(actor=api_actor(self.request), matrix=self.matrix, **data)
         return Response(s.MatrixSerializer(matrix).data)
 
     @extend_schema(responses={204: None})

@@ -230,7 +230,9 @@ def matrix_settings(request: HttpRequest, org_slug: str, matrix_id: int) -> Http
             "name": matrix.name,
             "status": matrix.status,
             "review_interval_days": matrix.review_interval_days,
+            "team": matrix.team_id,
         },
+        organization=access.organization,
     )
     if request.method == "POST" and form.is_valid():
         try:
