@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from orgs import settings_views as views
+from orgs import team_views
 
 settings = "o/<slug:org_slug>/settings/"
 
@@ -27,6 +28,14 @@ urlpatterns = [
         name="settings-person-reactivate",
     ),
     path(settings + "people/<int:person_id>/delete/", views.person_delete, name="settings-person-delete"),
+    path(settings + "teams/", team_views.teams, name="settings-teams"),
+    path(settings + "teams/<int:team_id>/", team_views.team_detail, name="settings-team"),
+    path(settings + "teams/<int:team_id>/delete/", team_views.team_delete, name="settings-team-delete"),
+    path(
+        settings + "teams/<int:team_id>/holdings/<int:holding_id>/remove/",
+        team_views.team_holding_remove,
+        name="settings-team-holding-remove",
+    ),
     path(settings + "members/", views.members, name="settings-members"),
     path(settings + "members/<int:member_id>/level/", views.member_level, name="settings-member-level"),
     path(settings + "members/<int:member_id>/remove/", views.member_remove, name="settings-member-remove"),

@@ -29,7 +29,7 @@ from orgs.forms import (
     RoleForm,
     add_service_errors,
 )
-from orgs.models import ApiToken, Membership, Person, Role
+from orgs.models import ApiToken, Membership, Person, Role, RoleHolding
 from orgs.teams import holdings_prefetch
 
 # Re-rendered forms with errors answer 400 so scripts and tests see that nothing happened.
@@ -79,7 +79,12 @@ def roles(request: HttpRequest, org_slug: str) -> HttpResponse:
     status = INVALID if form.errors else 200
     # Two queries whatever the number of roles and people: roles, then who holds them.
     role_list = access.organization.roles.prefetch_related(
-        Prefetch("people", queryset=Person.objects.order_by("name"))
+        Prefetch(
+            "holdings",
+            queryset=RoleHolding.objects.select_related("person", "team").order_by(
+                "person__name", "team__path"
+            ),
+        )
     )
     return render(
         request, "orgs/settings/roles.html", _context(access, roles=role_list, form=form), status=status
