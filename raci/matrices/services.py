@@ -139,7 +139,7 @@ def matrix_update(
     rule_settings: dict | None = None,
     review_interval_days: int | None = None,
     columns: list[str] | None = None,
-    team: Team | None | object = UNCHANGED,
+    team: Team | object | None = UNCHANGED,
     actor: Actor = SYSTEM,
 ) -> Matrix:
     """Rename, change status, rule thresholds or review interval, the team whose work it is

@@ -42,9 +42,11 @@ class MatrixSerializer(serializers.ModelSerializer):
             "review_interval_days", "created_at", "updated_at",
         ]  # fmt: skip
         extra_kwargs = {
-            "team": {"help_text": "The team whose work this is (its columns name that team's people); null for "
-                     "the whole organization."}
-        }  # fmt: skip
+            "team": {
+                "help_text": "The team whose work this is (its columns name that team's people); "
+                "null for the whole organization."
+            }
+        }
 
     def get_columns(self, matrix) -> list[str]:
         if "columns" in getattr(matrix, "_prefetched_objects_cache", {}):  # a list, prefetched once
