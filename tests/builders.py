@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from orgs.models import Organization, Person, Role
+from orgs.models import Organization, Person, Role, Team
 from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
 from raci.matrices.selectors import PUBLISHED_DEFERRED, PUBLISHED_RELATED
 from raci.revisions.services import matrix_publish
@@ -30,6 +30,7 @@ def matrix_build(
     cells: Mapping[tuple[str, str], str] | None = None,
     people: bool = False,
     published: bool = False,
+    team: Team | None = None,
 ) -> Matrix:
     """A matrix of ``tasks`` rows (a count, named Task 0, Task 1 …, or task names) and ``roles``
     columns (a count, named R0, R1 …, or role codes; roles the organization has already are
@@ -43,7 +44,8 @@ def matrix_build(
     letters (with ``owner_column``, the first column is A/R on every task), ``"empty"`` leaves
     every cell empty. ``cells`` then sets the letters of single cells, keyed by (task name, role
     code); an empty string leaves the cell empty. With ``people``, one active person holds each
-    role. With ``published``, the matrix is published once, as it was built (revision 1).
+    role. With ``published``, the matrix is published once, as it was built (revision 1). With
+    ``team``, the matrix is that team's work.
     """
     codes = [f"R{i}" for i in range(roles)] if isinstance(roles, int) else [c.upper() for c in roles]
     names = [f"Task {i}" for i in range(tasks)] if isinstance(tasks, int) else list(tasks)
@@ -65,7 +67,7 @@ def matrix_build(
     )
     by_code = {r.code: r for r in Role.objects.filter(organization=organization, code__in=codes)}
     role_rows = [by_code[code] for code in codes]
-    matrix = Matrix.objects.create(organization=organization, name=name)
+    matrix = Matrix.objects.create(organization=organization, name=name, team=team)
     MatrixRole.objects.bulk_create(
         [MatrixRole(matrix=matrix, role=r, order=i) for i, r in enumerate(role_rows)]
     )

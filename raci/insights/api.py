@@ -17,7 +17,9 @@ from rest_framework.response import Response
 from orgs.access import Need
 from orgs.api.base import OrgScopedView, valid_data
 from orgs.models import Person
+from orgs.teams import team_of
 from raci import rules
+from raci.insights.company_map import company_map
 from raci.insights.selectors import person_responsibilities
 from raci.matrices.api.base import REVISION_PARAMETER, MatrixScopedView, reading_from
 from raci.matrices.models import Matrix
@@ -240,3 +242,29 @@ class PersonResponsibilities(OrgScopedView):
                 "responsibilities": [{**r.to_dict(), "revision": numbers.get(r.matrix_id)} for r in found],
             }
         )
+
+
+class CompanyMapView(OrgScopedView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "team",
+                OpenApiTypes.INT,
+                description="A team's id: its matrices and those of the teams under it.",
+            )
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, org_slug):
+        """Who is Accountable and Responsible for each activity across every published matrix, by
+        team, with the people each role names in its team; `gaps` (activities nobody owns, and
+        activities of adopted frameworks in no published matrix) and `duplicates` (activities
+        owned by more than one team)."""
+        team = None
+        value = request.query_params.get("team")
+        if value:
+            team_id = parse_id(value)
+            if team_id is None:
+                raise ApiValidationError({"team": ["Give the id of a team."]})
+            team = team_of(self.organization, team_id)
+        return Response(company_map(organization=self.organization, team=team).to_dict())

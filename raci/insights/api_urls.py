@@ -14,6 +14,7 @@ urlpatterns = [
         api.PersonResponsibilities.as_view(),
         name="api-person-responsibilities",
     ),
+    path("orgs/<slug:org_slug>/map/", api.CompanyMapView.as_view(), name="api-organization-map"),
     path(matrix + "findings/", api.FindingsView.as_view(), name="api-findings"),
     path(matrix + "workload/", api.WorkloadView.as_view(), name="api-workload"),
     path(matrix + "overlap/", api.OverlapView.as_view(), name="api-overlap"),

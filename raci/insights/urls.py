@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from raci.insights.views import analyses, people, search
+from raci.insights.views import analyses, company_map, people, search
 
 urlpatterns = [
     path("search/", search.search, name="search"),
+    path("map/", company_map.organization_map, name="organization-map"),
     path("people/<int:person_id>/", people.person_detail, name="person-detail"),
     path("roles/<int:role_id>/", people.role_detail, name="role-detail"),
     path("m/<int:matrix_id>/t/<int:task_id>/", people.task_detail, name="task-detail"),

@@ -1,0 +1,231 @@
+"""The company-wide map: for the whole organization or one team (with the teams under it), who is
+Accountable and Responsible for each activity across every published matrix, grouped by team,
+with the gaps (activities nobody owns) and the duplicates (one activity owned by two teams).
+
+Reads the agreements (``PublishedTask``/``PublishedCell``), never drafts: the map is what was
+agreed. An activity is the framework activity a task was adopted from, else the task's name
+(case-insensitive), so "Pricing" in two teams' matrices is one activity. Seven queries whatever
+the number of teams, matrices and tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
+
+from frameworks.models import Activity
+from frameworks.schemes import get_scheme
+from orgs.models import Organization, Team
+from orgs.teams import team_label, teams_of
+from raci.matrices.models import Matrix, Task
+from raci.matrices.selectors import column_people
+from raci.revisions.models import PublishedCell, PublishedTask
+
+WHOLE_ORGANIZATION = "Whole organization"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """One role's part in an activity in one matrix, with the people it names there."""
+
+    role: str
+    people: tuple[str, ...]
+
+    def text(self) -> str:
+        return f"{self.role} ({', '.join(self.people)})" if self.people else f"{self.role} (nobody)"
+
+
+@dataclass
+class Ownership:
+    """An activity in one matrix of one team."""
+
+    team: str
+    team_id: int | None
+    matrix: str
+    matrix_id: int
+    task_id: int
+    accountable: list[Owner] = field(default_factory=list)
+    responsible: list[Owner] = field(default_factory=list)
+
+    @property
+    def owned(self) -> bool:
+        return bool(self.accountable or self.responsible)
+
+
+@dataclass
+class MapActivity:
+    name: str
+    stage: str
+    ownerships: list[Ownership] = field(default_factory=list)
+
+    @property
+    def owning_teams(self) -> list[str]:
+        return sorted({o.team for o in self.ownerships if o.accountable})
+
+    @property
+    def gap(self) -> bool:
+        return not any(o.owned for o in self.ownerships)
+
+    @property
+    def duplicate(self) -> bool:
+        return len(self.owning_teams) > 1
+
+
+@dataclass
+class CompanyMap:
+    scope: str
+    activities: list[MapActivity]
+    # Activities of the frameworks these matrices were adopted from that no published matrix has.
+    missing: list[tuple[str, str]]
+    matrices: int
+
+    @property
+    def gaps(self) -> list[MapActivity]:
+        return [a for a in self.activities if a.gap]
+
+    @property
+    def duplicates(self) -> list[MapActivity]:
+        return [a for a in self.activities if a.duplicate]
+
+    def by_team(self) -> list[tuple[str, list[tuple[MapActivity, Ownership]]]]:
+        """The activities each team's matrices own, team by team."""
+        teams: dict[str, list[tuple[MapActivity, Ownership]]] = {}
+        for activity in self.activities:
+            for ownership in activity.ownerships:
+                teams.setdefault(ownership.team, []).append((activity, ownership))
+        return sorted(teams.items(), key=lambda item: (item[0] != WHOLE_ORGANIZATION, item[0].casefold()))
+
+    def rows(self) -> Iterable[list[str]]:
+        """The map as a table (CSV export): one row per activity and matrix."""
+        yield ["Activity", "Stage", "Team", "Matrix", "Accountable", "Responsible", "Gap", "Duplicate"]
+        for activity in self.activities:
+            for o in activity.ownerships:
+                yield [
+                    activity.name,
+                    activity.stage,
+                    o.team,
+                    o.matrix,
+                    "; ".join(owner.text() for owner in o.accountable),
+                    "; ".join(owner.text() for owner in o.responsible),
+                    "yes" if activity.gap else "",
+                    "yes" if activity.duplicate else "",
+                ]
+        for stage, name in self.missing:
+            yield [name, stage, "", "", "", "", "not in any matrix", ""]
+
+    def to_dict(self) -> dict:
+        return {
+            "scope": self.scope,
+            "matrices": self.matrices,
+            "activities": [
+                {
+                    "name": a.name,
+                    "stage": a.stage,
+                    "gap": a.gap,
+                    "duplicate": a.duplicate,
+                    "ownerships": [
+                        {
+                            "team": o.team,
+                            "team_id": o.team_id,
+                            "matrix": o.matrix,
+                            "matrix_id": o.matrix_id,
+                            "task_id": o.task_id,
+                            "accountable": [
+                                {"role": x.role, "people": list(x.people)} for x in o.accountable
+                            ],
+                            "responsible": [
+                                {"role": x.role, "people": list(x.people)} for x in o.responsible
+                            ],
+                        }
+                        for o in a.ownerships
+                    ],
+                }
+                for a in self.activities
+            ],
+            "gaps": [a.name for a in self.gaps],
+            "duplicates": [a.name for a in self.duplicates],
+            "missing": [{"stage": stage, "name": name} for stage, name in self.missing],
+        }
+
+
+def company_map(*, organization: Organization, team: Team | None = None) -> CompanyMap:
+    teams = {t.pk: t for t in teams_of(organization)}
+    matrices = (
+        Matrix.objects.filter(organization=organization, published_revision__isnull=False)
+        .exclude(status=Matrix.Status.ARCHIVED)
+        .only("id", "name", "scheme", "team_id", "framework_id")
+        .order_by("name")
+    )
+    if team is not None:
+        matrices = matrices.filter(team__path__startswith=team.path)
+    matrices = list(matrices)
+    by_id = {m.pk: m for m in matrices}
+    activity_of = Task.objects.filter(pk=OuterRef("task_id")).values("activity_id")[:1]
+    tasks = list(
+        PublishedTask.objects.filter(matrix_id__in=by_id)
+        .annotate(activity_id=Subquery(activity_of))
+        .values_list("id", "matrix_id", "task_id", "name", "stage", "activity_id")
+        .order_by("matrix_id", "order", "task_id")
+    )
+    cells: dict[int, list[tuple[int | None, str, str]]] = {}
+    for task_pk, role_id, code, letters in (
+        PublishedCell.objects.filter(matrix_id__in=by_id)
+        .values_list("task_id", "role_id", "role_code", "letters")
+        .order_by("column")
+    ):
+        cells.setdefault(task_pk, []).append((role_id, code, letters))
+
+    columns: dict[int | None, dict[int, str]] = {}
+    for task_pk, matrix_id, *_ in tasks:
+        scope = by_id[matrix_id].team_id
+        for role_id, code, _ in cells.get(task_pk, ()):
+            if role_id is not None:
+                columns.setdefault(scope, {})[role_id] = code
+    people = column_people(columns=columns) if columns else {}
+    names: dict[tuple[int | None, str], tuple[str, ...]] = {}
+    for scope, entries in people.items():
+        for person in entries:
+            if not person.active:
+                continue
+            for code in person.role_codes:
+                names[(scope, code)] = (*names.get((scope, code), ()), person.name)
+
+    activities: dict[object, MapActivity] = {}
+    for task_pk, matrix_id, task_id, name, stage, activity_id in tasks:
+        matrix = by_id[matrix_id]
+        scheme = get_scheme(matrix.scheme)
+        key = ("activity", activity_id) if activity_id else ("name", name.casefold())
+        entry = activities.setdefault(key, MapActivity(name=name, stage=stage))
+        owning = matrix.team_id
+        ownership = Ownership(
+            team=team_label(teams[owning], teams) if owning in teams else WHOLE_ORGANIZATION,
+            team_id=owning,
+            matrix=matrix.name,
+            matrix_id=matrix_id,
+            task_id=task_id,
+        )
+        for _, code, letters in cells.get(task_pk, ()):
+            owner = Owner(role=code, people=names.get((owning, code), ()))
+            if scheme.accountable in letters:
+                ownership.accountable.append(owner)
+            if any(letter in letters for letter in scheme.responsible):
+                ownership.responsible.append(owner)
+        entry.ownerships.append(ownership)
+
+    framework_ids = {m.framework_id for m in matrices if m.framework_id}
+    present = {key[1] for key in activities if key[0] == "activity"}
+    missing = [
+        (stage, name)
+        for pk, stage, name in Activity.objects.filter(stage__framework_id__in=framework_ids)
+        .order_by("stage__order", "order", "pk")
+        .values_list("pk", "stage__name", "name")
+        if pk not in present
+    ]
+    return CompanyMap(
+        scope=team_label(team, teams) if team is not None else WHOLE_ORGANIZATION,
+        activities=list(activities.values()),
+        missing=missing,
+        matrices=len(matrices),
+    )

@@ -1,0 +1,58 @@
+"""The company-wide map page: who owns each activity across every published matrix, by team."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from orgs.access import require_org
+from orgs.teams import team_label, teams_of
+from raci.exchange import formula_quote
+from raci.insights.company_map import company_map
+from raci.insights.views.common import base_context
+from raci.parsing import parse_id
+
+
+def map_team(organization, value: str | None):
+    """The team of ``?team=``: None for the whole organization, ``False`` for junk or another
+    organization's id (which reads as unknown)."""
+    if not value:
+        return None
+    team_id = parse_id(value)
+    return next((t for t in teams_of(organization) if t.pk == team_id), False)
+
+
+@login_required
+def organization_map(request: HttpRequest, org_slug: str) -> HttpResponse:
+    access = require_org(request.user, org_slug)
+    organization = access.organization
+    team = map_team(organization, request.GET.get("team"))
+    if team is False:
+        return HttpResponseBadRequest("No such team in this organization: choose one from the list.")
+    result = company_map(organization=organization, team=team)
+    if request.GET.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for row in result.rows():
+            writer.writerow([formula_quote(value) for value in row])
+        answer = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        name = slugify(f"{organization.slug} map {result.scope}") or "map"
+        answer["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return answer
+    teams = teams_of(organization)
+    by_id = {t.pk: t for t in teams}
+    return render(
+        request,
+        "insights/company_map.html",
+        base_context(
+            access,
+            result=result,
+            team=team,
+            team_choices=[(t.pk, team_label(t, by_id)) for t in teams],
+        ),
+    )
