@@ -203,6 +203,42 @@ def holding_add(*, person: Person, role: Role, team: Team | None = None) -> Role
     return holding
 
 
+def person_move(*, person: Person, to_team: Team, from_team: Team | None = None) -> None:
+    """``person`` moves to ``to_team``: the roles held for ``from_team`` (if given) are held for
+    ``to_team`` instead and the person leaves ``from_team``; without it they join ``to_team``."""
+    _same_organization(person, to_team, from_team)
+    with transaction.atomic():
+        if from_team is not None and from_team != to_team:
+            held_there = set(person.holdings.filter(team=to_team).values_list("role_id", flat=True))
+            moving = person.holdings.filter(team=from_team)
+            moving.filter(role_id__in=held_there).delete()
+            moving.update(team=to_team)
+            person.teams.remove(from_team)
+        person.teams.add(to_team)
+
+
+def team_merge(*, source: Team, target: Team) -> None:
+    """``source`` joins ``target``: its members, the roles held for it and the teams under it go to
+    ``target``, then ``source`` is deleted. Its matrices must have moved first (``raci`` does, through
+    the one writer): a team with matrices is not deleted."""
+    if source.organization_id != target.organization_id:
+        raise ValidationError("Teams of two organizations cannot be merged.")
+    if source == target or target.path.startswith(source.path):
+        raise ValidationError({"target": "A team cannot merge into itself or one of its own teams."})
+    with transaction.atomic():
+        target.members.add(*source.members.all())
+        taken = set(RoleHolding.objects.filter(team=target).values_list("person_id", "role_id"))
+        for holding in RoleHolding.objects.filter(team=source):
+            if (holding.person_id, holding.role_id) in taken:
+                holding.delete()
+            else:
+                holding.team = target
+                holding.save(update_fields=["team"])
+        for child in Team.objects.filter(parent=source):
+            team_move(team=child, parent=target)
+        team_delete(team=source)
+
+
 def holding_remove(*, person: Person, role: Role, team: Team | None = None) -> None:
     RoleHolding.objects.filter(person=person, role=role, team=team).delete()
 

@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from raci import exchange
 from raci.matrices.models import ChangeRecord, Matrix
-from raci.matrices.selectors import column_people, matrix_grid_get, organization_headcount
+from raci.matrices.selectors import (
+    TeamScopes,
+    column_people,
+    matrix_grid_get,
+    organization_headcount,
+    teams_in_scope,
+)
 from raci.rules.grid import MatrixGrid, RuleSettings
 
 DRAFT = "draft"
@@ -121,13 +127,15 @@ def matrix_read(
         )
     organization = matrix.organization
     document = revision.snapshot
+    scopes = teams_in_scope(organization, {matrix.team_id}) if people else TeamScopes()
     grid = exchange.grid_from_json(
         document,
-        people=column_people(columns={matrix.team_id: {r["id"]: r["code"] for r in document["roles"]}})[
-            matrix.team_id
-        ]
+        people=column_people(
+            columns={matrix.team_id: {r["id"]: r["code"] for r in document["roles"]}}, lineage=scopes.lineage
+        )[matrix.team_id]
         if people
         else (),
+        team=scopes.labels.get(matrix.team_id, ""),
         settings=RuleSettings.from_overrides(matrix.rule_settings),
         headcount=organization_headcount(organization) if people else organization.headcount,
     )

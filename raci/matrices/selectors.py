@@ -8,13 +8,14 @@ matrix's size, returning the plain ``MatrixGrid`` every consumer reads;
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from frameworks.schemes import get_scheme
-from orgs.models import Organization, Person
-from orgs.teams import holders_resolved, lineages
+from orgs.models import Organization, Person, Team
+from orgs.teams import holders_resolved, lineages, team_label
 from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
 from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn, RuleSettings, TaskRow
 
@@ -91,11 +92,12 @@ def matrix_grids_get(
 
     holders: dict[int | None, tuple[PersonEntry, ...]] = {}
     headcount = organization.headcount
+    scopes = teams_in_scope(organization, {m.team_id for m in matrices}) if people else TeamScopes()
     if people:
         scoped_columns: dict[int | None, dict[int, str]] = {}
         for matrix in matrices:
             scoped_columns.setdefault(matrix.team_id, {}).update(code_by_role[matrix.pk])
-        holders = column_people(columns=scoped_columns)
+        holders = column_people(columns=scoped_columns, lineage=scopes.lineage)
         headcount = organization_headcount(organization)
     return {
         matrix.pk: MatrixGrid(
@@ -109,6 +111,7 @@ def matrix_grids_get(
             people=_of_columns(holders.get(matrix.team_id, ()), roles[matrix.pk]),
             settings=RuleSettings.from_overrides(matrix.rule_settings),
             headcount=headcount,
+            team=scopes.labels.get(matrix.team_id, ""),
         )
         for matrix in matrices
     }
@@ -120,8 +123,28 @@ def _of_columns(people: tuple[PersonEntry, ...], columns: list[RoleColumn]) -> t
     return tuple(person for person in people if person.role_codes & codes)
 
 
+@dataclass(frozen=True)
+class TeamScopes:
+    """The teams some matrices belong to: each one's lineage (ids from the root) and label."""
+
+    lineage: dict[int | None, list[int]] = field(default_factory=lambda: {None: []})
+    labels: dict[int | None, str] = field(default_factory=dict)
+
+
+def teams_in_scope(organization: Organization, team_ids: set[int | None]) -> TeamScopes:
+    """One query when any of ``team_ids`` is a team (the organization's teams), none otherwise."""
+    if not any(pk is not None for pk in team_ids):
+        return TeamScopes()
+    teams = {team.pk: team for team in Team.objects.filter(organization=organization)}
+    present = [pk for pk in team_ids if pk in teams]
+    return TeamScopes(
+        lineage={None: [], **{pk: teams[pk].lineage_ids for pk in present}},
+        labels={pk: team_label(teams[pk], teams) for pk in present},
+    )
+
+
 def column_people(
-    *, columns: Mapping[int | None, Mapping[int, str]]
+    *, columns: Mapping[int | None, Mapping[int, str]], lineage: Mapping[int | None, list[int]] | None = None
 ) -> dict[int | None, tuple[PersonEntry, ...]]:
     """The people behind the columns of each scope (a team's id, or None for the whole
     organization): ``columns`` maps a scope to its columns' role ids and codes. Each person comes
@@ -130,7 +153,8 @@ def column_people(
     Three queries whatever the depth of the tree, the number of scopes or the size of the
     organization: the scopes' paths, the column roles' holdings, the people and their roles."""
     scopes = list(columns)
-    lineage = lineages(scopes)
+    if lineage is None:
+        lineage = lineages(scopes)
     resolved, _ = holders_resolved(
         role_ids={role_id for roles in columns.values() for role_id in roles}, scopes=scopes, lineage=lineage
     )

@@ -100,6 +100,14 @@ class MatrixGrid:
     settings: RuleSettings = field(default_factory=RuleSettings)
     # The organization's headcount when known; otherwise the number of active people.
     headcount: int | None = None
+    # The team whose work this is ("Product / Mobile"), empty for the whole organization. A team's
+    # matrix knows who does each role even when nobody does (its people are resolved in the team),
+    # so "nobody holds PM in Mobile" is a finding, where a matrix read without people says nothing.
+    team: str = ""
+
+    @property
+    def staffing_known(self) -> bool:
+        return bool(self.people or self.team)
 
     def letters(self, task_id: int, role_code: str) -> str:
         return self.cells.get((task_id, role_code), "")

@@ -147,15 +147,17 @@ def role_on_everything(ctx: RuleContext, role: RoleTally) -> Iterable[Finding]:
 )
 def role_unstaffed(ctx: RuleContext, role: RoleTally) -> Iterable[Finding]:
     # Without people data we cannot tell an unstaffed role from an unknown staffing.
-    if ctx.grid.people and role.owns and role.code not in ctx.tally.staffed:
+    if ctx.grid.staffing_known and role.owns and role.code not in ctx.tally.staffed:
+        where = f" in {ctx.grid.team}" if ctx.grid.team else ""
         return (
             Finding(
                 code="role.unstaffed",
                 severity=Severity.ERROR,
                 role_code=role.code,
-                message=f"Nobody holds {role.code}, yet it is {ctx.owner_names} for "
+                message=f"Nobody holds {role.code}{where}, yet it is {ctx.owner_names} for "
                 f"{plural(role.owns, 'task')}.",
-                hint=f"Assign {role.code} to a person, or move its work to a role someone holds.",
+                hint=f"Assign {role.code} to a person{' for this team' if where else ''}, or move its work to a "
+                "role someone holds.",
             ),
         )
     return ()

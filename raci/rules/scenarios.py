@@ -307,7 +307,7 @@ def what_if(grid: MatrixGrid, scenario: Operation | Sequence[Operation] = ()) ->
 
 def _coverage(tally: Tally) -> dict[int, tuple[bool, bool]]:
     """Task id -> (has an accountable role someone can act as, has a responsible one)."""
-    staffing_known = bool(tally.grid.people)
+    staffing_known = tally.grid.staffing_known
     coverage = {}
     for task_id, cells in tally.task_cells.items():
         accountable = responsible = False
