@@ -156,8 +156,8 @@ def role_unstaffed(ctx: RuleContext, role: RoleTally) -> Iterable[Finding]:
                 role_code=role.code,
                 message=f"Nobody holds {role.code}{where}, yet it is {ctx.owner_names} for "
                 f"{plural(role.owns, 'task')}.",
-                hint=f"Assign {role.code} to a person{' for this team' if where else ''}, or move its work to a "
-                "role someone holds.",
+                hint=f"Assign {role.code} to a person{' for this team' if where else ''}, or move its "
+                "work to a role someone holds.",
             ),
         )
     return ()
