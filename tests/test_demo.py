@@ -7,6 +7,7 @@ from django.core.management import call_command
 from orgs.models import Membership, Organization, Person, Role
 from raci.management.demo import DEMO_MATRIX_NAME, demo_seed
 from raci.matrices.models import Assignment, Matrix, Task
+from raci.matrices.selectors import matrix_grid_get
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,12 @@ def test_seed_demo_command_prints_the_login_as_two_lines(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert "username: demo" in lines
     assert any(line.startswith("password: ") and len(line) > len("password: ") for line in lines)
+
+
+def test_the_demo_has_two_product_lines_whose_matrices_name_their_own_pm():
+    demo_seed()
+    pms = {}
+    for matrix in Matrix.objects.filter(team__isnull=False).select_related("organization", "team"):
+        grid = matrix_grid_get(matrix=matrix)
+        pms[matrix.team.name] = [p.name for p in grid.people if "PM" in p.role_codes]
+    assert pms == {"Analytics app": ["Ben Alvarez"], "Data platform": ["Chloe Alvarez"]}

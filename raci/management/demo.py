@@ -14,11 +14,13 @@ from django.db import transaction
 
 from frameworks.models import Framework
 from frameworks.services import frameworks_load_builtin
-from orgs.models import Membership, Organization, Person, Role
+from orgs.models import Membership, Organization, Person, Role, Team
 from orgs.services import membership_set
+from orgs.teams import holding_add, holding_remove, team_create
 from raci.matrices.adoption import matrix_adopt
 from raci.matrices.cells import assignment_set
 from raci.matrices.models import Matrix, Task
+from raci.matrices.services import matrix_update
 from raci.revisions.services import matrix_publish
 
 DEMO_USERNAME = "demo"
@@ -26,6 +28,13 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD_DEFAULT = "acme-demo-raci"
 DEMO_ORG_SLUG = "acme"
 DEMO_MATRIX_NAME = "Product management and marketing"
+# The second product line: its own matrix, its own PM and PMM, so every page shows who does a role
+# for which team (the first matrix belongs to the first product line).
+PRODUCT_LINES = [
+    ("Analytics app", "Ben Alvarez", "Elena Alvarez"),
+    ("Data platform", "Chloe Alvarez", "Farid Alvarez"),
+]
+SECOND_MATRIX_NAME = "Data platform: product management and marketing"
 
 ROLES = [
     ("PM", "Product manager", "Creates value: customer needs, business case, roadmap, requirements."),
@@ -71,6 +80,30 @@ class DemoLogin:
 
 def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD_DEFAULT
+
+
+def _product_lines(organization: Organization, roles: dict[str, Role], first: Matrix) -> None:
+    """Two product lines, each with its PM and PMM; the first matrix is the first line's work and
+    the second line adopts the same framework for its own."""
+    if Team.objects.filter(organization=organization).exists():
+        return
+    lines = []
+    for name, pm, pmm in PRODUCT_LINES:
+        team = team_create(organization=organization, name=name)
+        for person_name, code in ((pm, "PM"), (pmm, "PMM")):
+            person = Person.objects.get(organization=organization, name=person_name)
+            # They do the role for their line only, not for the whole company.
+            holding_remove(person=person, role=roles[code])
+            holding_add(person=person, role=roles[code], team=team)
+        lines.append(team)
+    matrix_update(matrix=first, team=lines[0])
+    second = matrix_adopt(
+        organization=organization,
+        framework=Framework.objects.get(slug="pragmatic-pm-pmm"),
+        name=SECOND_MATRIX_NAME,
+    )
+    matrix_update(matrix=second, team=lines[1])
+    matrix_publish(matrix=second, note="The data platform's split, adopted from the same framework.")
 
 
 @transaction.atomic
@@ -128,4 +161,5 @@ def demo_seed() -> DemoLogin:
             note="First agreed split between product management and product marketing.",
             override_reason="Pricing and win/loss ownership are still being decided.",
         )
+    _product_lines(organization, roles, matrix)
     return DemoLogin(username=DEMO_USERNAME, password=password, organization=organization, matrix=matrix)
