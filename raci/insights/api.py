@@ -244,6 +244,9 @@ class PersonResponsibilities(OrgScopedView):
         )
 
 
+MAP_PAGE_SIZE = 100
+
+
 class CompanyMapView(OrgScopedView):
     @extend_schema(
         parameters=[
@@ -251,7 +254,13 @@ class CompanyMapView(OrgScopedView):
                 "team",
                 OpenApiTypes.INT,
                 description="A team's id: its matrices and those of the teams under it.",
-            )
+            ),
+            OpenApiParameter(
+                "page",
+                OpenApiTypes.INT,
+                description=f"The page of `activities` ({MAP_PAGE_SIZE} a page); `gaps`, `duplicates` and "
+                "`missing` always cover the whole map.",
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -267,4 +276,10 @@ class CompanyMapView(OrgScopedView):
             if team_id is None:
                 raise ApiValidationError({"team": ["Give the id of a team."]})
             team = team_of(self.organization, team_id)
-        return Response(company_map(organization=self.organization, team=team).to_dict())
+        result = company_map(organization=self.organization, team=team)
+        number = parse_id(request.query_params.get("page", "1"))
+        pages = max(1, -(-len(result.activities) // MAP_PAGE_SIZE))
+        if number is None or number > pages:
+            raise ApiValidationError({"page": [f"Give a page number from 1 to {pages}."]})
+        shown = result.activities[(number - 1) * MAP_PAGE_SIZE : number * MAP_PAGE_SIZE]
+        return Response({"page": number, "pages": pages, **result.to_dict(shown)})

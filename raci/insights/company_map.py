@@ -10,10 +10,10 @@ the number of teams, matrices and tasks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from frameworks.models import Activity
 from frameworks.schemes import get_scheme
@@ -60,6 +60,13 @@ class MapActivity:
     stage: str
     ownerships: list[Ownership] = field(default_factory=list)
 
+    def by_team(self) -> list[tuple[str, list[Ownership]]]:
+        """This activity's ownerships, team by team."""
+        teams: dict[str, list[Ownership]] = {}
+        for ownership in self.ownerships:
+            teams.setdefault(ownership.team, []).append(ownership)
+        return sorted(teams.items(), key=lambda item: (item[0] != WHOLE_ORGANIZATION, item[0].casefold()))
+
     @property
     def owning_teams(self) -> list[str]:
         return sorted({o.team for o in self.ownerships if o.accountable})
@@ -89,13 +96,10 @@ class CompanyMap:
     def duplicates(self) -> list[MapActivity]:
         return [a for a in self.activities if a.duplicate]
 
-    def by_team(self) -> list[tuple[str, list[tuple[MapActivity, Ownership]]]]:
-        """The activities each team's matrices own, team by team."""
-        teams: dict[str, list[tuple[MapActivity, Ownership]]] = {}
-        for activity in self.activities:
-            for ownership in activity.ownerships:
-                teams.setdefault(ownership.team, []).append((activity, ownership))
-        return sorted(teams.items(), key=lambda item: (item[0] != WHOLE_ORGANIZATION, item[0].casefold()))
+    def teams(self) -> list[str]:
+        """The teams whose matrices are on the map, the whole organization first."""
+        names = {o.team for a in self.activities for o in a.ownerships}
+        return sorted(names, key=lambda name: (name != WHOLE_ORGANIZATION, name.casefold()))
 
     def rows(self) -> Iterable[list[str]]:
         """The map as a table (CSV export): one row per activity and matrix."""
@@ -115,10 +119,13 @@ class CompanyMap:
         for stage, name in self.missing:
             yield [name, stage, "", "", "", "", "not in any matrix", ""]
 
-    def to_dict(self) -> dict:
+    def to_dict(self, activities: Sequence[MapActivity] | None = None) -> dict:
+        """The map as JSON; ``activities`` narrows the detailed list to one page of it (the gaps,
+        duplicates and counts always cover the whole map)."""
         return {
             "scope": self.scope,
             "matrices": self.matrices,
+            "activity_count": len(self.activities),
             "activities": [
                 {
                     "name": a.name,
@@ -142,12 +149,18 @@ class CompanyMap:
                         for o in a.ownerships
                     ],
                 }
-                for a in self.activities
+                for a in (self.activities if activities is None else activities)
             ],
             "gaps": [a.name for a in self.gaps],
             "duplicates": [a.name for a in self.duplicates],
             "missing": [{"stage": stage, "name": name} for stage, name in self.missing],
         }
+
+
+def _meaning(scheme_key: str, letters: str) -> tuple[bool, bool]:
+    """Whether ``letters`` make a role Accountable, Responsible, in the matrix's scheme."""
+    scheme = get_scheme(scheme_key)
+    return scheme.accountable in letters, any(letter in letters for letter in scheme.responsible)
 
 
 def company_map(*, organization: Organization, team: Team | None = None) -> CompanyMap:
@@ -169,9 +182,17 @@ def company_map(*, organization: Organization, team: Team | None = None) -> Comp
         .values_list("id", "matrix_id", "task_id", "name", "stage", "activity_id")
         .order_by("matrix_id", "order", "task_id")
     )
+    # Only cells that own something: Consulted and Informed never make the map.
+    owning_letters = set()
+    for key in {m.scheme for m in matrices}:
+        scheme = get_scheme(key)
+        owning_letters |= {scheme.accountable, *scheme.responsible}
+    owning = Q()
+    for letter in sorted(owning_letters):
+        owning |= Q(letters__contains=letter)
     cells: dict[int, list[tuple[int | None, str, str]]] = {}
     for task_pk, role_id, code, letters in (
-        PublishedCell.objects.filter(matrix_id__in=by_id)
+        PublishedCell.objects.filter(owning, matrix_id__in=by_id)
         .values_list("task_id", "role_id", "role_code", "letters")
         .order_by("column")
     ):
@@ -184,33 +205,46 @@ def company_map(*, organization: Organization, team: Team | None = None) -> Comp
             if role_id is not None:
                 columns.setdefault(scope, {})[role_id] = code
     people = column_people(columns=columns) if columns else {}
-    names: dict[tuple[int | None, str], tuple[str, ...]] = {}
+    named: dict[tuple[int | None, str], list[str]] = {}
     for scope, entries in people.items():
         for person in entries:
-            if not person.active:
-                continue
-            for code in person.role_codes:
-                names[(scope, code)] = (*names.get((scope, code), ()), person.name)
+            if person.active:
+                for code in person.role_codes:
+                    named.setdefault((scope, code), []).append(person.name)
+    names = {key: tuple(value) for key, value in named.items()}
 
+    # Tens of thousands of cells: what a cell's letters mean, a team's label and a role's owner
+    # entry are worked out once each and shared.
+    labels = {pk: team_label(t, teams) for pk, t in teams.items()}
+    meaning: dict[tuple[str, str], tuple[bool, bool]] = {}
+    owners: dict[tuple[int | None, str], Owner] = {}
     activities: dict[object, MapActivity] = {}
     for task_pk, matrix_id, task_id, name, stage, activity_id in tasks:
         matrix = by_id[matrix_id]
-        scheme = get_scheme(matrix.scheme)
         key = ("activity", activity_id) if activity_id else ("name", name.casefold())
-        entry = activities.setdefault(key, MapActivity(name=name, stage=stage))
+        entry = activities.get(key)
+        if entry is None:
+            entry = activities[key] = MapActivity(name=name, stage=stage)
         owning = matrix.team_id
         ownership = Ownership(
-            team=team_label(teams[owning], teams) if owning in teams else WHOLE_ORGANIZATION,
+            team=labels.get(owning, WHOLE_ORGANIZATION),
             team_id=owning,
             matrix=matrix.name,
             matrix_id=matrix_id,
             task_id=task_id,
         )
         for _, code, letters in cells.get(task_pk, ()):
-            owner = Owner(role=code, people=names.get((owning, code), ()))
-            if scheme.accountable in letters:
+            accountable, responsible = meaning.get((matrix.scheme, letters)) or meaning.setdefault(
+                (matrix.scheme, letters), _meaning(matrix.scheme, letters)
+            )
+            if not (accountable or responsible):
+                continue
+            owner = owners.get((owning, code))
+            if owner is None:
+                owner = owners[(owning, code)] = Owner(role=code, people=names.get((owning, code), ()))
+            if accountable:
                 ownership.accountable.append(owner)
-            if any(letter in letters for letter in scheme.responsible):
+            if responsible:
                 ownership.responsible.append(owner)
         entry.ownerships.append(ownership)
 

@@ -73,7 +73,7 @@ def test_drafts_are_not_on_the_map(org, build_matrix, published):
 def test_a_matrix_of_the_whole_organization_is_grouped_apart(org, build_matrix, lines):
     build_matrix(organization=org, name="Company", roles=["PM"], tasks=["Vision"], published=True)
     result = company_map(organization=org)
-    assert [team for team, _ in result.by_team()] == [WHOLE_ORGANIZATION]
+    assert result.teams() == [WHOLE_ORGANIZATION]
     # PM is held only for teams: the whole organization's matrix names every PM.
     assert _activity(result, "Vision").ownerships[0].accountable[0].people == ("Ben", "Chloe")
 
@@ -119,3 +119,9 @@ def test_the_api_answers_the_map_and_hides_it_from_outsiders(client_for, viewer,
     answer = client_for(viewer).get(f"/api/v1/orgs/{org.slug}/map/")
     assert answer.json()["duplicates"] == ["Pricing"]
     assert client_for(outsider).get(f"/api/v1/orgs/{org.slug}/map/").status_code == 404
+
+
+def test_the_api_pages_the_activities_and_refuses_a_page_out_of_range(client_for, viewer, org, published):
+    answer = client_for(viewer).get(f"/api/v1/orgs/{org.slug}/map/", {"page": 1}).json()
+    assert (answer["page"], answer["pages"], answer["activity_count"]) == (1, 1, 3)
+    assert client_for(viewer).get(f"/api/v1/orgs/{org.slug}/map/", {"page": 2}).status_code == 400

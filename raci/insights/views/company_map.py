@@ -6,8 +6,10 @@ import csv
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.text import slugify
 
 from orgs.access import require_org
@@ -25,6 +27,9 @@ def map_team(organization, value: str | None):
         return None
     team_id = parse_id(value)
     return next((t for t in teams_of(organization) if t.pk == team_id), False)
+
+
+ACTIVITIES_PER_PAGE = 25
 
 
 @login_required
@@ -46,13 +51,19 @@ def organization_map(request: HttpRequest, org_slug: str) -> HttpResponse:
         return answer
     teams = teams_of(organization)
     by_id = {t.pk: t for t in teams}
+    # Hundreds of activities, each owned in tens of matrices: a page of them at a time; the gaps
+    # and duplicates above always cover the whole map.
+    page = Paginator(result.activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "insights/company_map.html",
         base_context(
             access,
             result=result,
+            page=page,
             team=team,
             team_choices=[(t.pk, team_label(t, by_id)) for t in teams],
+            # Links built from one reverse() each, not one per row.
+            matrix_prefix=reverse("matrix-detail", args=[organization.slug, 0])[:-2],
         ),
     )
