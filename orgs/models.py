@@ -93,7 +93,7 @@ class Team(models.Model):
         Organization, on_delete=models.CASCADE, related_name="teams", db_index=False
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="children"
     )
     name = models.CharField(max_length=120, validators=[validate_single_line])
     description = models.TextField(

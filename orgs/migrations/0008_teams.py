@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('path', models.CharField(default='', editable=False, max_length=1000)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('organization', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='orgs.organization')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.team')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='children', to='orgs.team')),
             ],
             options={
                 'ordering': ['path'],

@@ -9,7 +9,9 @@ data twice gives the same text (only ``exported_at`` differs)::
     {"format": "raci-organization", "version": 1, "exported_at": "<ISO 8601, UTC>",
      "organization": {"name", "slug", "headcount", "created_at"},
      "roles":       [{"code", "name", "description", "order"}],                       by code
-     "people":      [{"key", "name", "email", "user", "active", "roles": [code]}],    by name
+     "teams":       [{"key", "name", "description", "parent": key, "created_at"}],  by path of names
+     "people":      [{"key", "name", "email", "user", "active", "roles": [code],     by name
+                      "teams": [key], "team_roles": [{"role": code, "team": key}]}]
      "members":     [{"username", "email", "level", "created_at"}],                   by username
      "other_users": [{"username", "email"}],                                          by username
      "frameworks":  [{"slug", "name", "summary", "scheme", "version", "role_names",
@@ -18,6 +20,7 @@ data twice gives the same text (only ``exported_at`` differs)::
                                                   "suggested_letters"}]}]}],        by slug
      "matrices":    [{"name", "scheme", "status", "version", "rule_settings",
                       "review_interval_days", "framework": slug, "published_revision": number,
+                      "team": key,
                       "created_at", "updated_at",
                       "columns":   [{"role", "order"}],
                       "tasks":     [{"key", "name", "stage", "description", "order", "archived",
@@ -40,7 +43,10 @@ their username (``members`` are the organization's members with their access lev
 ``other_users`` everyone else the document names: authors of history, publishers, deciders of
 sign-offs, people's linked accounts, webhooks' creators); a framework is its slug, an activity
 ``{framework, stage, activity}`` by names; a task is ``tN``, numbered within its matrix in the order
-of the source's ids; a revision is its number.
+of the source's ids; a revision is its number; a team is ``team-N``, numbered in the order of the
+teams' paths of names (so parents come before their teams). ``teams``, a person's ``teams`` and
+``team_roles`` and a matrix's ``team`` came with teams: a file written before them reads as an
+organization without any.
 
 A revision's snapshot is the grid document of ``raci.exchange.export_json``, which names tasks and
 roles by the source's database ids. The file writes them as the keys above: a task's key (tasks
@@ -98,7 +104,7 @@ from django.utils.dateparse import parse_datetime
 
 from frameworks.models import Activity, Framework, Stage
 from frameworks.schemes import SCHEMES
-from orgs.models import Membership, Organization, Person, Role
+from orgs.models import Membership, Organization, Person, Role, RoleHolding, Team
 from raci.delivery.models import WebhookEndpoint
 from raci.delivery.webhooks import webhook_events_validate, webhook_url_validate
 from raci.matrices.models import Assignment, ChangeRecord, Matrix, MatrixRole, Task
@@ -163,6 +169,7 @@ class _Export:
         roles = list(Role.objects.filter(organization=organization).order_by("code"))
         self.role_code = {role.pk: role.code for role in roles}
         self.usernames = self._usernames()
+        teams = self._teams()
         people = self._people()
         matrices = self._matrices()
         members = [
@@ -196,6 +203,7 @@ class _Export:
                 {"code": role.code, "name": role.name, "description": role.description, "order": role.order}
                 for role in roles
             ],
+            "teams": teams,
             "people": people,
             "members": members,
             "other_users": sorted(others, key=lambda user: user["username"]),
@@ -239,9 +247,25 @@ class _Export:
     def username(self, user_id: int | None) -> str | None:
         return None if user_id is None else self.usernames[user_id]
 
+    def _teams(self) -> list[dict[str, Any]]:
+        teams = {team.pk: team for team in Team.objects.filter(organization=self.organization)}
+        names = {pk: [teams[i].name for i in team.lineage_ids] for pk, team in teams.items()}
+        ordered = sorted(teams.values(), key=lambda team: (names[team.pk], team.pk))
+        self.team_key = {team.pk: f"team-{n}" for n, team in enumerate(ordered, start=1)}
+        return [
+            {
+                "key": self.team_key[team.pk],
+                "name": team.name,
+                "description": team.description,
+                "parent": self.team_key.get(team.parent_id),
+                "created_at": _when(team.created_at),
+            }
+            for team in ordered
+        ]
+
     def _people(self) -> list[dict[str, Any]]:
         people = sorted(
-            Person.objects.filter(organization=self.organization).prefetch_related("roles"),
+            Person.objects.filter(organization=self.organization).prefetch_related("holdings", "teams"),
             key=lambda person: (person.name, person.email.lower(), person.pk),
         )
         self.person_key: dict[int, str] = {}
@@ -261,7 +285,18 @@ class _Export:
                     "email": person.email,
                     "user": self.username(person.user_id),
                     "active": person.active,
-                    "roles": sorted(role.code for role in person.roles.all()),
+                    "roles": sorted(
+                        self.role_code[h.role_id] for h in person.holdings.all() if h.team_id is None
+                    ),
+                    "teams": sorted(self.team_key[team.pk] for team in person.teams.all()),
+                    "team_roles": sorted(
+                        (
+                            {"role": self.role_code[h.role_id], "team": self.team_key[h.team_id]}
+                            for h in person.holdings.all()
+                            if h.team_id is not None
+                        ),
+                        key=lambda held: (held["team"], held["role"]),
+                    ),
                 }
             )
         return rows
@@ -382,6 +417,7 @@ class _Export:
                     "review_interval_days": matrix.review_interval_days,
                     "framework": matrix.framework.slug if matrix.framework else None,
                     "published_revision": numbers.get(matrix.published_revision_id),
+                    "team": self.team_key.get(matrix.team_id),
                     "created_at": _when(matrix.created_at),
                     "updated_at": _when(matrix.updated_at),
                     "columns": columns.get(matrix.pk, []),
@@ -559,6 +595,8 @@ def _known(value: Any, known: set, path: str, what: str) -> None:
 
 ORGANIZATION = {"name": TEXT, "slug": TEXT, "headcount": (NUMBER, _NULL), "created_at": TIME}
 ROLE = {"code": TEXT, "name": TEXT, "description": TEXT, "order": NUMBER}
+TEAM = {"key": TEXT, "name": TEXT, "description": TEXT, "parent": (TEXT, _NULL), "created_at": TIME}
+TEAM_ROLE = {"role": TEXT, "team": TEXT}
 PERSON = {"key": TEXT, "name": TEXT, "email": TEXT, "user": (TEXT, _NULL), "active": FLAG, "roles": LIST}
 MEMBER = {"username": TEXT, "email": TEXT, "level": TEXT, "created_at": TIME}
 USER = {"username": TEXT, "email": TEXT}
@@ -664,6 +702,13 @@ TOP = {
 LETTERS = re.compile(r"[A-Z]{1,8}")
 
 
+def _optional_list(value: dict, name: str, path: str) -> list:
+    """A list field that files written before it existed do not have."""
+    items = value.get(name, [])
+    _check(items, LIST, f"{path}.{name}")
+    return items
+
+
 def document_check(document: Any) -> dict[str, Any]:
     """``document`` if it is a version-1 organization document whose every reference resolves
     inside it; else BackupError naming the first problem by its path (``matrices[0].tasks[2].name``)."""
@@ -681,8 +726,28 @@ def document_check(document: Any) -> dict[str, Any]:
     codes = _unique([(role["code"], path) for role, path in roles], "the role code")
     users = _each(document, "members", "document", MEMBER) + _each(document, "other_users", "document", USER)
     usernames = _unique([(user["username"], path) for user, path in users], "the username")
+    teams = _each({"teams": document.get("teams", [])}, "teams", "document", TEAM)
+    team_keys = _unique([(team["key"], path) for team, path in teams], "the team key")
+    seen_teams: set[str] = set()
+    for team, path in teams:
+        if team["parent"] is not None and team["parent"] not in seen_teams:
+            raise BackupError(
+                f"{path}.parent: the team {team['parent']!r} must come before the teams under it."
+            )
+        seen_teams.add(team["key"])
+    _unique(
+        [((team["parent"], team["name"].lower()), path) for team, path in teams],
+        "the team name under one parent",
+    )
     people = _each(document, "people", "document", PERSON)
     keys = _unique([(person["key"], path) for person, path in people], "the person key")
+    for person, path in people:
+        for i, key in enumerate(_optional_list(person, "teams", path)):
+            _known(key, team_keys, f"{path}.teams[{i}]", "the team")
+        for i, held in enumerate(_optional_list(person, "team_roles", path)):
+            _fields(held, f"{path}.team_roles[{i}]", TEAM_ROLE)
+            _known(held["role"], codes, f"{path}.team_roles[{i}].role", "the role")
+            _known(held["team"], team_keys, f"{path}.team_roles[{i}].team", "the team")
     _unique([(person["email"].lower(), path) for person, path in people if person["email"]], "the email")
     _unique([(person["user"], path) for person, path in people if person["user"]], "the linked user")
     for person, path in people:
@@ -702,6 +767,9 @@ def document_check(document: Any) -> dict[str, Any]:
     _unique([(matrix["name"], path) for matrix, path in matrices], "the matrix name")
     for matrix, path in matrices:
         _matrix_check(matrix, path, codes=codes, usernames=usernames, people=keys)
+        if matrix.get("team") is not None:
+            _check(matrix["team"], TEXT, f"{path}.team")
+            _known(matrix["team"], team_keys, f"{path}.team", "the team")
     for webhook, path in _each(document, "webhooks", "document", WEBHOOK):
         _known(webhook["created_by"], usernames, f"{path}.created_by", "the user")
     return document
@@ -828,6 +896,7 @@ class _Import:
         self._users()
         self._members()
         self._roles()
+        self._teams()
         self._people()
         self._frameworks()
         self._framework_links()
@@ -940,6 +1009,28 @@ class _Import:
             **{key: role.pk for key, role in zip(deleted, placeholders, strict=True)},
         }
 
+    def _teams(self) -> None:
+        self.team_id: dict[str, int] = {}
+        paths: dict[str, str] = {}
+        for i, data in enumerate(self.doc.get("teams", [])):
+            parent = data["parent"]
+            team = _clean(
+                Team(
+                    organization=self.organization,
+                    name=data["name"],
+                    description=data["description"],
+                    parent_id=self.team_id[parent] if parent else None,
+                ),
+                f"teams[{i}]",
+                exclude=("path",),
+            )
+            team.save()
+            paths[data["key"]] = f"{paths[parent] if parent else '/'}{team.pk}/"
+            Team.objects.filter(pk=team.pk).update(
+                path=paths[data["key"]], created_at=_time(data["created_at"])
+            )
+            self.team_id[data["key"]] = team.pk
+
     def _people(self) -> None:
         people = [
             _clean(
@@ -958,11 +1049,28 @@ class _Import:
         self.person_id = {
             data["key"]: person.pk for data, person in zip(self.doc["people"], people, strict=True)
         }
-        Person.roles.through.objects.bulk_create(
+        pairs = list(zip(self.doc["people"], people, strict=True))
+        RoleHolding.objects.bulk_create(
             [
-                Person.roles.through(person_id=person.pk, role_id=self.role_id[code])
-                for data, person in zip(self.doc["people"], people, strict=True)
+                RoleHolding(person_id=person.pk, role_id=self.role_id[code])
+                for data, person in pairs
                 for code in data["roles"]
+            ]
+            + [
+                RoleHolding(
+                    person_id=person.pk,
+                    role_id=self.role_id[held["role"]],
+                    team_id=self.team_id[held["team"]],
+                )
+                for data, person in pairs
+                for held in data.get("team_roles", [])
+            ]
+        )
+        Person.teams.through.objects.bulk_create(
+            [
+                Person.teams.through(person_id=person.pk, team_id=self.team_id[key])
+                for data, person in pairs
+                for key in data.get("teams", [])
             ]
         )
 
@@ -1051,6 +1159,7 @@ class _Import:
             version=data["version"],
             rule_settings=data["rule_settings"],
             review_interval_days=data["review_interval_days"],
+            team_id=self.team_id[data["team"]] if data.get("team") else None,
         )
         _clean(matrix, path)
         matrix.save()

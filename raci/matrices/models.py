@@ -35,7 +35,7 @@ class Matrix(models.Model):
     # The part of the organization whose work this is; empty for the whole organization. Its
     # columns resolve to the people holding each role in this team (``orgs.teams``).
     team = models.ForeignKey(
-        "orgs.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="matrices"
+        "orgs.Team", null=True, blank=True, on_delete=models.RESTRICT, related_name="matrices"
     )
     scheme = models.CharField(max_length=10, choices=scheme_choices(), default=DEFAULT_SCHEME)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -24,14 +24,13 @@ from raci.rules.grid import MatrixGrid
 
 
 def _accountable_people(grid: MatrixGrid, organization_id: int) -> list[Person]:
+    """The people who sign off: the active people behind the roles Accountable somewhere in the
+    matrix, as the loader resolved them for the matrix's team."""
     accountable_roles = {
         code for (_, code), letters in grid.cells.items() if grid.scheme.accountable in letters
     }
-    return list(
-        Person.objects.filter(organization_id=organization_id, active=True, roles__code__in=accountable_roles)
-        .distinct()
-        .order_by("name")
-    )
+    ids = {p.id for p in grid.people if p.active and p.role_codes & accountable_roles}
+    return list(Person.objects.filter(organization_id=organization_id, pk__in=ids).order_by("name"))
 
 
 def agreement_rebuild(*, revision: Revision, grid: MatrixGrid) -> None:

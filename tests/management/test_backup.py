@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from frameworks.models import Framework
-from orgs.models import Membership, Organization, Person, Role
+from orgs.models import Membership, Organization, Person, Role, Team
 from orgs.services import (
     membership_set,
     organization_create,
@@ -28,6 +28,7 @@ from orgs.services import (
     role_create,
     role_delete,
 )
+from orgs.teams import holding_add, person_teams_set, team_create
 from raci import rules
 from raci.delivery.models import WebhookEndpoint
 from raci.delivery.webhooks import webhook_endpoint_create, webhook_endpoint_update
@@ -39,7 +40,7 @@ from raci.matrices.history import Actor
 from raci.matrices.models import ChangeRecord, Matrix, Task
 from raci.matrices.readings import READ_PUBLISHED, matrix_read
 from raci.matrices.selectors import matrix_grid_get
-from raci.matrices.services import task_create, task_update
+from raci.matrices.services import matrix_update, task_create, task_update
 from raci.revisions import services as revisions
 from raci.revisions.models import PublishedCell, PublishedTask, Revision, SignOff
 from raci.revisions.selectors import revision_diff, snapshot_grid
@@ -91,6 +92,12 @@ def acme(build_matrix) -> Acme:
     person_create(organization=org, name="Eve", email="Eve@Example.com", roles=[roles["OPS"], roles["LEGAL"]])
     person_create(organization=org, name="Ivan", email="ivan@example.com", active=False, roles=[roles["OPS"]])
 
+    # Ed is the Mobile team's PM: the Delivery matrix, Mobile's work, names him for PM.
+    product = team_create(organization=org, name="Product", description="Every product line.")
+    mobile = team_create(organization=org, name="Mobile", parent=product)
+    holding_add(person=ed_person, role=roles["PM"], team=mobile)
+    person_teams_set(person=olga_person, teams=[product])
+
     web = Actor(user=olga, channel="web")
     delivery = build_matrix(
         organization=org,
@@ -114,6 +121,7 @@ def acme(build_matrix) -> Acme:
     revisions.signoff_decide(signoff=signoff, user=olga, decision="approved", comment="Looks right")
     revisions.acknowledge(revision=second, person=olga_person, user=olga)
     revisions.acknowledge(revision=delivery.revisions.get(number=1), person=ed_person, user=ed)
+    matrix_update(matrix=delivery, team=mobile, actor=web)
     # The draft moves on after the agreement: an archived task, a new cell.
     task_update(task=tasks["Support"], archived=True, actor=web)
     assignment_set(matrix=delivery, task=tasks["Build"], role=roles["OPS"], letters="I", actor=web)
@@ -513,3 +521,33 @@ def test_export_outside_a_transaction_reads_one_consistent_state(build_matrix, t
     document = _export("solo", tmp_path / "solo.json")
     assert [m["name"] for m in document["matrices"]] == ["Only"]
     assert Role.objects.filter(organization=org).count() == 1
+
+
+def test_teams_and_who_holds_a_role_for_them_survive_the_round_trip(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    assert [(t["key"], t["name"], t["parent"]) for t in document["teams"]] == [
+        ("team-1", "Product", None),
+        ("team-2", "Mobile", "team-1"),
+    ]
+    ed = next(p for p in document["people"] if p["name"] == "Ed")
+    assert ed["team_roles"] == [{"role": "PM", "team": "team-2"}]
+    assert next(m for m in document["matrices"] if m["name"] == "Delivery")["team"] == "team-2"
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    _import(tmp_path / "acme.json", "--slug", "acme-copy")
+    mobile = Team.objects.get(organization__slug="acme-copy", name="Mobile")
+    assert mobile.parent.name == "Product"
+    assert mobile.lineage_ids == [mobile.parent_id, mobile.pk]
+
+
+def test_a_file_written_before_teams_imports_as_an_organization_without_teams(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    document.pop("teams")
+    for person in document["people"]:
+        person.pop("teams")
+        person.pop("team_roles")
+    for matrix in document["matrices"]:
+        matrix.pop("team")
+    (tmp_path / "old.json").write_text(json.dumps(document))
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    _import(tmp_path / "old.json", "--slug", "acme-old")
+    assert not Team.objects.filter(organization__slug="acme-old").exists()

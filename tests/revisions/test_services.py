@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from orgs.models import Membership
+from orgs.models import Membership, Person, RoleHolding
 from raci.delivery.notifications import review_reminders_send
 from raci.management.demo import demo_seed
 from raci.matrices import services
@@ -103,12 +103,21 @@ def test_sign_off_asks_exactly_the_people_holding_accountable_roles(clean_matrix
             "role__code", flat=True
         )
     )
+    # The matrix is the Analytics app's: PM and PMM are the people holding them for that team,
+    # the other roles the people holding them for the whole organization.
+    team_roles = RoleHolding.objects.filter(team=clean_matrix.team, role__code__in=accountable_roles)
+    org_roles = RoleHolding.objects.filter(team__isnull=True, role__code__in=accountable_roles).exclude(
+        role__code__in=team_roles.values("role__code")
+    )
     expected = set(
-        clean_matrix.organization.people.filter(active=True, roles__code__in=accountable_roles).values_list(
+        Person.objects.filter(active=True, holdings__in=team_roles.union(org_roles).values("pk")).values_list(
             "pk", flat=True
         )
     )
     assert {"PM", "PMM"} <= accountable_roles
+    assert {"Ben Alvarez", "Elena Alvarez"} <= set(
+        Person.objects.filter(pk__in=expected).values_list("name", flat=True)
+    )
     assert set(revision.signoffs.values_list("person_id", flat=True)) == expected
     assert signoff_state(revision).label == "awaiting sign-off"
 
@@ -198,7 +207,8 @@ def test_review_reminder_goes_to_owners_once_when_due(clean_matrix, mailoutbox, 
     mailoutbox.clear()
     assert review_reminders_send() == 0
     later = timezone.now() + timedelta(days=91)
-    assert review_reminders_send(now=later) == 1
+    # The demo's two product lines' matrices were both published when it was seeded.
+    assert review_reminders_send(now=later) == 2
     assert review_reminders_send(now=later) == 0
-    assert [m.subject for m in mailoutbox] == [f"[RACI] Time to review {clean_matrix.name}"]
+    assert f"[RACI] Time to review {clean_matrix.name}" in [m.subject for m in mailoutbox]
     assert mailoutbox[0].to == ["demo@acme.example"]
