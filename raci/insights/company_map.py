@@ -80,6 +80,50 @@ class MapActivity:
         return len(self.owning_teams) > 1
 
 
+# A person carrying more than twice the mean load of the people who carry any Accountable or
+# Responsible task is overloaded — compared with people doing comparable work, not the headcount
+# (hiring forty engineers must not make every PM look overloaded) — and only from five tasks up, so
+# two tasks against a mean of one is not a finding.
+OVERLOAD_FACTOR = 2.0
+OVERLOAD_MINIMUM_TASKS = 5
+
+
+@dataclass
+class PersonLoad:
+    person_id: int
+    name: str
+    accountable: int = 0
+    responsible: int = 0
+    teams: set[str] = field(default_factory=set)
+    overloaded: bool = False
+
+    @property
+    def tasks(self) -> int:
+        return self.accountable + self.responsible
+
+
+@dataclass
+class TeamLoad:
+    team: str
+    accountable: int = 0
+    responsible: int = 0
+    people: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Load:
+    """Accountable and Responsible tasks per person across every published matrix of the map,
+    through the roles they do in each matrix's team, and per team."""
+
+    people: list[PersonLoad]
+    teams: list[TeamLoad]
+    mean: float
+
+    @property
+    def overloaded(self) -> list[PersonLoad]:
+        return [p for p in self.people if p.overloaded]
+
+
 @dataclass
 class CompanyMap:
     scope: str
@@ -87,6 +131,7 @@ class CompanyMap:
     # Activities of the frameworks these matrices were adopted from that no published matrix has.
     missing: list[tuple[str, str]]
     matrices: int
+    load: Load = field(default_factory=lambda: Load(people=[], teams=[], mean=0))
 
     @property
     def gaps(self) -> list[MapActivity]:
@@ -154,7 +199,36 @@ class CompanyMap:
             "gaps": [a.name for a in self.gaps],
             "duplicates": [a.name for a in self.duplicates],
             "missing": [{"stage": stage, "name": name} for stage, name in self.missing],
+            "load": {
+                "mean_tasks": round(self.load.mean, 2),
+                "teams": [
+                    {
+                        "team": t.team,
+                        "accountable": t.accountable,
+                        "responsible": t.responsible,
+                        "people": len(t.people),
+                    }
+                    for t in self.load.teams
+                ],
+                # The most loaded people; every overloaded one is among them or listed after.
+                "people": [
+                    {
+                        "person": p.person_id,
+                        "name": p.name,
+                        "accountable": p.accountable,
+                        "responsible": p.responsible,
+                        "teams": sorted(p.teams),
+                        "overloaded": p.overloaded,
+                    }
+                    for p in _top(self.load)
+                ],
+            },
         }
+
+
+def _top(load: Load, n: int = 50) -> list[PersonLoad]:
+    top = load.people[:n]
+    return top + [p for p in load.people[n:] if p.overloaded]
 
 
 def _meaning(scheme_key: str, letters: str) -> tuple[bool, bool]:
@@ -206,12 +280,18 @@ def company_map(*, organization: Organization, team: Team | None = None) -> Comp
                 columns.setdefault(scope, {})[role_id] = code
     people = column_people(columns=columns) if columns else {}
     named: dict[tuple[int | None, str], list[str]] = {}
+    holder_ids: dict[tuple[int | None, str], list[int]] = {}
+    person_names: dict[int, str] = {}
     for scope, entries in people.items():
         for person in entries:
             if person.active:
+                person_names[person.id] = person.name
                 for code in person.role_codes:
                     named.setdefault((scope, code), []).append(person.name)
+                    holder_ids.setdefault((scope, code), []).append(person.id)
     names = {key: tuple(value) for key, value in named.items()}
+    # How many tasks each (team, role) is Accountable / Responsible for: the people's load follows.
+    carried: dict[tuple[int | None, str], list[int]] = {}
 
     # Tens of thousands of cells: what a cell's letters mean, a team's label and a role's owner
     # entry are worked out once each and shared.
@@ -242,10 +322,15 @@ def company_map(*, organization: Organization, team: Team | None = None) -> Comp
             owner = owners.get((owning, code))
             if owner is None:
                 owner = owners[(owning, code)] = Owner(role=code, people=names.get((owning, code), ()))
+            counts = carried.get((owning, code))
+            if counts is None:
+                counts = carried[(owning, code)] = [0, 0]
             if accountable:
                 ownership.accountable.append(owner)
+                counts[0] += 1
             if responsible:
                 ownership.responsible.append(owner)
+                counts[1] += 1
         entry.ownerships.append(ownership)
 
     framework_ids = {m.framework_id for m in matrices if m.framework_id}
@@ -262,4 +347,32 @@ def company_map(*, organization: Organization, team: Team | None = None) -> Comp
         activities=list(activities.values()),
         missing=missing,
         matrices=len(matrices),
+        load=_load(carried, holder_ids, person_names, labels),
+    )
+
+
+def _load(carried, holder_ids, person_names, labels) -> Load:
+    people: dict[int, PersonLoad] = {}
+    teams: dict[str, TeamLoad] = {}
+    for (scope, code), (accountable, responsible) in carried.items():
+        label = labels.get(scope, WHOLE_ORGANIZATION)
+        team = teams.get(label) or teams.setdefault(label, TeamLoad(team=label))
+        team.accountable += accountable
+        team.responsible += responsible
+        for person_id in holder_ids.get((scope, code), ()):
+            load = people.get(person_id) or people.setdefault(
+                person_id, PersonLoad(person_id=person_id, name=person_names[person_id])
+            )
+            load.accountable += accountable
+            load.responsible += responsible
+            load.teams.add(label)
+            team.people.add(person_id)
+    carrying = [p for p in people.values() if p.tasks]
+    mean = sum(p.tasks for p in carrying) / len(carrying) if carrying else 0
+    for person in carrying:
+        person.overloaded = person.tasks >= OVERLOAD_MINIMUM_TASKS and person.tasks > OVERLOAD_FACTOR * mean
+    return Load(
+        people=sorted(people.values(), key=lambda p: (-p.tasks, p.name, p.person_id)),
+        teams=sorted(teams.values(), key=lambda t: (t.team != WHOLE_ORGANIZATION, t.team.casefold())),
+        mean=mean,
     )

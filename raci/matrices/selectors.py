@@ -160,6 +160,8 @@ def column_people(
     )
     codes: dict[int | None, dict[int, set[str]]] = {scope: {} for scope in scopes}
     for (scope, role_id), holders in resolved.items():
+        if role_id not in columns[scope]:
+            continue  # resolved for another scope's columns
         for person_id in holders.person_ids:
             codes[scope].setdefault(person_id, set()).add(columns[scope][role_id])
     involved = {person_id for by_person in codes.values() for person_id in by_person}

@@ -125,3 +125,29 @@ def test_the_api_pages_the_activities_and_refuses_a_page_out_of_range(client_for
     answer = client_for(viewer).get(f"/api/v1/orgs/{org.slug}/map/", {"page": 1}).json()
     assert (answer["page"], answer["pages"], answer["activity_count"]) == (1, 1, 3)
     assert client_for(viewer).get(f"/api/v1/orgs/{org.slug}/map/", {"page": 2}).status_code == 400
+
+
+def test_a_persons_load_adds_up_the_roles_they_do_in_each_teams_matrices(org, published, lines):
+    result = company_map(organization=org)
+    ben = next(p for p in result.load.people if p.name == "Ben")
+    # Mobile: PM is A/R on Pricing and Roadmap.
+    assert (ben.accountable, ben.responsible, ben.teams) == (2, 2, {"Product / Mobile"})
+    mobile = next(t for t in result.load.teams if t.team == "Product / Mobile")
+    assert (mobile.accountable, len(mobile.people)) == (2, 1)
+
+
+def test_a_small_load_is_never_called_overloaded(org, published):
+    # Ben carries 4 tasks against a mean of 3: under the five-task floor whatever the ratio.
+    assert company_map(organization=org).load.overloaded == []
+
+
+def test_someone_carrying_far_more_than_the_others_is_overloaded(org, build_matrix, lines):
+    _, mobile, web = lines
+    build_matrix(organization=org, name="Big", roles=["PM"], tasks=12, team=mobile, published=True)
+    for i in range(3):
+        holder = PersonFactory(organization=org, name=f"Light {i}")
+        role = RoleFactory(organization=org, code=f"L{i}")
+        holding_add(person=holder, role=role, team=web)
+        build_matrix(organization=org, name=f"Light {i}", roles=[f"L{i}"], tasks=1, team=web, published=True)
+    overloaded = company_map(organization=org).load.overloaded
+    assert [p.name for p in overloaded] == ["Ben"]

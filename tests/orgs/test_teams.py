@@ -17,7 +17,7 @@ from orgs.teams import (
     team_move,
     team_update,
 )
-from raci.matrices.selectors import matrix_grid_get
+from raci.matrices.selectors import matrix_grid_get, matrix_grids_get
 from tests.factories import PersonFactory, RoleFactory, TeamFactory
 
 
@@ -217,3 +217,14 @@ def test_a_team_matrix_loads_in_the_same_queries_at_any_depth(
     # columns, tasks, cells, the team's path, holdings, people
     with django_assert_num_queries(6):
         matrix_grid_get(matrix=matrix)
+
+
+def test_matrices_of_two_teams_with_different_columns_load_together(org, build_matrix, product, mobile, pm):
+    web = TeamFactory(organization=org, name="Web")
+    first = build_matrix(organization=org, name="Mobile plan", roles=["PM"], team=mobile)
+    second = build_matrix(organization=org, name="Web plan", roles=["ENG"], team=web)
+    holding_add(person=PersonFactory(organization=org, name="Ben"), role=pm, team=mobile)
+    first.refresh_from_db()
+    grids = matrix_grids_get(matrices=[first, second])
+    assert [p.name for p in grids[first.pk].people] == ["Ben"]
+    assert grids[second.pk].people == ()
