@@ -224,7 +224,10 @@ def test_matrices_of_two_teams_with_different_columns_load_together(org, build_m
     first = build_matrix(organization=org, name="Mobile plan", roles=["PM"], team=mobile)
     second = build_matrix(organization=org, name="Web plan", roles=["ENG"], team=web)
     holding_add(person=PersonFactory(organization=org, name="Ben"), role=pm, team=mobile)
+    # ENG is held for the whole organization, so it resolves in Mobile too, where it is no column.
+    eng = second.columns.get().role
+    holding_add(person=PersonFactory(organization=org, name="Eve"), role=eng)
     first.refresh_from_db()
     grids = matrix_grids_get(matrices=[first, second])
-    assert [p.name for p in grids[first.pk].people] == ["Ben"]
-    assert grids[second.pk].people == ()
+    assert [(p.name, sorted(p.role_codes)) for p in grids[first.pk].people] == [("Ben", ["PM"])]
+    assert [p.name for p in grids[second.pk].people] == ["Eve"]
