@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from orgs.teams import holding_add
 from raci.matrices.models import ChangeRecord
 from raci.matrices.services import matrix_update
-from tests.factories import TeamFactory
+from tests.factories import PersonFactory, TeamFactory
 from tests.helpers import assert_error
 
 
@@ -53,3 +54,15 @@ def test_the_settings_page_offers_the_teams_by_their_path(client_for, editor, or
     page = client_for(editor).get(f"/o/{org.slug}/m/{matrix.pk}/settings/")
     assert page.status_code == 200
     assert "Mobile / iOS" in page.content.decode()
+
+
+def test_the_api_names_who_does_each_column_in_the_matrixs_team(
+    client_for, viewer, org, build_matrix, mobile
+):
+    matrix = build_matrix(organization=org, roles=["PM", "ENG"], team=mobile)
+    pm = matrix.columns.get(role__code="PM").role
+    holding_add(person=PersonFactory(organization=org, name="Ben"), role=pm, team=mobile)
+    holding_add(person=PersonFactory(organization=org, name="Ana"), role=pm)
+    answer = client_for(viewer).get(f"/api/v1/orgs/{org.slug}/matrices/{matrix.pk}/").json()
+    assert [p["name"] for p in answer["people"]["PM"]] == ["Ben"]
+    assert answer["people"]["ENG"] == []

@@ -54,6 +54,23 @@ class MatrixSerializer(serializers.ModelSerializer):
         return list(matrix.columns.order_by("order", "id").values_list("role__code", flat=True))
 
 
+class ColumnPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    active = serializers.BooleanField()
+
+
+class MatrixWithPeopleSerializer(MatrixSerializer):
+    people = serializers.DictField(
+        child=ColumnPersonSerializer(many=True),
+        read_only=True,
+        help_text="Role code -> who does it in the matrix's team.",
+    )
+
+    class Meta(MatrixSerializer.Meta):
+        fields = [*MatrixSerializer.Meta.fields, "people"]
+
+
 class MatrixCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, validators=[validate_single_line])
     framework = serializers.SlugField(required=False, help_text="Adopt this framework (slug).")

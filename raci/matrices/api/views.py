@@ -47,6 +47,7 @@ from raci.matrices.cells import BatchInvalid, CellChange, CellConflict, VersionM
 from raci.matrices.imports import ImportRejected, matrix_import
 from raci.matrices.models import Assignment, Matrix, Task
 from raci.matrices.readings import READ_DRAFT, matrix_read
+from raci.matrices.selectors import matrix_column_people
 from raci.parsing import parse_id
 from raci.rules.grid import MatrixGrid
 
@@ -97,8 +98,20 @@ class MatrixDetail(MatrixScopedView):
     def need_for(self, request) -> Need:
         return Need.OWN if request.method == "DELETE" else super().need_for(request)
 
+    @extend_schema(responses=s.MatrixWithPeopleSerializer)
     def get(self, request, org_slug, matrix_id):
-        return Response(s.MatrixSerializer(self.matrix).data)
+        """The matrix, with `people`: who does each column's role in the matrix's team (the team's
+        holders, else up the tree, else the organization's)."""
+        people = matrix_column_people(matrix=self.matrix)
+        return Response(
+            {
+                **s.MatrixSerializer(self.matrix).data,
+                "people": {
+                    code: [{"id": p.id, "name": p.name, "active": p.active} for p in entries]
+                    for code, entries in people.items()
+                },
+            }
+        )
 
     @extend_schema(request=s.MatrixUpdateSerializer, responses=s.MatrixSerializer)
     def patch(self, request, org_slug, matrix_id):
