@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from frameworks.models import Framework
 from orgs.models import Membership, Organization, Person, Role
+from orgs.teams import holding_add, team_create
 from raci.delivery import webhooks
 from raci.delivery.models import WebhookDelivery, WebhookEndpoint
 from raci.matrices.models import Assignment, Matrix, Task
@@ -52,6 +53,8 @@ KNOWN_PARAMS = {
     "signoff_id",
     "webhook_id",
     "delivery_id",
+    "team_id",
+    "holding_id",
 }
 # The parameters that name the containers others are looked up in; the "innermost" walk
 # keeps A's for these and puts B's everywhere else.
@@ -84,6 +87,8 @@ def _tenant(slug: str, label: str) -> Tenant:
         cells={(f"{label} task", "BX"): "A"},
     )
     task = matrix.tasks.get()
+    team = team_create(organization=organization, name=f"{label} team")
+    holding = holding_add(person=person, role=role, team=team)
     framework = FrameworkFactory(slug=f"{slug}-way", name=f"{label} framework", organization=organization)
     ActivityFactory(stage=StageFactory(framework=framework, name=f"{label} phase"), name=f"{label} activity")
     # The person holds the Accountable role, so publishing with sign-off asks them.
@@ -112,6 +117,8 @@ def _tenant(slug: str, label: str) -> Tenant:
             "signoff_id": signoff.pk,
             "webhook_id": endpoint.pk,
             "delivery_id": str(delivery.delivery_id),
+            "team_id": team.pk,
+            "holding_id": holding.pk,
         },
     )
 
