@@ -339,7 +339,7 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 # Background work: the outbox (raci/outbox/), webhooks and emails (raci/delivery/) and the beat
 # schedule. Modules whose @outbox_handler functions run for dispatched events; the app refuses to
 # start if one of them cannot be imported.
-OUTBOX_HANDLER_MODULES = ["raci.delivery.webhooks", "raci.delivery.notifications"]
+OUTBOX_HANDLER_MODULES = ["raci.delivery.webhooks", "raci.delivery.notifications", "raci.matrices.standing"]
 # The sweep re-enqueues events still undispatched after this long (their enqueue was lost).
 OUTBOX_SWEEP_AFTER_SECONDS = envint("OUTBOX_SWEEP_AFTER_SECONDS", 30)
 # An event whose handlers failed this many times is left for a person to look at (last_error).

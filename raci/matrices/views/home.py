@@ -24,18 +24,21 @@ def organization_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = require_org(request.user, org_slug)
     organization = access.organization
     listed = list(matrices_for_organization(organization=organization))
-    grids = matrix_grids_get(matrices=listed)
+    # Health is stored on each matrix after every change (raci.matrices.standing); only matrices
+    # never analysed since (created before the field existed) are analysed here, all in the same
+    # few queries.
+    unanalysed = [m for m in listed if m.health_version is None]
+    grids = matrix_grids_get(matrices=unanalysed) if unanalysed else {}
     states = publication_states(matrices=listed)
     matrices = []
     for matrix in listed:
-        analysis = rules.analyse(grids[matrix.pk])
+        if matrix.health_version is None:
+            analysis = rules.analyse(grids[matrix.pk])
+            health, counts = analysis.health, analysis.counts()
+        else:
+            health, counts = matrix.health, matrix.finding_counts
         matrices.append(
-            {
-                "matrix": matrix,
-                "health": analysis.health,
-                "counts": analysis.counts(),
-                "publication": states[matrix.pk],
-            }
+            {"matrix": matrix, "health": health, "counts": counts, "publication": states[matrix.pk]}
         )
     # Reviews that are overdue come first, the longest overdue at the top; the rest stay by name.
     matrices.sort(key=_overdue_first)
