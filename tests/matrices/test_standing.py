@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from raci import rules
-from raci.matrices.cells import CellChange, grid_apply_changes
+from raci.matrices.cells import CellChange, CellConflict, grid_apply_changes
 from raci.matrices.models import Matrix
 from raci.matrices.selectors import matrix_grid_get
 from raci.matrices.standing import matrix_health_refresh
@@ -44,7 +44,7 @@ def test_a_change_rolled_back_leaves_the_stored_health_alone(
     matrix_health_refresh(matrix_id=matrix.pk)
     before = _stored(matrix)
     task = matrix.tasks.first()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception, match="first"):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(CellConflict):
         grid_apply_changes(
             matrix=matrix, changes=[CellChange(task=task.pk, role="PM", expected="C", letters="")]
         )
