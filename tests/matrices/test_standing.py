@@ -11,6 +11,7 @@ from raci.matrices.cells import CellChange, CellConflict, grid_apply_changes
 from raci.matrices.models import Matrix
 from raci.matrices.selectors import matrix_grid_get
 from raci.matrices.standing import matrix_health_refresh
+from tests.factories import PersonFactory
 
 
 def _engine_says(matrix: Matrix) -> tuple[int, dict]:
@@ -96,3 +97,13 @@ def test_organization_home_with_stored_health_loads_no_grid(
     with django_assert_num_queries(8):
         response = client.get(reverse("organization-detail", args=[org.slug]))
     assert response.content.decode().count('<span class="health">') == matrices
+
+
+def test_organization_home_names_five_holders_of_a_role_and_counts_the_rest(client, org, owner):
+    role = org.roles.create(code="PM", name="Product manager")
+    for i in range(7):
+        PersonFactory(organization=org, name=f"Person {i}").roles.add(role)
+    client.force_login(owner)
+    html = client.get(reverse("organization-detail", args=[org.slug])).content.decode()
+    assert [f"Person {i}" in html for i in range(7)] == [True] * 5 + [False] * 2
+    assert "and 2 more" in html

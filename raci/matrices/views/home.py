@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from orgs.access import require_org
+from orgs.models import Person
 from raci import rules
 from raci.matrices.readings import publication_states
 from raci.matrices.selectors import matrices_for_organization, matrix_grids_get
@@ -15,6 +17,18 @@ from raci.matrices.selectors import matrices_for_organization, matrix_grids_get
 def _overdue_first(item: dict) -> tuple:
     publication = item["publication"]
     return (0, publication.review_due) if publication.review_overdue else (1,)
+
+
+# The home names this many holders of each role and links to the role's page for the rest: the page
+# costs the same for ten people as for 50,000.
+HOLDERS_SHOWN = 5
+
+
+def _roles_with_holders(organization) -> list[dict]:
+    roles = organization.roles.annotate(holders=Count("people")).prefetch_related(
+        Prefetch("people", queryset=Person.objects.order_by("name", "id")[:HOLDERS_SHOWN], to_attr="shown")
+    )
+    return [{"role": role, "shown": role.shown, "more": role.holders - len(role.shown)} for role in roles]
 
 
 @login_required
@@ -49,7 +63,7 @@ def organization_home(request: HttpRequest, org_slug: str) -> HttpResponse:
             "access": access,
             "organization": organization,
             "matrices": matrices,
-            "roles": organization.roles.prefetch_related("people"),
+            "roles": _roles_with_holders(organization),
             "people_count": organization.people.filter(active=True).count(),
         },
     )
