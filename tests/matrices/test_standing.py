@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -10,7 +11,8 @@ from raci import rules
 from raci.matrices.cells import CellChange, CellConflict, grid_apply_changes
 from raci.matrices.models import Matrix
 from raci.matrices.selectors import matrix_grid_get
-from raci.matrices.standing import matrix_health_refresh
+from raci.matrices.standing import matrix_health_refresh, refresh_health_after_change
+from raci.outbox.models import OutboxEvent
 from tests.factories import PersonFactory
 
 
@@ -107,3 +109,24 @@ def test_organization_home_names_five_holders_of_a_role_and_counts_the_rest(clie
     html = client.get(reverse("organization-detail", args=[org.slug])).content.decode()
     assert [f"Person {i}" in html for i in range(7)] == [True] * 5 + [False] * 2
     assert "and 2 more" in html
+
+
+def test_a_burst_of_changes_enqueues_one_delayed_health_refresh_when_a_worker_runs_them(
+    settings, org, build_matrix, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.clear()
+    matrix = build_matrix(organization=org, tasks=2, roles=["PM"])
+    event = OutboxEvent(kind="assignment.changed", payload={"matrix": {"id": matrix.pk}})
+    with django_capture_on_commit_callbacks() as enqueued:
+        for _ in range(5):
+            refresh_health_after_change(event)
+    assert len(enqueued) == 1
+    assert _stored(matrix)[2] is None  # nothing analysed in the dispatch itself
+
+
+def test_without_a_broker_every_change_refreshes_the_health_at_once(org, build_matrix):
+    matrix = build_matrix(organization=org, tasks=2, roles=["PM"])
+    event = OutboxEvent(kind="assignment.changed", payload={"matrix": {"id": matrix.pk}})
+    refresh_health_after_change(event)
+    assert _stored(matrix)[2] == matrix.version
