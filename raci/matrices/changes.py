@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from orgs.exceptions import Conflict
-from raci.matrices.history import Actor, history_rows
+from raci.matrices.history import Actor, history_insert
 from raci.matrices.models import ChangeRecord, Matrix
 from raci.outbox.emit import outbox_emit
 
@@ -147,9 +147,7 @@ class MatrixChange:
                 (matrix.version,) = cursor.fetchone()
             matrix.updated_at = now
         if self._records or self._notes:
-            ChangeRecord.objects.bulk_create(
-                history_rows(matrix=matrix, actor=self.actor, records=[*self._records, *self._notes])
-            )
+            history_insert(matrix=matrix, actor=self.actor, records=[*self._records, *self._notes])
         if self.changed:
             self._emit_events()
 
