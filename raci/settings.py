@@ -342,6 +342,7 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 OUTBOX_HANDLER_MODULES = [
     "raci.delivery.webhooks",
     "raci.delivery.notifications",
+    "raci.matrices.standing",
     "raci.reorganization.notifications",
 ]
 # The sweep re-enqueues events still undispatched after this long (their enqueue was lost).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,6 +104,8 @@ def _validate(table: list[list[str]], *, scheme: Scheme, known_roles: Iterable[s
         return plan
 
     first_seen: dict[str, int] = {}
+    # A file of 50,000 cells spells a handful of distinct values: normalise each once.
+    normalize = functools.lru_cache(maxsize=1024)(scheme.normalize)
     for line, row in body:
         stage = row[0] if row else ""
         task = row[1] if len(row) > 1 else ""
@@ -170,7 +173,7 @@ def _validate(table: list[list[str]], *, scheme: Scheme, known_roles: Iterable[s
         for index, code in columns.items():
             raw = row[index] if index < len(row) else ""
             try:
-                cells[code] = scheme.normalize(raw)
+                cells[code] = normalize(raw)
             except LettersError as error:
                 plan.errors.append(
                     ImportIssue(line, code, f"Line {line}, task '{task}', role {code}: {error}")

@@ -53,6 +53,12 @@ class Matrix(models.Model):
         "raci.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     roles = models.ManyToManyField("orgs.Role", through="MatrixRole", related_name="matrices")
+    # The rules engine's verdict on the draft, stored so the organization home reads it instead of
+    # analysing every matrix (raci.matrices.standing). Derived data: the worker refreshes it after each
+    # change; ``health_version`` is the version it was computed at, None until it first is.
+    health = models.PositiveSmallIntegerField(null=True, blank=True)
+    finding_counts = models.JSONField(default=dict, blank=True)
+    health_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -91,8 +91,9 @@ def handlers_for(kind: str) -> list[Handler]:
     return [*_handlers.get(kind, ()), *_handlers.get("*", ())]
 
 
-def enqueue_on_commit(task, *args: Any) -> None:
-    """``task.delay(*args)`` after the current transaction commits (at once outside one).
+def enqueue_on_commit(task, *args: Any, countdown: float | None = None) -> None:
+    """``task.delay(*args)`` after the current transaction commits (at once outside one); with
+    ``countdown``, the worker runs it that many seconds later (eager mode runs it at once).
 
     A failure to enqueue (broker down) is logged and swallowed; callers keep enough state in the
     database for a sweep to enqueue the work again. In eager mode (no broker) the task runs
@@ -101,7 +102,7 @@ def enqueue_on_commit(task, *args: Any) -> None:
 
     def send() -> None:
         try:
-            task.apply_async(args=args, retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
+            task.apply_async(args=args, countdown=countdown, retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
         except Exception:
             logger.warning(
                 "Could not run or enqueue %s%r; a periodic sweep will try again.",

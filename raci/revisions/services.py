@@ -6,13 +6,14 @@ acknowledges. Publishing and restoring are changes of the matrix and go through 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from orgs.access import may_act_for
 from orgs.models import Person, Role
 from raci import rules
 from raci.exchange import export_json
+from raci.matrices.bulk import rows_insert
 from raci.matrices.changes import matrix_change
 from raci.matrices.history import SYSTEM, Actor
 from raci.matrices.models import Assignment, ChangeRecord, Matrix, MatrixRole, Task
@@ -55,7 +56,7 @@ def agreement_rebuild(*, revision: Revision, grid: MatrixGrid) -> None:
         ]
     )
     task_pk = {task.task_id: task.pk for task in tasks}
-    _rows_insert(
+    rows_insert(
         PublishedCell,
         ["matrix_id", "task_id", "role_id", "role_code", "column", "letters"],
         [
@@ -65,21 +66,6 @@ def agreement_rebuild(*, revision: Revision, grid: MatrixGrid) -> None:
             if (letters := grid.letters(task.id, role.code))
         ],
     )
-
-
-def _rows_insert(model, columns: list[str], rows: list[tuple], *, batch: int = 1000) -> None:
-    """Insert plain tuples with multi-row INSERTs. A published 1,000 x 50 matrix has tens of
-    thousands of cells: building a model instance for each (``bulk_create``) cost most of the
-    publication; these rows need no instance, no signal and no returned id."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            cursor.execute(head + ", ".join([one] * len(chunk)), [value for row in chunk for value in row])
 
 
 def matrix_publish(

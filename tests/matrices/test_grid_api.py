@@ -256,10 +256,26 @@ def test_batch_edit_query_count_is_constant(
         _change(t, codes[0], "AR", "A") for t in task_rows
     ]
     api.force_authenticate(owner)
-    # membership, matrix, savepoint, lock, columns, tasks, cells, insert, update, version bump and
-    # reload, history, outbox event, savepoint release, and the session/authentication lookups
-    with django_assert_max_num_queries(18):
+    # membership, matrix, savepoint, lock, the cells (tasks, columns and letters in one), insert,
+    # update, version bump (UPDATE … RETURNING), history, outbox event, savepoint release
+    with django_assert_max_num_queries(11):
         assert api.patch(_url(matrix), {"changes": changes}, format="json").status_code == 200
     assert [(_letters(matrix, t, codes[0]), _letters(matrix, t, codes[1])) for t in task_rows] == [
         ("A", "C")
     ] * 5
+
+
+@pytest.mark.parametrize(("tasks", "roles"), [(5, 3), (200, 20)])
+def test_single_cell_edit_runs_ten_statements_at_any_size(
+    api, org, owner, build_matrix, django_assert_num_queries, tasks, roles
+):
+    codes = [f"R{i}" for i in range(roles)]
+    matrix = build_matrix(organization=org, tasks=tasks, roles=codes, stages="Market")
+    task = matrix.tasks.first()
+    api.force_authenticate(owner)
+    # The most frequent write of the product: membership, matrix, savepoint, lock, the cell (task,
+    # column and letters in one query), the write, version bump, history, outbox event, release.
+    with django_assert_num_queries(10):
+        response = api.patch(_url(matrix), {"changes": [_change(task, codes[1], "", "C")]}, format="json")
+    assert response.status_code == 200
+    assert _letters(matrix, task, codes[1]) == "C"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from orgs.access import require_org
+from orgs.models import Person
 from raci import rules
 from raci.matrices.readings import publication_states
 from raci.matrices.selectors import matrices_for_organization, matrix_grids_get
@@ -17,6 +19,18 @@ def _overdue_first(item: dict) -> tuple:
     return (0, publication.review_due) if publication.review_overdue else (1,)
 
 
+# The home names this many holders of each role and links to the role's page for the rest: the page
+# costs the same for ten people as for 50,000.
+HOLDERS_SHOWN = 5
+
+
+def _roles_with_holders(organization) -> list[dict]:
+    roles = organization.roles.annotate(holders=Count("people")).prefetch_related(
+        Prefetch("people", queryset=Person.objects.order_by("name", "id")[:HOLDERS_SHOWN], to_attr="shown")
+    )
+    return [{"role": role, "shown": role.shown, "more": role.holders - len(role.shown)} for role in roles]
+
+
 @login_required
 def organization_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The organization's matrices — overdue reviews first — with where each stands (published
@@ -24,18 +38,21 @@ def organization_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = require_org(request.user, org_slug)
     organization = access.organization
     listed = list(matrices_for_organization(organization=organization))
-    grids = matrix_grids_get(matrices=listed)
+    # Health is stored on each matrix after every change (raci.matrices.standing); only matrices
+    # never analysed since (created before the field existed) are analysed here, all in the same
+    # few queries.
+    unanalysed = [m for m in listed if m.health_version is None]
+    grids = matrix_grids_get(matrices=unanalysed) if unanalysed else {}
     states = publication_states(matrices=listed)
     matrices = []
     for matrix in listed:
-        analysis = rules.analyse(grids[matrix.pk])
+        if matrix.health_version is None:
+            analysis = rules.analyse(grids[matrix.pk])
+            health, counts = analysis.health, analysis.counts()
+        else:
+            health, counts = matrix.health, matrix.finding_counts
         matrices.append(
-            {
-                "matrix": matrix,
-                "health": analysis.health,
-                "counts": analysis.counts(),
-                "publication": states[matrix.pk],
-            }
+            {"matrix": matrix, "health": health, "counts": counts, "publication": states[matrix.pk]}
         )
     # Reviews that are overdue come first, the longest overdue at the top; the rest stay by name.
     matrices.sort(key=_overdue_first)
@@ -46,7 +63,7 @@ def organization_home(request: HttpRequest, org_slug: str) -> HttpResponse:
             "access": access,
             "organization": organization,
             "matrices": matrices,
-            "roles": organization.roles.prefetch_related("people"),
+            "roles": _roles_with_holders(organization),
             "people_count": organization.people.filter(active=True).count(),
         },
     )

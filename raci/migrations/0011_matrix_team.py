@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0008_teams'),
-        ('raci', '0009_drop_duplicate_indexes'),
+        ('raci', '0010_stored_health'),
     ]
 
     operations = [

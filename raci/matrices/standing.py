@@ -1,0 +1,70 @@
+"""Stored health: the rules engine's verdict on each matrix's draft, kept on the ``Matrix`` row so the
+organization home reads it with the list of matrices instead of loading and analysing every one
+(200 matrices took 2.1 s and 1,008 queries that way).
+
+It is derived data, not a change to the matrix: no version, no history, no event, so it is written
+here and not through the one writer. The writer emits ``assignment.changed`` or ``matrix.changed``
+for every change; the handler below (run by a Celery worker in production, in-process under
+``make run`` and in tests) recomputes the health unless it is already at the matrix's version. A burst
+of edits costs one analysis every ``HEALTH_REFRESH_DELAY`` seconds per matrix, and none in the web
+request: the first change enqueues a refresh to run that much later and marks it pending in the cache
+(shared by every process in production), the changes after it find the mark and add nothing, and the
+refresh reads the matrix as it is by then. Without a broker (``make run``, tests) the refresh runs at
+once after every change, so the page is never behind.
+
+What it does not see: changes outside matrices that the person rules read (someone gains a role, the
+headcount changes) and a recalibration of the rules. ``manage.py refresh_health`` recomputes every
+matrix (or one organization's) for those; until then the home shows the health as of the last change.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+
+from raci import rules
+from raci.matrices.models import Matrix
+from raci.matrices.selectors import matrix_grid_get
+from raci.outbox.handlers import enqueue_on_commit, outbox_handler
+
+# Seconds between two analyses of one matrix under a stream of edits (see the module docstring).
+HEALTH_REFRESH_DELAY = 2
+
+
+def matrix_health_refresh(*, matrix_id: int, force: bool = False) -> bool:
+    """Analyse the draft of matrix ``matrix_id`` and store its health and finding counts, stamped with
+    the version analysed. Returns False when there was nothing to do (already current, or no such
+    matrix). ``force`` recomputes a current one (after a recalibration, or people changes)."""
+    matrix = Matrix.objects.select_related("organization").filter(pk=matrix_id).first()
+    if matrix is None or (not force and matrix.health_version == matrix.version):
+        return False
+    analysis = rules.analyse(matrix_grid_get(matrix=matrix))
+    # Never overwrite a health computed at a newer version by a concurrent refresh.
+    newer = Q(health_version__gt=matrix.version)
+    Matrix.objects.filter(pk=matrix.pk).exclude(newer).update(
+        health=analysis.health, finding_counts=analysis.counts(), health_version=matrix.version
+    )
+    return True
+
+
+@outbox_handler("assignment.changed")
+@outbox_handler("matrix.changed")
+def refresh_health_after_change(event) -> None:
+    # Events of these kinds come from the one writer, which always names the matrix; one that does
+    # not (written by hand) has no matrix to refresh.
+    matrix_id = (event.payload.get("matrix") or {}).get("id")
+    if not isinstance(matrix_id, int):
+        return
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        matrix_health_refresh(matrix_id=matrix_id)
+    # The mark lives as long as the delay: a change after the refresh has read the matrix enqueues
+    # the next one.
+    elif cache.add(f"raci:health-refresh:{matrix_id}", 1, timeout=HEALTH_REFRESH_DELAY):
+        enqueue_on_commit(refresh_matrix_health, matrix_id, countdown=HEALTH_REFRESH_DELAY)
+
+
+@shared_task(name="raci.tasks.refresh_matrix_health")
+def refresh_matrix_health(matrix_id: int) -> bool:
+    return matrix_health_refresh(matrix_id=matrix_id)
