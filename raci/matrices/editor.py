@@ -1,14 +1,15 @@
 """What the matrix editor shows, as plain data: rows grouped by stage, with their
-findings badges, after the filters. Pure: reads a MatrixGrid and the rules engine's
-findings, no database."""
+findings badges, after the filters, and the grid's body as HTML. Pure: reads a MatrixGrid
+and the rules engine's findings, no database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from html import escape
 
 from raci.rules.findings import Finding, Severity
-from raci.rules.grid import MatrixGrid, RoleColumn, TaskRow
+from raci.rules.grid import MatrixGrid, TaskRow
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,6 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.stage or self.role or self.letter or self.text)
-
-
-@dataclass(frozen=True)
-class Cell:
-    role: RoleColumn
-    letters: str
 
 
 @dataclass(frozen=True)
@@ -44,7 +39,8 @@ class Badge:
 @dataclass(frozen=True)
 class Row:
     task: TaskRow
-    cells: tuple[Cell, ...]
+    # The letters of each cell, in column order.
+    cells: tuple[str, ...]
     badge: Badge
 
 
@@ -88,11 +84,13 @@ def editor_groups(
     grid: MatrixGrid, findings: Iterable[Finding], filters: Filters = Filters()
 ) -> list[StageGroup]:
     badges = badges_by_task(findings)
+    codes = [role.code for role in grid.roles]
+    get = grid.cells.get
     groups: dict[str, StageGroup] = {}
     for task in grid.tasks:
         if not _keep(grid, task, filters):
             continue
-        cells = tuple(Cell(role, grid.letters(task.id, role.code)) for role in grid.roles)
+        cells = tuple(get((task.id, code), "") for code in codes)
         group = groups.setdefault(task.stage, StageGroup(task.stage))
         group.rows.append(Row(task, cells, badges.get(task.id, Badge())))
     return list(groups.values())
@@ -105,3 +103,118 @@ def stages(grid: MatrixGrid) -> list[str]:
 def combinations_attr(grid: MatrixGrid) -> str:
     """The letter sets that may share a cell, for the editor's script: "AR,RP"."""
     return ",".join(sorted(grid.scheme.order(c) for c in grid.scheme.combinations))
+
+
+# How many findings the panel lists: a 1,000-task matrix can have thousands, and every one is
+# also on its row's badge; the panel shows the worst first and says how many it left out.
+FINDINGS_SHOWN = 100
+
+
+def findings_shown(findings: Iterable[Finding], limit: int = FINDINGS_SHOWN) -> list[Finding]:
+    ordered = sorted(findings, key=lambda f: Severity(f.severity).rank)
+    return ordered[:limit] if limit else ordered
+
+
+def slashed(letters: str) -> str:
+    """ "AR" -> "A/R": the one way letters are written on every page."""
+    return "/".join(letters)
+
+
+def cell_html(letters: str) -> str:
+    """One cell: its letters as written, and a class naming its strongest letter for the colour.
+    Nothing else: the task is its row's, the role its column's, so 50,000 cells stay small."""
+    if not letters:
+        return "<td></td>"
+    return f'<td class="k{escape(letters[0])}">{escape(slashed(letters))}</td>'
+
+
+def badge_html(task_id: int, badge: Badge, oob: bool = False) -> str:
+    """A row's findings badge: the count, the worst severity, and the messages for screen readers."""
+    inner = ""
+    if badge.count:
+        messages = tuple(escape(m) for m in badge.messages)
+        inner = (
+            f'<span class="badge {escape(badge.severity)}" title="{" · ".join(messages)}">{badge.count}'
+            f'<span class="visually-hidden"> finding{"" if badge.count == 1 else "s"}: '
+            f"{'; '.join(messages)}</span></span>"
+        )
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return f'<span id="badge-{task_id}" class="row-badge"{swap}>{inner}</span>'
+
+
+@dataclass(frozen=True)
+class RowUrls:
+    """Where a row's actions go: each a pattern with ``{id}`` for the task."""
+
+    edit: str
+    move: str
+
+
+def _row_head(task: TaskRow, badge: Badge, urls: RowUrls | None) -> str:
+    name = escape(task.name)
+    head = f'<span class="task-name">{name}</span> {badge_html(task.id, badge)}'
+    if urls is None:
+        return head
+    # The move buttons submit the page's one "move-task" form (their formaction names the task),
+    # so a row carries no form and no CSRF token of its own.
+    move = escape(urls.move.format(id=task.id))
+    return (
+        f'{head}<span class="row-actions"><a href="{escape(urls.edit.format(id=task.id))}" '
+        f'aria-label="Edit {name}">Edit</a> '
+        f'<button class="link" form="move-task" formaction="{move}" name="direction" value="up" '
+        f'aria-label="Move {name} up">↑</button>'
+        f'<button class="link" form="move-task" formaction="{move}" name="direction" value="down" '
+        f'aria-label="Move {name} down">↓</button></span>'
+    )
+
+
+def grid_body_html(
+    grid: MatrixGrid, groups: list[StageGroup], urls: RowUrls | None, columns: int
+) -> str:
+    """The grid's row groups, one ``<tbody>`` per stage, as one string: built in Python because a
+    template loop over 50,000 cells would take seconds (bench/bench_editor.py)."""
+    parts: list[str] = []
+    span = columns + 1
+    for index, group in enumerate(groups):
+        stage = escape(group.stage or "No stage")
+        parts.append(
+            f'<tbody id="stage-{index}"><tr class="stage"><th colspan="{span}" scope="colgroup">'
+            f'<button type="button" class="stage-toggle" aria-expanded="true" aria-controls="stage-{index}">'
+            f'{stage}</button> <span class="muted">{len(group.rows)} task{"" if len(group.rows) == 1 else "s"}'
+            "</span></th></tr>"
+        )
+        for row in group.rows:
+            cells = "".join(map(cell_html, row.cells))
+            parts.append(
+                f'<tr id="task-{row.task.id}" data-task="{row.task.id}"><th scope="row">'
+                f"{_row_head(row.task, row.badge, urls)}</th>{cells}</tr>"
+            )
+        parts.append("</tbody>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class ColumnLoad:
+    """A column's Responsible and Accountable count, and the busiest column's, for its load bar."""
+
+    responsible: int
+    accountable: int
+    busiest: int
+
+    @property
+    def total(self) -> int:
+        return self.responsible + self.accountable
+
+
+def column_loads(grid: MatrixGrid, counts: Mapping[str, Mapping[str, int]]) -> dict[str, ColumnLoad]:
+    """Per role code, from the workload's letter counts per role (``counts[code][letter]``)."""
+    scheme = grid.scheme
+    ra = {
+        role.code: (
+            sum(counts.get(role.code, {}).get(letter, 0) for letter in sorted(scheme.responsible)),
+            counts.get(role.code, {}).get(scheme.accountable, 0),
+        )
+        for role in grid.roles
+    }
+    busiest = max((r + a for r, a in ra.values()), default=0)
+    return {code: ColumnLoad(r, a, busiest) for code, (r, a) in ra.items()}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from orgs.access import Need
@@ -14,7 +18,7 @@ from raci import rules
 from raci.matrices import editor, services
 from raci.matrices.cells import BatchInvalid, CellChange, CellConflict, grid_apply_changes
 from raci.matrices.changes import MatrixArchived
-from raci.matrices.forms import CellForm, MatrixSettingsForm, TaskEditForm, TaskForm
+from raci.matrices.forms import CellBatchForm, CellForm, MatrixSettingsForm, TaskEditForm, TaskForm
 from raci.matrices.models import Matrix, Task
 from raci.matrices.readings import Shown, matrix_read, publication_state
 from raci.matrices.selectors import matrix_grid_get
@@ -28,6 +32,26 @@ from raci.matrices.shortcuts import (
 )
 
 
+def _row_urls(organization_slug: str, matrix_id: int) -> editor.RowUrls:
+    """The rows' action URLs as patterns: one reverse() each instead of two per row."""
+
+    def pattern(name: str) -> str:
+        return reverse(name, args=[organization_slug, matrix_id, 0]).replace("/t/0/", "/t/{id}/")
+
+    return editor.RowUrls(edit=pattern("task-edit"), move=pattern("task-move"))
+
+
+def _panel(grid, analysis) -> dict:
+    """What the findings panel, the health and the rows' badges need, on the page and after an edit."""
+    return {
+        "analysis": analysis,
+        "counts": analysis.counts(),
+        "findings": editor.findings_shown(analysis.findings),
+        "findings_total": len(analysis.findings),
+        "task_names": {t.id: t.name for t in grid.tasks},
+    }
+
+
 @login_required
 def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
     access, matrix = matrix_for_page(request, org_slug, matrix_id)
@@ -35,6 +59,7 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
     grid, shown = matrix_read(matrix=matrix, reading=reading, fallback_to_draft=True)
     # Only the draft is edited; a revision is shown read-only, whoever asks.
     editing = shown.draft and access.can_edit
+    can_edit = editing and matrix.status != Matrix.Status.ARCHIVED
     analysis = rules.analyse(grid)
     filters = editor.Filters(
         stage=request.GET.get("stage", ""),
@@ -43,21 +68,29 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         text=request.GET.get("q", "").strip(),
     )
     columns = {c.code for c in grid.roles}
+    groups = editor.editor_groups(grid, analysis.findings, filters)
+    loads = editor.column_loads(
+        grid, {role.role_code: role.counts for role in analysis.workload.roles}
+    )
     context = {
         "access": access,
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
-        "analysis": analysis,
-        "counts": analysis.counts(),
-        "groups": editor.editor_groups(grid, analysis.findings, filters),
+        **_panel(grid, analysis),
+        "has_rows": bool(groups),
+        "grid_body": mark_safe(  # noqa: S308 - every value is escaped by editor.grid_body_html
+            editor.grid_body_html(
+                grid, groups, _row_urls(org_slug, matrix.pk) if can_edit else None, len(grid.roles)
+            )
+        ),
+        "columns": [(role, loads[role.code]) for role in grid.roles],
         "filters": filters,
         "stages": editor.stages(grid),
         "combinations": editor.combinations_attr(grid),
-        "can_edit": editing and matrix.status != Matrix.Status.ARCHIVED,
+        "can_edit": can_edit,
         "shown": shown,
         "publication": publication_state(matrix=matrix),
-        "task_names": {t.id: t.name for t in grid.tasks},
         "other_roles": [r for r in access.organization.roles.all() if r.code not in columns]
         if editing
         else [],
@@ -70,43 +103,66 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
 @login_required
 @require_POST
 def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
-    """Set one cell (same conflict rule as the API) and answer with the cell and the
-    findings that changed, as fragments htmx swaps in place."""
+    """Apply a batch of cell changes (one cell, a paste, a cleared range, an undo) with the same
+    conflict rule as the API's batch PATCH, all or nothing, and answer with every cell of the batch
+    as stored now and the findings that changed, as fragments htmx swaps in place."""
     access, matrix = matrix_for_page(request, org_slug, matrix_id, Need.EDIT)
-    form = CellForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest("Malformed cell change.")
-    data = form.cleaned_data
+    if "changes" in request.POST:
+        form = CellBatchForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest(error_text(form.errors))
+        raw = form.cleaned_data["changes"]
+    else:
+        form = CellForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest("Malformed cell change.")
+        raw = [form.cleaned_data]
+    changes = [
+        CellChange(task=c["task"], role=c["role"].upper(), expected=c["expected"], letters=c["letters"])
+        for c in raw
+    ]
     state, message = "saved", "Saved"
-    change = CellChange(
-        task=data["task"], role=data["role"].upper(), expected=data["expected"], letters=data["letters"]
-    )
     try:
-        grid_apply_changes(actor=web_actor(request), matrix=matrix, changes=[change])
+        grid_apply_changes(actor=web_actor(request), matrix=matrix, changes=changes)
     except CellConflict:
-        state, message = "conflict", "Someone else changed this cell first; it now shows their letters."
+        state, message = (
+            "conflict",
+            "Someone else changed "
+            + ("this cell" if len(changes) == 1 else "some of these cells")
+            + " first; nothing was saved and the cells now show their letters.",
+        )
     except BatchInvalid as exc:
         state = "failed"
-        message = "; ".join(msg for errors in exc.errors.values() for msg in errors.values())
+        message = "Not saved: " + "; ".join(
+            dict.fromkeys(msg for errors in exc.errors.values() for msg in errors.values())
+        )
     except MatrixArchived as exc:
         state, message = "failed", str(exc)
+    if state == "saved" and len(changes) > 1:
+        message = f"Saved {len(changes)} cells"
     # The writer left ``matrix`` at its new version; the grid is read once, for the findings.
     grid = matrix_grid_get(matrix=matrix)
-    if change.task not in {t.id for t in grid.tasks} or change.role not in {r.code for r in grid.roles}:
+    tasks = {t.id for t in grid.tasks}
+    roles = {r.code for r in grid.roles}
+    if state == "failed" and not any(c.task in tasks and c.role in roles for c in changes):
         return HttpResponseBadRequest(message)
     analysis = rules.analyse(grid)
-    task = next(t for t in grid.tasks if t.id == change.task)
-    role = next(r for r in grid.roles if r.code == change.role)
+    badges = editor.badges_by_task(analysis.findings)
+    cells = [
+        {"task": c.task, "role": c.role, "letters": grid.letters(c.task, c.role)}
+        for c in changes
+        if c.task in tasks and c.role in roles
+    ]
+    changed_tasks = dict.fromkeys(c["task"] for c in cells)
     context = {
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
-        "analysis": analysis,
-        "counts": analysis.counts(),
-        "task_names": {t.id: t.name for t in grid.tasks},
-        "task": task,
-        "cell": editor.Cell(role, grid.letters(task.id, role.code)),
-        "badge": editor.badge_for(task.id, analysis.findings),
+        **_panel(grid, analysis),
+        "badges": mark_safe(  # noqa: S308 - editor.badge_html escapes every value
+            "".join(editor.badge_html(t, badges.get(t, editor.Badge()), oob=True) for t in changed_tasks)
+        ),
+        "cells_json": json.dumps(cells),
         "can_edit": matrix.status != Matrix.Status.ARCHIVED,
         "access": access,
         "shown": Shown(draft=True, version=matrix.version),
