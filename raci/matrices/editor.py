@@ -129,65 +129,62 @@ def cell_html(letters: str) -> str:
 
 
 def badge_html(task_id: int, badge: Badge, oob: bool = False) -> str:
-    """A row's findings badge: the count, the worst severity, and the messages for screen readers."""
+    """A row's findings badge: the count and worst severity; the messages, written once, are read
+    by screen readers and shown on hover (editor.css), not repeated in a title."""
     inner = ""
     if badge.count:
-        messages = tuple(escape(m) for m in badge.messages)
         inner = (
-            f'<span class="badge {escape(badge.severity)}" title="{" · ".join(messages)}">{badge.count}'
-            f'<span class="visually-hidden"> finding{"" if badge.count == 1 else "s"}: '
-            f"{'; '.join(messages)}</span></span>"
+            f'<span class="badge {escape(badge.severity)}">{badge.count}<span class="badge-detail"> '
+            f"finding{'' if badge.count == 1 else 's'}: {escape('; '.join(badge.messages))}</span></span>"
         )
     swap = ' hx-swap-oob="true"' if oob else ""
     return f'<span id="badge-{task_id}" class="row-badge"{swap}>{inner}</span>'
 
 
-@dataclass(frozen=True)
-class RowUrls:
-    """Where a row's actions go: each a pattern with ``{id}`` for the task."""
-
-    edit: str
-    move: str
-
-
-def _row_head(task: TaskRow, badge: Badge, urls: RowUrls | None) -> str:
+def _row_head(task: TaskRow, badge: Badge, edit_url: str | None) -> str:
+    # For editors the name links to the task's page (rename, stage, order, archive): a row carries
+    # no buttons, forms or tokens, which would be most of the page at 1,000 rows.
     name = escape(task.name)
-    head = f'<span class="task-name">{name}</span> {badge_html(task.id, badge)}'
-    if urls is None:
-        return head
-    # The move buttons submit the page's one "move-task" form (their formaction names the task),
-    # so a row carries no form and no CSRF token of its own.
-    move = escape(urls.move.format(id=task.id))
-    return (
-        f'{head}<span class="row-actions"><a href="{escape(urls.edit.format(id=task.id))}" '
-        f'aria-label="Edit {name}">Edit</a> '
-        f'<button class="link" form="move-task" formaction="{move}" name="direction" value="up" '
-        f'aria-label="Move {name} up">↑</button>'
-        f'<button class="link" form="move-task" formaction="{move}" name="direction" value="down" '
-        f'aria-label="Move {name} down">↓</button></span>'
-    )
+    if edit_url is not None:
+        name = f'<a href="{escape(edit_url.format(id=task.id))}">{name}</a>'
+    return f'<span class="task-name">{name}</span> {badge_html(task.id, badge)}'
+
+
+# Rows in the editor page itself; the rest follow in one request once the page is usable
+# (views.editor.matrix_rows), so a 1,000-row matrix is editable as fast as a 50-row one.
+FIRST_ROWS = 50
 
 
 def grid_body_html(
-    grid: MatrixGrid, groups: list[StageGroup], urls: RowUrls | None, columns: int
+    groups: list[StageGroup], edit_url: str | None, columns: int, start: int = 0, stop: int | None = None
 ) -> str:
-    """The grid's row groups, one ``<tbody>`` per stage, as one string: built in Python because a
-    template loop over 50,000 cells would take seconds (bench/bench_editor.py)."""
+    """Rows ``start`` to ``stop`` (over all stages, in order) as ``<tbody>`` elements, one per stage,
+    as one string: built in Python because a template loop over 50,000 cells would take seconds
+    (bench/bench_editor.py). A stage split by ``start`` continues in a ``<tbody>`` without its
+    header; every part carries ``data-stage`` so the stage folds as one."""
     parts: list[str] = []
     span = columns + 1
+    offset = 0
     for index, group in enumerate(groups):
-        stage = escape(group.stage or "No stage")
-        parts.append(
-            f'<tbody id="stage-{index}"><tr class="stage"><th colspan="{span}" scope="colgroup">'
-            f'<button type="button" class="stage-toggle" aria-expanded="true" aria-controls="stage-{index}">'
-            f'{stage}</button> <span class="muted">{len(group.rows)} task{"" if len(group.rows) == 1 else "s"}'
-            "</span></th></tr>"
-        )
-        for row in group.rows:
+        first, count = offset, len(group.rows)
+        offset += count
+        if offset <= start or (stop is not None and first >= stop):
+            continue
+        if first >= start:
+            stage = escape(group.stage or "No stage")
+            parts.append(
+                f'<tbody id="stage-{index}" data-stage="{index}"><tr class="stage"><th colspan="{span}" '
+                f'scope="colgroup"><button type="button" class="stage-toggle" aria-expanded="true" '
+                f'aria-controls="stage-{index}">{stage}</button> '
+                f'<span class="muted">{count} task{"" if count == 1 else "s"}</span></th></tr>'
+            )
+        else:
+            parts.append(f'<tbody data-stage="{index}">')
+        for row in group.rows[max(0, start - first) : None if stop is None else max(0, stop - first)]:
             cells = "".join(map(cell_html, row.cells))
             parts.append(
                 f'<tr id="task-{row.task.id}" data-task="{row.task.id}"><th scope="row">'
-                f"{_row_head(row.task, row.badge, urls)}</th>{cells}</tr>"
+                f"{_row_head(row.task, row.badge, edit_url)}</th>{cells}</tr>"
             )
         parts.append("</tbody>")
     return "".join(parts)

@@ -71,7 +71,7 @@ def test_viewer_sees_no_edit_controls(client, matrix, viewer):
     assert 'role="grid"' not in html
     assert "data-editable" not in html
     assert "Add a task" not in html
-    assert "row-actions" not in html
+    assert "/edit/" not in html
 
 
 def test_a_cell_is_its_letters_written_with_slashes_and_coloured_by_the_strongest(client, matrix, viewer):
@@ -79,6 +79,13 @@ def test_a_cell_is_its_letters_written_with_slashes_and_coloured_by_the_stronges
     html = client.get(_url("matrix-detail", matrix)).content.decode()
     assert '<td class="kA">A/R</td>' in html
     assert "<td></td>" in html
+
+
+def test_an_editors_task_name_links_to_the_task_page(client, matrix, editor):
+    task = matrix.tasks.first()
+    client.force_login(editor)
+    html = client.get(_url("matrix-detail", matrix)).content.decode()
+    assert f'<a href="{_url("task-edit", matrix, task.pk)}">{task.name}</a>' in html
 
 
 def test_column_headers_show_each_roles_responsible_and_accountable_load(client, matrix, viewer):

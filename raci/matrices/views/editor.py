@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,9 +12,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
-from orgs.access import Need
+from orgs.access import Need, OrgAccess
 from raci import rules
 from raci.matrices import editor, services
 from raci.matrices.cells import BatchInvalid, CellChange, CellConflict, grid_apply_changes
@@ -30,15 +32,13 @@ from raci.matrices.shortcuts import (
     reader_default,
     web_actor,
 )
+from raci.rules.analyses import Analysis
+from raci.rules.grid import MatrixGrid
 
 
-def _row_urls(organization_slug: str, matrix_id: int) -> editor.RowUrls:
-    """The rows' action URLs as patterns: one reverse() each instead of two per row."""
-
-    def pattern(name: str) -> str:
-        return reverse(name, args=[organization_slug, matrix_id, 0]).replace("/t/0/", "/t/{id}/")
-
-    return editor.RowUrls(edit=pattern("task-edit"), move=pattern("task-move"))
+def _edit_url_pattern(organization_slug: str, matrix_id: int) -> str:
+    """The task page's URL with ``{id}`` for the task: one reverse() instead of one per row."""
+    return reverse("task-edit", args=[organization_slug, matrix_id, 0]).replace("/t/0/", "/t/{id}/")
 
 
 def _panel(grid, analysis) -> dict:
@@ -52,14 +52,30 @@ def _panel(grid, analysis) -> dict:
     }
 
 
-@login_required
-def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
+@dataclass(frozen=True)
+class _EditorRead:
+    access: OrgAccess
+    matrix: Matrix
+    grid: MatrixGrid
+    shown: Shown
+    analysis: Analysis
+    filters: editor.Filters
+    groups: list[editor.StageGroup]
+    editing: bool
+    can_edit: bool
+
+    @property
+    def rows(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+
+def _editor_read(request: HttpRequest, org_slug: str, matrix_id: int) -> _EditorRead:
+    """What the editor page and its remaining rows both read: the same state, findings and filters."""
     access, matrix = matrix_for_page(request, org_slug, matrix_id)
     reading = page_reading(request, default=reader_default(access))
     grid, shown = matrix_read(matrix=matrix, reading=reading, fallback_to_draft=True)
     # Only the draft is edited; a revision is shown read-only, whoever asks.
     editing = shown.draft and access.can_edit
-    can_edit = editing and matrix.status != Matrix.Status.ARCHIVED
     analysis = rules.analyse(grid)
     filters = editor.Filters(
         stage=request.GET.get("stage", ""),
@@ -67,37 +83,66 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         letter=request.GET.get("letter", "").upper()[:1],
         text=request.GET.get("q", "").strip(),
     )
-    columns = {c.code for c in grid.roles}
-    groups = editor.editor_groups(grid, analysis.findings, filters)
-    loads = editor.column_loads(
-        grid, {role.role_code: role.counts for role in analysis.workload.roles}
+    return _EditorRead(
+        access=access,
+        matrix=matrix,
+        grid=grid,
+        shown=shown,
+        analysis=analysis,
+        filters=filters,
+        groups=editor.editor_groups(grid, analysis.findings, filters),
+        editing=editing,
+        can_edit=editing and matrix.status != Matrix.Status.ARCHIVED,
     )
+
+
+def _body(read: _EditorRead, org_slug: str, start: int, stop: int | None) -> str:
+    edit_url = _edit_url_pattern(org_slug, read.matrix.pk) if read.can_edit else None
+    return editor.grid_body_html(read.groups, edit_url, len(read.grid.roles), start, stop)
+
+
+@login_required
+def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
+    read = _editor_read(request, org_slug, matrix_id)
+    access, matrix, grid, analysis = read.access, read.matrix, read.grid, read.analysis
+    columns = {c.code for c in grid.roles}
+    loads = editor.column_loads(grid, {role.role_code: role.counts for role in analysis.workload.roles})
     context = {
         "access": access,
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
         **_panel(grid, analysis),
-        "has_rows": bool(groups),
-        "grid_body": mark_safe(  # noqa: S308 - every value is escaped by editor.grid_body_html
-            editor.grid_body_html(
-                grid, groups, _row_urls(org_slug, matrix.pk) if can_edit else None, len(grid.roles)
-            )
-        ),
+        "has_rows": bool(read.groups),
+        # The first rows only: the rest arrive from matrix_rows once the page is usable.
+        "grid_body": mark_safe(_body(read, org_slug, 0, editor.FIRST_ROWS)),  # escaped by grid_body_html
+        "rows_left": max(0, read.rows - editor.FIRST_ROWS),
         "columns": [(role, loads[role.code]) for role in grid.roles],
-        "filters": filters,
+        "filters": read.filters,
         "stages": editor.stages(grid),
         "combinations": editor.combinations_attr(grid),
-        "can_edit": can_edit,
-        "shown": shown,
+        "can_edit": read.can_edit,
+        "shown": read.shown,
         "publication": publication_state(matrix=matrix),
         "other_roles": [r for r in access.organization.roles.all() if r.code not in columns]
-        if editing
+        if read.editing
         else [],
-        "archived_tasks": list(matrix.tasks.filter(archived=True).values("id", "name")) if editing else [],
+        "archived_tasks": list(matrix.tasks.filter(archived=True).values("id", "name"))
+        if read.editing
+        else [],
         "task_form": TaskForm(),
     }
     return render(request, "matrices/matrix_detail.html", context)
+
+
+# Compressed, unlike pages: these rows hold no CSRF token or other secret and echo nothing from the
+# request (the filters select rows, they are not written back), so BREACH has nothing to guess.
+@gzip_page
+@login_required
+def matrix_rows(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
+    """The editor's rows after the first ``FIRST_ROWS``, for the same state and filters as the page."""
+    read = _editor_read(request, org_slug, matrix_id)
+    return HttpResponse(_body(read, org_slug, editor.FIRST_ROWS, None))
 
 
 @login_required
@@ -159,7 +204,7 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         "matrix": matrix,
         "grid": grid,
         **_panel(grid, analysis),
-        "badges": mark_safe(  # noqa: S308 - editor.badge_html escapes every value
+        "badges": mark_safe(  # editor.badge_html escapes every value
             "".join(editor.badge_html(t, badges.get(t, editor.Badge()), oob=True) for t in changed_tasks)
         ),
         "cells_json": json.dumps(cells),
