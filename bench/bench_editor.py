@@ -123,7 +123,9 @@ def browser(user, matrix, runs: int) -> bool:
         env=env,
     )
     url = f"http://127.0.0.1:{port}/o/{matrix.organization.slug}/m/{matrix.pk}/"
-    samples: dict[str, list[float]] = {"usable": [], "transferred": [], "server": [], "edit": []}
+    samples: dict[str, list[float]] = {
+        key: [] for key in ("usable", "transferred", "server", "complete", "total", "edit")
+    }
     try:
         for _ in range(50):
             try:
@@ -161,6 +163,17 @@ def browser(user, matrix, runs: int) -> bool:
                     };
                 }"""
                 )
+                # Then the rest of the rows; the edits are timed once the page is quiet.
+                page.locator("#grid[data-complete]").wait_for(state="attached", timeout=60_000)
+                figures.update(
+                    page.evaluate(
+                        """() => ({
+                        complete: performance.now(),
+                        total: performance.getEntriesByType("navigation")[0].transferSize
+                            + performance.getEntriesByType("resource").reduce((s, r) => s + r.transferSize, 0),
+                    })"""
+                    )
+                )
                 # The first row answers the keyboard: its last cell (empty) gets an I, then loses it.
                 page.locator("#grid tr[data-task] > td").first.focus()
                 page.keyboard.press("End")
@@ -174,7 +187,7 @@ def browser(user, matrix, runs: int) -> bool:
                         )
                 print({key: round(value) for key, value in figures.items()})
                 if run:  # the first run warms the server's caches and chromium's
-                    for key in ("usable", "transferred", "server"):
+                    for key in ("usable", "transferred", "server", "complete", "total"):
                         samples[key].append(figures[key])
                 context.close()
             chromium.close()
@@ -186,13 +199,12 @@ def browser(user, matrix, runs: int) -> bool:
     low = {key: min(values) for key, values in samples.items()}
     print(f"  usable (first row)   {median['usable']:7.0f} ms   ({low['usable']:.0f})   (target 1500 ms)")
     print(f"  transferred          {median['transferred'] / 1e6:7.2f} MB   (target 2 MB)")
+    print(f"  every row in place   {median['complete']:7.0f} ms   ({low['complete']:.0f})")
+    print(f"  transferred by then  {median['total'] / 1e6:7.2f} MB")
     print(f"  server (first byte)  {median['server']:7.0f} ms   ({low['server']:.0f})   (target 400 ms)")
     print(f"  edit round trip      {median['edit']:7.0f} ms   ({low['edit']:.0f})   (target 150 ms)")
     return (
-        median["usable"] < 1500
-        and median["transferred"] < 2e6
-        and median["server"] < 400
-        and median["edit"] < 150
+        median["usable"] < 1500 and median["total"] < 2e6 and median["server"] < 400 and median["edit"] < 150
     )
 
 

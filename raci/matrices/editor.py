@@ -39,8 +39,6 @@ class Badge:
 @dataclass(frozen=True)
 class Row:
     task: TaskRow
-    # The letters of each cell, in column order.
-    cells: tuple[str, ...]
     badge: Badge
 
 
@@ -84,15 +82,12 @@ def editor_groups(
     grid: MatrixGrid, findings: Iterable[Finding], filters: Filters = Filters()
 ) -> list[StageGroup]:
     badges = badges_by_task(findings)
-    codes = [role.code for role in grid.roles]
-    get = grid.cells.get
     groups: dict[str, StageGroup] = {}
     for task in grid.tasks:
         if not _keep(grid, task, filters):
             continue
-        cells = tuple(get((task.id, code), "") for code in codes)
         group = groups.setdefault(task.stage, StageGroup(task.stage))
-        group.rows.append(Row(task, cells, badges.get(task.id, Badge())))
+        group.rows.append(Row(task, badges.get(task.id, Badge())))
     return list(groups.values())
 
 
@@ -156,14 +151,20 @@ FIRST_ROWS = 50
 
 
 def grid_body_html(
-    groups: list[StageGroup], edit_url: str | None, columns: int, start: int = 0, stop: int | None = None
+    grid: MatrixGrid,
+    groups: list[StageGroup],
+    edit_url: str | None,
+    start: int = 0,
+    stop: int | None = None,
 ) -> str:
     """Rows ``start`` to ``stop`` (over all stages, in order) as ``<tbody>`` elements, one per stage,
     as one string: built in Python because a template loop over 50,000 cells would take seconds
     (bench/bench_editor.py). A stage split by ``start`` continues in a ``<tbody>`` without its
     header; every part carries ``data-stage`` so the stage folds as one."""
     parts: list[str] = []
-    span = columns + 1
+    codes = [role.code for role in grid.roles]
+    get = grid.cells.get
+    span = len(codes) + 1
     offset = 0
     for index, group in enumerate(groups):
         first, count = offset, len(group.rows)
@@ -181,7 +182,8 @@ def grid_body_html(
         else:
             parts.append(f'<tbody data-stage="{index}">')
         for row in group.rows[max(0, start - first) : None if stop is None else max(0, stop - first)]:
-            cells = "".join(map(cell_html, row.cells))
+            task_id = row.task.id
+            cells = "".join([cell_html(get((task_id, code), "")) for code in codes])
             parts.append(
                 f'<tr id="task-{row.task.id}" data-task="{row.task.id}"><th scope="row">'
                 f"{_row_head(row.task, row.badge, edit_url)}</th>{cells}</tr>"

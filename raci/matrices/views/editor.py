@@ -98,7 +98,7 @@ def _editor_read(request: HttpRequest, org_slug: str, matrix_id: int) -> _Editor
 
 def _body(read: _EditorRead, org_slug: str, start: int, stop: int | None) -> str:
     edit_url = _edit_url_pattern(org_slug, read.matrix.pk) if read.can_edit else None
-    return editor.grid_body_html(read.groups, edit_url, len(read.grid.roles), start, stop)
+    return editor.grid_body_html(read.grid, read.groups, edit_url, start, stop)
 
 
 @login_required
