@@ -169,8 +169,9 @@ def browser(user, matrix, runs: int) -> bool:
                     page.evaluate(
                         """() => ({
                         complete: performance.now(),
-                        total: performance.getEntriesByType("navigation")[0].transferSize
-                            + performance.getEntriesByType("resource").reduce((s, r) => s + r.transferSize, 0),
+                        total: [...performance.getEntriesByType("navigation"),
+                                ...performance.getEntriesByType("resource")]
+                            .reduce((sum, entry) => sum + entry.transferSize, 0),
                     })"""
                     )
                 )
