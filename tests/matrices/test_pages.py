@@ -395,6 +395,36 @@ def test_export_and_import_pages_use_the_same_code_as_the_api(client, matrix, ed
     assert Assignment.objects.get(task__name="Task 1", role__code="R0").letters == "A"
 
 
+def test_import_preview_shows_health_before_and_after(client, matrix, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    exported = client.get(_url("matrix-export", matrix, "csv")).content.decode("utf-8-sig")
+    # Task 1 loses its Accountable: one error more after the import.
+    changed = exported.replace("Task 1,A/R", "Task 1,R")
+    html = client.post(
+        _url("matrix-import", matrix), {"file": SimpleUploadedFile("m.csv", changed.encode())}
+    ).content.decode()
+    assert "errors 0 → 1" in html
+    assert re.search(r"Health \d+ → <strong>\d+</strong>/100", html)
+
+
+def test_import_preview_of_many_rows_lists_the_first_200_cells_below_apply(client, org, editor, build_matrix):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = build_matrix(organization=org, tasks=300, roles=2, stages="Market")
+    client.force_login(editor)
+    exported = client.get(_url("matrix-export", big, "csv")).content.decode("utf-8-sig")
+    changed = exported.replace(",A/R,", ",A/R,C")
+    html = client.post(
+        _url("matrix-import", big), {"file": SimpleUploadedFile("m.csv", changed.encode())}
+    ).content.decode()
+    assert "300 cells" in html
+    assert html.index("Apply these changes") < html.index("<summary>Cells (300)</summary>")
+    assert "and 100 more" in html
+    assert html.count("<td>C</td>") == 200
+
+
 def test_import_page_lists_bad_rows_and_writes_nothing(client, matrix, editor):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
