@@ -284,3 +284,22 @@ def test_rows_after_the_first_screen_arrive_and_can_be_edited(page, live_server,
     page.keyboard.press("c")
     expect(page.locator("#save-status")).to_have_text("Saved")
     assert Assignment.objects.get(task=last, role__code="PMM").letters == "C"
+
+
+def test_ctrl_c_copies_the_selected_range_as_tab_separated_letters(page, live_server, demo):
+    sign_in(page, live_server, "demo", DEMO_PASSWORD_DEFAULT)
+    open_editor(page, live_server, demo)
+    tasks, codes = grid_tasks(demo)[:2], grid_codes(page)[:2]
+    select(page, cell(page, tasks[0], codes[0]))
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("Shift+ArrowRight")
+    copied = page.evaluate(
+        """() => {
+            const data = new DataTransfer();
+            const event = new ClipboardEvent("copy", {clipboardData: data, bubbles: true});
+            document.activeElement.dispatchEvent(event);
+            return data.getData("text/plain");
+        }"""
+    )
+    expected = "\n".join("\t".join(slashed(stored(task, code)) for code in codes) for task in tasks)
+    assert copied == expected
