@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import html as html_lib
 import json
 import re
@@ -136,6 +137,44 @@ def test_matrix_page_query_count_does_not_grow_with_the_matrix(
     client.force_login(owner)
     with django_assert_max_num_queries(14):
         assert client.get(_url("matrix-detail", matrix)).status_code == 200
+
+
+def test_the_page_carries_the_first_rows_and_the_rest_come_from_the_rows_endpoint(
+    client, org, viewer, build_matrix
+):
+    big = build_matrix(organization=org, tasks=80, roles=3, stages="Market")
+    ids = list(big.tasks.order_by("order").values_list("id", flat=True))
+    client.force_login(viewer)
+    page = client.get(_url("matrix-detail", big)).content.decode()
+    rest = client.get(_url("matrix-rows", big), HTTP_ACCEPT_ENCODING="identity").content.decode()
+    assert page.count('<tr id="task-') == 50
+    assert "Loading 30 more tasks" in page
+    assert rest.count('<tr id="task-') == 30
+    assert f'id="task-{ids[50]}"' in rest
+    assert f'id="task-{ids[49]}"' not in rest
+
+
+def test_the_rows_endpoint_is_compressed_and_holds_no_csrf_token(client, org, editor, build_matrix):
+    big = build_matrix(organization=org, tasks=80, roles=3, stages="Market")
+    client.force_login(editor)
+    response = client.get(_url("matrix-rows", big), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert b"csrf" not in gzip.decompress(response.content).lower()
+
+
+def test_outsider_gets_404_for_the_rows(client, matrix, outsider):
+    client.force_login(outsider)
+    assert client.get(_url("matrix-rows", matrix)).status_code == 404
+
+
+@pytest.mark.parametrize("tasks", [60, 200])
+def test_rows_endpoint_query_count_does_not_grow_with_the_matrix(
+    client, org, owner, build_matrix, django_assert_max_num_queries, tasks
+):
+    big = build_matrix(organization=org, tasks=tasks, roles=20, stages="Market")
+    client.force_login(owner)
+    with django_assert_max_num_queries(12):
+        assert client.get(_url("matrix-rows", big)).status_code == 200
 
 
 def test_filters_keep_only_matching_tasks(client, matrix, viewer):
