@@ -222,6 +222,7 @@
     pending.get(key).letters = letters;
     show(td, letters);
     td.dataset.state = "saving";
+    table.dataset.saving = "true";
   }
 
   function flushSoon() {
@@ -241,13 +242,24 @@
     });
     pending.clear();
     if (batch.length) enqueue(() => batch, "edit");
+    else if (!outstanding) delete table.dataset.saving;
   }
 
+  let outstanding = 0;
+
   function enqueue(makeBatch, kind) {
-    chain = chain.then(() => {
-      const batch = makeBatch();
-      if (batch && batch.length) return send(batch, kind);
-    });
+    outstanding += 1;
+    table.dataset.saving = "true";
+    chain = chain
+      .then(() => {
+        const batch = makeBatch();
+        if (batch && batch.length) return send(batch, kind);
+      })
+      .finally(() => {
+        outstanding -= 1;
+        // data-saving: changes on screen that the server has not answered yet (tests wait on it).
+        if (!outstanding && !pending.size) delete table.dataset.saving;
+      });
   }
 
   function send(batch, kind) {

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from raci.management.demo import DEMO_PASSWORD_DEFAULT, demo_seed
 from raci.matrices.models import Assignment, Task
-from tests.browser.test_editor import cell, select, sign_in, slashed
+from tests.browser.test_editor import cell, select, settled, sign_in, slashed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,6 +99,7 @@ def test_editing_a_cell_with_the_keyboard_under_the_policy(page, live_server, of
     page.keyboard.press("Enter")
     page.locator("#cell-menu").get_by_role("button", name=re.compile("^I Informed")).click()
     expect(cell(page, task, "SALES")).to_have_text(slashed(after.replace("I", "")))
+    settled(page)
     assert Assignment.objects.filter(task=task, role__code="SALES", letters__contains="I").exists() is False
     watch.assert_clean("editor after editing")
 
