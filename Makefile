@@ -11,7 +11,7 @@ PORT ?= 8000
 # The embedded setup: SQLite in the project folder, Celery tasks in-process, mail on the console.
 DEV_ENV := DEBUG=true
 
-.PHONY: run test lint format install serve demo clean
+.PHONY: run test lint format install serve demo clean axe
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -50,6 +50,15 @@ $(BIN)/python:
 		else \
 			echo "Cannot create a virtual environment: install python3-venv (sudo apt-get install python3-venv)."; exit 1; \
 		fi; }
+
+# make axe — axe-core (npm) for the accessibility browser test, into the git-ignored build/axe. A dev asset:
+# never committed, never fetched while tests run; tests/browser/test_axe.py skips without it (not in CI).
+AXE_VERSION ?= 4.14.1
+axe: build/axe/node_modules/axe-core/axe.min.js
+
+build/axe/node_modules/axe-core/axe.min.js:
+	mkdir -p build/axe
+	npm install --prefix build/axe --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

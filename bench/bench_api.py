@@ -1,7 +1,7 @@
 """API benchmark on PostgreSQL: GET of a 1,000-task x 50-role grid and a PATCH of 100 cells.
 
 Run from the repository root with PostgreSQL on 127.0.0.1 (it creates and reuses its own database,
-`raci_bench`, and never touches another):
+`raci_bench`, or $BENCH_DATABASE, and never touches another):
 
     .venv/bin/python bench/bench_api.py [--runs 15]
 
@@ -22,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "raci_bench"
+# BENCH_DATABASE: an engineer sharing the server benchmarks in a database of their own.
+BENCH_DB = os.environ.get("BENCH_DATABASE", "raci_bench")
 BASE_URL = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
 os.environ["DATABASE_URL"] = f"{BASE_URL}/{BENCH_DB}"
 os.environ.setdefault("DEBUG", "false")

@@ -43,6 +43,7 @@ from raci.exchange.diff import (
     StageChange,
     TaskRename,
     diff_import,
+    grid_after_import,
 )
 from raci.exchange.export import (
     export_csv,
@@ -110,6 +111,7 @@ __all__ = [
     "export_xlsx",
     "formula_quote",
     "formula_unquote",
+    "grid_after_import",
     "grid_from_json",
     "name_key",
     "parse_table",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from raci.exchange.plan import ImportPlan, ImportRow, name_key
-from raci.rules.grid import MatrixGrid, TaskRow
+from raci.rules.grid import MatrixGrid, RoleColumn, TaskRow
 
 
 @dataclass(frozen=True)
@@ -143,3 +143,29 @@ def diff_import(grid: MatrixGrid, plan: ImportPlan) -> ImportDiff:
 
 def _in_order(row: ImportRow, plan: ImportPlan) -> Iterator[tuple[str, str]]:
     return ((role, row.cells[role]) for role in plan.roles if role in row.cells)
+
+
+def grid_after_import(grid: MatrixGrid, diff: ImportDiff) -> MatrixGrid:
+    """``grid`` as it would be once ``diff`` is applied, for the preview's health before and after.
+    Tasks and columns the import adds get negative ids: they exist only in this picture."""
+    renamed = {r.task_id: r.new for r in diff.renamed_tasks}
+    restaged = {s.task_id: s.new for s in diff.stage_changes}
+    tasks = [
+        replace(task, name=renamed.get(task.id, task.name), stage=restaged.get(task.id, task.stage))
+        for task in grid.tasks
+    ]
+    new_ids = {}
+    for i, new in enumerate(diff.new_tasks, start=1):
+        new_ids[new.name] = -i
+        tasks.append(TaskRow(id=-i, name=new.name, stage=new.stage, order=len(grid.tasks) + i))
+    roles = grid.roles + tuple(
+        RoleColumn(id=-i, code=code, name=code) for i, code in enumerate(diff.new_roles, start=1)
+    )
+    cells = dict(grid.cells)
+    for change in diff.cell_changes:
+        key = (change.task_id if change.task_id is not None else new_ids[change.task], change.role)
+        if change.new:
+            cells[key] = change.new
+        else:
+            cells.pop(key, None)
+    return replace(grid, tasks=tuple(tasks), roles=roles, cells=cells)

@@ -1,14 +1,15 @@
 """What the matrix editor shows, as plain data: rows grouped by stage, with their
-findings badges, after the filters. Pure: reads a MatrixGrid and the rules engine's
-findings, no database."""
+findings badges, after the filters, and the grid's body as HTML. Pure: reads a MatrixGrid
+and the rules engine's findings, no database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from html import escape
 
 from raci.rules.findings import Finding, Severity
-from raci.rules.grid import MatrixGrid, RoleColumn, TaskRow
+from raci.rules.grid import MatrixGrid, TaskRow
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,6 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.stage or self.role or self.letter or self.text)
-
-
-@dataclass(frozen=True)
-class Cell:
-    role: RoleColumn
-    letters: str
 
 
 @dataclass(frozen=True)
@@ -44,7 +39,6 @@ class Badge:
 @dataclass(frozen=True)
 class Row:
     task: TaskRow
-    cells: tuple[Cell, ...]
     badge: Badge
 
 
@@ -92,9 +86,8 @@ def editor_groups(
     for task in grid.tasks:
         if not _keep(grid, task, filters):
             continue
-        cells = tuple(Cell(role, grid.letters(task.id, role.code)) for role in grid.roles)
         group = groups.setdefault(task.stage, StageGroup(task.stage))
-        group.rows.append(Row(task, cells, badges.get(task.id, Badge())))
+        group.rows.append(Row(task, badges.get(task.id, Badge())))
     return list(groups.values())
 
 
@@ -105,3 +98,122 @@ def stages(grid: MatrixGrid) -> list[str]:
 def combinations_attr(grid: MatrixGrid) -> str:
     """The letter sets that may share a cell, for the editor's script: "AR,RP"."""
     return ",".join(sorted(grid.scheme.order(c) for c in grid.scheme.combinations))
+
+
+# How many findings the panel lists: a 1,000-task matrix can have thousands, and every one is
+# also on its row's badge; the panel shows the worst first and says how many it left out.
+FINDINGS_SHOWN = 100
+
+
+def findings_shown(findings: Iterable[Finding], limit: int = FINDINGS_SHOWN) -> list[Finding]:
+    ordered = sorted(findings, key=lambda f: Severity(f.severity).rank)
+    return ordered[:limit] if limit else ordered
+
+
+def slashed(letters: str) -> str:
+    """ "AR" -> "A/R": the one way letters are written on every page."""
+    return "/".join(letters)
+
+
+def cell_html(letters: str) -> str:
+    """One cell: its letters as written, and a class naming its strongest letter for the colour.
+    Nothing else: the task is its row's, the role its column's, so 50,000 cells stay small."""
+    if not letters:
+        return "<td></td>"
+    return f'<td class="k{escape(letters[0])}">{escape(slashed(letters))}</td>'
+
+
+def badge_html(task_id: int, badge: Badge, oob: bool = False) -> str:
+    """A row's findings badge: the count and worst severity; the messages, written once, are read
+    by screen readers and shown on hover (editor.css), not repeated in a title."""
+    inner = ""
+    if badge.count:
+        inner = (
+            f'<span class="badge {escape(badge.severity)}">{badge.count}<span class="badge-detail"> '
+            f"finding{'' if badge.count == 1 else 's'}: {escape('; '.join(badge.messages))}</span></span>"
+        )
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return f'<span id="badge-{task_id}" class="row-badge"{swap}>{inner}</span>'
+
+
+def _row_head(task: TaskRow, badge: Badge, edit_url: str | None) -> str:
+    # For editors the name links to the task's page (rename, stage, order, archive): a row carries
+    # no buttons, forms or tokens, which would be most of the page at 1,000 rows.
+    name = escape(task.name)
+    if edit_url is not None:
+        name = f'<a href="{escape(edit_url.format(id=task.id))}">{name}</a>'
+    return f'<span class="task-name">{name}</span> {badge_html(task.id, badge)}'
+
+
+# Rows in the editor page itself; the rest follow in one request once the page is usable
+# (views.editor.matrix_rows), so a 1,000-row matrix is editable as fast as a 50-row one.
+FIRST_ROWS = 50
+
+
+def grid_body_html(
+    grid: MatrixGrid,
+    groups: list[StageGroup],
+    edit_url: str | None,
+    start: int = 0,
+    stop: int | None = None,
+) -> str:
+    """Rows ``start`` to ``stop`` (over all stages, in order) as ``<tbody>`` elements, one per stage,
+    as one string: built in Python because a template loop over 50,000 cells would take seconds
+    (bench/bench_editor.py). A stage split by ``start`` continues in a ``<tbody>`` without its
+    header; every part carries ``data-stage`` so the stage folds as one."""
+    parts: list[str] = []
+    codes = [role.code for role in grid.roles]
+    get = grid.cells.get
+    span = len(codes) + 1
+    offset = 0
+    for index, group in enumerate(groups):
+        first, count = offset, len(group.rows)
+        offset += count
+        if offset <= start or (stop is not None and first >= stop):
+            continue
+        if first >= start:
+            stage = escape(group.stage or "No stage")
+            parts.append(
+                f'<tbody id="stage-{index}" data-stage="{index}"><tr class="stage"><th colspan="{span}" '
+                f'scope="colgroup"><button type="button" class="stage-toggle" aria-expanded="true" '
+                f'aria-controls="stage-{index}">{stage}</button> '
+                f'<span class="muted">{count} task{"" if count == 1 else "s"}</span></th></tr>'
+            )
+        else:
+            parts.append(f'<tbody data-stage="{index}">')
+        for row in group.rows[max(0, start - first) : None if stop is None else max(0, stop - first)]:
+            task_id = row.task.id
+            cells = "".join([cell_html(get((task_id, code), "")) for code in codes])
+            parts.append(
+                f'<tr id="task-{row.task.id}" data-task="{row.task.id}"><th scope="row">'
+                f"{_row_head(row.task, row.badge, edit_url)}</th>{cells}</tr>"
+            )
+        parts.append("</tbody>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class ColumnLoad:
+    """A column's Responsible and Accountable count, and the busiest column's, for its load bar."""
+
+    responsible: int
+    accountable: int
+    busiest: int
+
+    @property
+    def total(self) -> int:
+        return self.responsible + self.accountable
+
+
+def column_loads(grid: MatrixGrid, counts: Mapping[str, Mapping[str, int]]) -> dict[str, ColumnLoad]:
+    """Per role code, from the workload's letter counts per role (``counts[code][letter]``)."""
+    scheme = grid.scheme
+    ra = {
+        role.code: (
+            sum(counts.get(role.code, {}).get(letter, 0) for letter in sorted(scheme.responsible)),
+            counts.get(role.code, {}).get(scheme.accountable, 0),
+        )
+        for role in grid.roles
+    }
+    busiest = max((r + a for r, a in ra.values()), default=0)
+    return {code: ColumnLoad(r, a, busiest) for code, (r, a) in ra.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from orgs.models import Organization, Team
 from orgs.teams import team_label, teams_of
@@ -15,6 +16,37 @@ class CellForm(forms.Form):
     role = forms.CharField(max_length=16)
     expected = forms.CharField(max_length=20, required=False)
     letters = forms.CharField(max_length=20, required=False)
+
+
+class CellBatchForm(forms.Form):
+    """The editor's batch of cell changes (a paste, a cleared range, an undo) as JSON:
+    ``[{"task": 12, "role": "PM", "expected": "C", "letters": "A/R"}, ...]``."""
+
+    # 20,000 changes stay under Django's 2.5 MB request body limit (DATA_UPLOAD_MAX_MEMORY_SIZE).
+    MAX_CHANGES = 20_000
+
+    changes = forms.JSONField()
+
+    def clean_changes(self) -> list[dict]:
+        changes = self.cleaned_data["changes"]
+        if not isinstance(changes, list) or not changes:
+            raise ValidationError("Send a list of cell changes.")
+        if len(changes) > self.MAX_CHANGES:
+            raise ValidationError(f"At most {self.MAX_CHANGES} cells change at once.")
+        for change in changes:
+            if not (
+                isinstance(change, dict)
+                and isinstance(change.get("task"), int)
+                and not isinstance(change.get("task"), bool)
+                and all(isinstance(change.get(key), str) for key in ("role", "expected", "letters"))
+                and len(change["role"]) <= 16
+                and len(change["expected"]) <= 20
+                and len(change["letters"]) <= 20
+            ):
+                raise ValidationError(
+                    "Each change needs a task id, a role code, the letters expected and the new letters."
+                )
+        return changes
 
 
 class TaskForm(forms.Form):

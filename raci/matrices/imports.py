@@ -7,7 +7,8 @@ change of the writer, recorded with the import channel.
 from __future__ import annotations
 
 from orgs.models import Role
-from raci.exchange import ImportDiff, diff_import, name_key, read_import
+from raci import rules
+from raci.exchange import ImportDiff, diff_import, grid_after_import, name_key, read_import
 from raci.matrices.bulk import rows_insert
 from raci.matrices.changes import MatrixArchived, MatrixChange, matrix_change
 from raci.matrices.history import SYSTEM, Actor
@@ -30,22 +31,31 @@ def matrix_import(
     data: bytes,
     filename: str | None = None,
     dry_run: bool = False,
+    with_health: bool = False,
     actor: Actor = SYSTEM,
 ) -> dict:
     """Import a CSV or XLSX in the export layout: all of it, or nothing.
 
     Tasks are matched by name; new ones are appended, cells of the file's role columns
     are set (an empty cell clears), role columns the matrix lacks are added. Tasks the
-    file does not mention are reported, never deleted. ``dry_run`` only reports.
+    file does not mention are reported, never deleted. ``dry_run`` only reports; with
+    ``with_health`` it adds ``health``: the health score and findings per severity now and after.
     """
     if dry_run:
         if matrix.status == Matrix.Status.ARCHIVED:
             raise MatrixArchived(matrix)
-        return _import_plan(matrix, data, filename, dry_run=True)[0]
+        result, diff, _, grid = _import_plan(matrix, data, filename, dry_run=True)
+        if with_health:
+            now, after = rules.analyse(grid), rules.analyse(grid_after_import(grid, diff))
+            result["health"] = {
+                "before": {"score": now.health, **now.counts()},
+                "after": {"score": after.health, **after.counts()},
+            }
+        return result
     # Imports are recorded with their own channel, whoever ran them.
     with matrix_change(matrix=matrix, actor=Actor(user=actor.user, channel=Channel.IMPORT)) as change:
         # Under the writer's lock, so the diff applied is the diff computed.
-        result, diff, roles = _import_plan(change.matrix, data, filename, dry_run=False)
+        result, diff, roles, _ = _import_plan(change.matrix, data, filename, dry_run=False)
         if not diff.is_empty:
             _import_apply(change, diff, roles)
             result = {**result, "applied": True}
@@ -79,6 +89,7 @@ def _import_plan(matrix: Matrix, data: bytes, filename: str | None, *, dry_run: 
         {"dry_run": dry_run, "applied": False, "version": grid.version, "changes": diff.to_dict()},
         diff,
         roles,
+        grid,
     )
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("adopt/", adopt.adopt_library, name="adopt-library"),
     path("adopt/<slug:framework_slug>/", adopt.adopt_framework, name="adopt-framework"),
     path(matrix, editor.matrix_detail, name="matrix-detail"),
+    path(matrix + "rows/", editor.matrix_rows, name="matrix-rows"),
     path(matrix + "cell/", editor.cell_update, name="matrix-cell"),
     path(matrix + "settings/", editor.matrix_settings, name="matrix-settings"),
     path(matrix + "tasks/add/", editor.task_add, name="task-add"),

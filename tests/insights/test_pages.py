@@ -218,8 +218,8 @@ def test_person_page_lists_roles_letters_in_words_and_co_owners(client, cast, vi
     assert "Roles PM Product manager" in text
     assert "Active" in text
     assert "Pricing: A Accountable — with PMM: R, ENG: C, SALES: I" in text
-    assert "Roadmap: AR Accountable, Responsible — with PMM: I, ENG: R" in text
-    assert "Positioning: C Consulted — with PMM: AR" in text
+    assert "Roadmap: A/R Accountable, Responsible — with PMM: I, ENG: R" in text
+    assert "Positioning: C Consulted — with PMM: A/R" in text
     page = response.content.decode()
     pricing = reverse("task-detail", args=[org.slug, cast.matrix.pk, cast.tasks["Pricing"].pk])
     assert f'href="{pricing}"' in page
@@ -269,8 +269,8 @@ def test_role_page_lists_holders_and_tasks_grouped_by_letter(client, cast, viewe
     response = client.get(_urls(cast)["role-detail"])
     text = _text(response)
     assert "Who holds it Pia Park" in text
-    assert "Accountable for (A, 2) Positioning Planning AR Launch Programs" in text
-    assert "Responsible for (R, 3) Pricing Business Positioning Planning AR Win/loss analysis Market" in text
+    assert "Accountable for (A, 2) Positioning Planning A/R Launch Programs" in text
+    assert "Responsible for (R, 3) Pricing Business Positioning Planning A/R Win/loss analysis Market" in text
     assert "Informed of (I, 1) Roadmap" in text
     assert "Consulted on" not in text  # PMM is never consulted here
     assert (
@@ -434,7 +434,7 @@ def test_overlap_defaults_to_pm_and_pmm_and_its_counts_match_the_rules_engine(cl
     # Pricing (PM A, PMM R), Roadmap... shared; Positioning and Win/loss only PMM; Roadmap only PM.
     assert (len(expected.only_a), len(expected.shared), len(expected.only_b)) == (1, 2, 2)
     assert "Both (2) PM and PMM both own these: agree who does what. Pricing — PM: A, PMM: R" in text
-    assert "Only PM (1) Product manager owns these; PMM does not. Roadmap — PM: AR, PMM: I" in text
+    assert "Only PM (1) Product manager owns these; PMM does not. Roadmap — PM: A/R, PMM: I" in text
 
 
 def test_overlap_svg_is_server_rendered_and_accessible(client, cast, viewer):

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import html as html_lib
+import json
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -33,6 +38,17 @@ def _cell(client, matrix, task, role, expected, letters, **headers):
     )
 
 
+def _batch(client, matrix, changes):
+    return client.post(_url("matrix-cell", matrix), {"changes": json.dumps(changes)}, HTTP_HX_REQUEST="true")
+
+
+def _answered(html):
+    """The editor's answer to a batch: its state and every cell of the batch as stored now."""
+    match = re.search(r'<div id="edit-result" data-state="(\w*)" data-cells="([^"]*)"', html)
+    cells = json.loads(html_lib.unescape(match.group(2)))
+    return match.group(1), {(c["task"], c["role"]): c["letters"] for c in cells}
+
+
 @pytest.mark.parametrize("member", ["owner", "editor", "viewer"])
 def test_every_member_reads_the_matrix(client, matrix, member, request):
     client.force_login(request.getfixturevalue(member))
@@ -42,10 +58,10 @@ def test_every_member_reads_the_matrix(client, matrix, member, request):
     assert b"A/R" in response.content
 
 
-def test_editor_sees_cell_buttons_and_the_editor_script(client, matrix, editor):
+def test_editor_sees_an_editable_grid_and_the_editor_script(client, matrix, editor):
     client.force_login(editor)
     html = client.get(_url("matrix-detail", matrix)).content.decode()
-    assert 'class="cell-btn"' in html
+    assert 'role="grid"' in html
     assert "js/editor.js" in html
     assert 'data-editable="true"' in html
 
@@ -53,9 +69,40 @@ def test_editor_sees_cell_buttons_and_the_editor_script(client, matrix, editor):
 def test_viewer_sees_no_edit_controls(client, matrix, viewer):
     client.force_login(viewer)
     html = client.get(_url("matrix-detail", matrix)).content.decode()
-    assert "cell-btn" not in html
-    assert "editor.js" not in html
+    assert 'role="grid"' not in html
+    assert "data-editable" not in html
     assert "Add a task" not in html
+    assert "/edit/" not in html
+
+
+def test_a_cell_is_its_letters_written_with_slashes_and_coloured_by_the_strongest(client, matrix, viewer):
+    client.force_login(viewer)
+    html = client.get(_url("matrix-detail", matrix)).content.decode()
+    assert '<td class="kA">A/R</td>' in html
+    assert "<td></td>" in html
+
+
+def test_an_editors_task_name_links_to_the_task_page(client, matrix, editor):
+    task = matrix.tasks.first()
+    client.force_login(editor)
+    html = client.get(_url("matrix-detail", matrix)).content.decode()
+    assert f'<a href="{_url("task-edit", matrix, task.pk)}">{task.name}</a>' in html
+
+
+def test_column_headers_show_each_roles_responsible_and_accountable_load(client, matrix, viewer):
+    client.force_login(viewer)
+    html = client.get(_url("matrix-detail", matrix)).content.decode()
+    assert 'title="R0: Responsible on 5, Accountable on 5"' in html
+    assert '<meter class="load" min="0" max="10" value="10"' in html
+
+
+def test_the_findings_panel_lists_the_most_severe_hundred_and_says_so(client, org, viewer, build_matrix):
+    big = build_matrix(organization=org, tasks=150, roles=3, fill="empty", stages="Market")
+    client.force_login(viewer)
+    html = client.get(_url("matrix-detail", big)).content.decode()
+    panel = html[html.index('id="findings"') :]
+    assert panel.count('<li class="finding') == 100
+    assert "The 100 most severe" in panel
 
 
 def test_outsider_gets_404_for_the_matrix(client, matrix, outsider):
@@ -92,6 +139,44 @@ def test_matrix_page_query_count_does_not_grow_with_the_matrix(
         assert client.get(_url("matrix-detail", matrix)).status_code == 200
 
 
+def test_the_page_carries_the_first_rows_and_the_rest_come_from_the_rows_endpoint(
+    client, org, viewer, build_matrix
+):
+    big = build_matrix(organization=org, tasks=80, roles=3, stages="Market")
+    ids = list(big.tasks.order_by("order").values_list("id", flat=True))
+    client.force_login(viewer)
+    page = client.get(_url("matrix-detail", big)).content.decode()
+    rest = client.get(_url("matrix-rows", big), HTTP_ACCEPT_ENCODING="identity").content.decode()
+    assert page.count('<tr id="task-') == 50
+    assert "Loading 30 more tasks" in page
+    assert rest.count('<tr id="task-') == 30
+    assert f'id="task-{ids[50]}"' in rest
+    assert f'id="task-{ids[49]}"' not in rest
+
+
+def test_the_rows_endpoint_is_compressed_and_holds_no_csrf_token(client, org, editor, build_matrix):
+    big = build_matrix(organization=org, tasks=80, roles=3, stages="Market")
+    client.force_login(editor)
+    response = client.get(_url("matrix-rows", big), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert b"csrf" not in gzip.decompress(response.content).lower()
+
+
+def test_outsider_gets_404_for_the_rows(client, matrix, outsider):
+    client.force_login(outsider)
+    assert client.get(_url("matrix-rows", matrix)).status_code == 404
+
+
+@pytest.mark.parametrize("tasks", [60, 200])
+def test_rows_endpoint_query_count_does_not_grow_with_the_matrix(
+    client, org, owner, build_matrix, django_assert_max_num_queries, tasks
+):
+    big = build_matrix(organization=org, tasks=tasks, roles=20, stages="Market")
+    client.force_login(owner)
+    with django_assert_max_num_queries(12):
+        assert client.get(_url("matrix-rows", big)).status_code == 200
+
+
 def test_filters_keep_only_matching_tasks(client, matrix, viewer):
     ids = dict(matrix.tasks.values_list("name", "id"))
     Task.objects.filter(matrix=matrix, name="Task 3").update(stage="Launch")
@@ -111,8 +196,7 @@ def test_setting_a_cell_saves_and_answers_with_the_cell_and_updated_findings(cli
     html = response.content.decode()
     assert response.status_code == 200
     assert Assignment.objects.get(task=task, role__code="R1").letters == "C"
-    assert f'id="cell-{task.pk}-R1"' in html
-    assert 'data-letters="C"' in html
+    assert _answered(html) == ("saved", {(task.pk, "R1"): "C"})
     assert 'id="findings"' in html
     assert 'hx-swap-oob="true"' in html
     assert "Saved" in html
@@ -133,8 +217,7 @@ def test_a_conflicting_cell_edit_is_refused_and_shows_the_current_letters(client
     _cell(client, matrix, task, "R1", "", "I")
     client.force_login(editor)
     html = _cell(client, matrix, task, "R1", "", "C").content.decode()
-    assert 'data-state="conflict"' in html
-    assert 'data-letters="I"' in html
+    assert _answered(html) == ("conflict", {(task.pk, "R1"): "I"})
     assert Assignment.objects.get(task=task, role__code="R1").letters == "I"
 
 
@@ -179,6 +262,98 @@ def test_malformed_cell_change_is_a_400_and_changes_nothing(client, matrix, edit
         == 400
     )
     assert matrix_state(matrix) == before
+
+
+def test_a_pasted_block_is_saved_as_one_batch_in_one_version(client, matrix, editor):
+    tasks = list(matrix.tasks.order_by("order")[:2])
+    client.force_login(editor)
+    version = matrix.version
+    changes = [
+        {"task": t.pk, "role": role, "expected": "", "letters": letters}
+        for t in tasks
+        for role, letters in (("R1", "C"), ("R2", "i"))
+    ]
+    state, cells = _answered(_batch(client, matrix, changes).content.decode())
+    assert state == "saved"
+    assert cells == {(t.pk, role): letters for t in tasks for role, letters in (("R1", "C"), ("R2", "I"))}
+    matrix.refresh_from_db()
+    assert matrix.version == version + 1
+
+
+def test_a_batch_with_one_conflicting_cell_changes_nothing_and_answers_the_current_letters(
+    client, matrix, editor, owner
+):
+    first, second = matrix.tasks.order_by("order")[:2]
+    client.force_login(owner)
+    _cell(client, matrix, second, "R1", "", "I")
+    before = matrix_state(matrix)
+    client.force_login(editor)
+    changes = [
+        {"task": first.pk, "role": "R1", "expected": "", "letters": "C"},
+        {"task": second.pk, "role": "R1", "expected": "", "letters": "C"},
+    ]
+    html = _batch(client, matrix, changes).content.decode()
+    assert _answered(html) == ("conflict", {(first.pk, "R1"): "", (second.pk, "R1"): "I"})
+    assert "nothing was saved" in html
+    assert matrix_state(matrix) == before
+
+
+def test_a_batch_with_a_forbidden_combination_is_refused_whole(client, matrix, editor):
+    first, second = matrix.tasks.order_by("order")[:2]
+    before = matrix_state(matrix)
+    client.force_login(editor)
+    changes = [
+        {"task": first.pk, "role": "R1", "expected": "", "letters": "C"},
+        {"task": second.pk, "role": "R1", "expected": "", "letters": "C/I"},
+    ]
+    state, cells = _answered(_batch(client, matrix, changes).content.decode())
+    assert state == "failed"
+    assert cells == {(first.pk, "R1"): "", (second.pk, "R1"): ""}
+    assert matrix_state(matrix) == before
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        "not json",
+        "[]",
+        '{"task": 1}',
+        '[{"task": "1", "role": "R1", "expected": "", "letters": "C"}]',
+        '[{"task": 1, "role": "R1", "letters": "C"}]',
+        '[{"task": true, "role": "R1", "expected": "", "letters": "C"}]',
+    ],
+)
+def test_a_malformed_batch_is_a_400_with_a_reason_and_changes_nothing(client, matrix, editor, changes):
+    before = matrix_state(matrix)
+    client.force_login(editor)
+    response = client.post(_url("matrix-cell", matrix), {"changes": changes})
+    assert response.status_code == 400
+    assert response.content
+    assert matrix_state(matrix) == before
+
+
+def test_viewer_gets_403_on_a_batch(client, matrix, viewer):
+    before = matrix_state(matrix)
+    client.force_login(viewer)
+    changes = [{"task": matrix.tasks.first().pk, "role": "R1", "expected": "", "letters": "C"}]
+    assert _batch(client, matrix, changes).status_code == 403
+    assert matrix_state(matrix) == before
+
+
+@pytest.mark.parametrize(("tasks", "roles"), [(5, 3), (200, 20)])
+def test_a_batch_query_count_does_not_grow_with_the_matrix_or_the_batch(
+    client, org, editor, build_matrix, django_assert_max_num_queries, tasks, roles
+):
+    matrix = build_matrix(organization=org, tasks=tasks, roles=roles, stages="Market", fill="empty")
+    changes = [
+        {"task": t.pk, "role": f"R{i % roles}", "expected": "", "letters": "I"}
+        for i, t in enumerate(matrix.tasks.all())
+    ]
+    client.force_login(editor)
+    with django_assert_max_num_queries(22):
+        state, cells = _answered(_batch(client, matrix, changes).content.decode())
+    assert state == "saved"
+    assert len(cells) == tasks
 
 
 def test_cell_change_query_count_does_not_grow_with_the_matrix(
@@ -257,6 +432,36 @@ def test_export_and_import_pages_use_the_same_code_as_the_api(client, matrix, ed
     assert Assignment.objects.get(task__name="Task 1", role__code="R0").letters == "AR"
     client.post(_url("matrix-import", matrix), {"apply": "1"})
     assert Assignment.objects.get(task__name="Task 1", role__code="R0").letters == "A"
+
+
+def test_import_preview_shows_health_before_and_after(client, matrix, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    exported = client.get(_url("matrix-export", matrix, "csv")).content.decode("utf-8-sig")
+    # Task 1 loses its Accountable: one error more after the import.
+    changed = exported.replace("Task 1,A/R", "Task 1,R")
+    html = client.post(
+        _url("matrix-import", matrix), {"file": SimpleUploadedFile("m.csv", changed.encode())}
+    ).content.decode()
+    assert "errors 0 → 1" in html
+    assert re.search(r"Health \d+ → <strong>\d+</strong>/100", html)
+
+
+def test_import_preview_of_many_rows_lists_the_first_200_cells_below_apply(client, org, editor, build_matrix):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = build_matrix(organization=org, tasks=300, roles=2, stages="Market")
+    client.force_login(editor)
+    exported = client.get(_url("matrix-export", big, "csv")).content.decode("utf-8-sig")
+    changed = exported.replace(",A/R,", ",A/R,C")
+    html = client.post(
+        _url("matrix-import", big), {"file": SimpleUploadedFile("m.csv", changed.encode())}
+    ).content.decode()
+    assert "300 cells" in html
+    assert html.index("Apply these changes") < html.index("<summary>Cells (300)</summary>")
+    assert "and 100 more" in html
+    assert html.count("<td>C</td>") == 200
 
 
 def test_import_page_lists_bad_rows_and_writes_nothing(client, matrix, editor):

@@ -86,10 +86,14 @@ def pia(org, agreed):
 
 
 def _cell(page: str, task: Task, code: str) -> str:
-    """The letters shown in the editor cell of ``task`` and role ``code``."""
-    match = re.search(rf'id="cell-{task.pk}-{code}"[^>]*>(.*?)</td>', page, re.S)
-    assert match, f"no cell {task.name}/{code}"
-    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+    """The letters shown in the editor cell of ``task`` and role ``code``: the row is the task's,
+    the column the role's (a cell carries nothing but its letters)."""
+    codes = re.findall(r'<th scope="col" id="col-[^"]*" data-role="([^"]*)"', page)
+    row = re.search(rf'<tr id="task-{task.pk}"[^>]*>(.*?)</tr>', page, re.S)
+    assert row, f"no row {task.name}"
+    assert code in codes, f"no column {code}"
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+    return cells[codes.index(code)]
 
 
 # --- Choosing what to read ---------------------------------------------------------------------
@@ -291,7 +295,7 @@ def test_a_person_page_shows_the_drafts_on_request(client, viewer, agreed, pia, 
     text = _text(
         client.get(reverse("person-detail", args=[agreed.organization.slug, pia.pk]), {"view": "draft"})
     )
-    assert "Pricing: AR Accountable, Responsible" in text
+    assert "Pricing: A/R Accountable, Responsible" in text
     assert "Showing drafts" in text
 
 

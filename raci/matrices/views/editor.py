@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
-from orgs.access import Need
+from orgs.access import Need, OrgAccess
 from raci import rules
 from raci.matrices import editor, services
 from raci.matrices.cells import BatchInvalid, CellChange, CellConflict, grid_apply_changes
 from raci.matrices.changes import MatrixArchived
-from raci.matrices.forms import CellForm, MatrixSettingsForm, TaskEditForm, TaskForm
+from raci.matrices.forms import CellBatchForm, CellForm, MatrixSettingsForm, TaskEditForm, TaskForm
 from raci.matrices.models import Matrix, Task
 from raci.matrices.readings import Shown, matrix_read, publication_state
 from raci.matrices.selectors import matrix_grid_get
@@ -26,10 +32,45 @@ from raci.matrices.shortcuts import (
     reader_default,
     web_actor,
 )
+from raci.rules.analyses import Analysis
+from raci.rules.grid import MatrixGrid
 
 
-@login_required
-def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
+def _edit_url_pattern(organization_slug: str, matrix_id: int) -> str:
+    """The task page's URL with ``{id}`` for the task: one reverse() instead of one per row."""
+    return reverse("task-edit", args=[organization_slug, matrix_id, 0]).replace("/t/0/", "/t/{id}/")
+
+
+def _panel(grid, analysis) -> dict:
+    """What the findings panel, the health and the rows' badges need, on the page and after an edit."""
+    return {
+        "analysis": analysis,
+        "counts": analysis.counts(),
+        "findings": editor.findings_shown(analysis.findings),
+        "findings_total": len(analysis.findings),
+        "task_names": {t.id: t.name for t in grid.tasks},
+    }
+
+
+@dataclass(frozen=True)
+class _EditorRead:
+    access: OrgAccess
+    matrix: Matrix
+    grid: MatrixGrid
+    shown: Shown
+    analysis: Analysis
+    filters: editor.Filters
+    groups: list[editor.StageGroup]
+    editing: bool
+    can_edit: bool
+
+    @property
+    def rows(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+
+def _editor_read(request: HttpRequest, org_slug: str, matrix_id: int) -> _EditorRead:
+    """What the editor page and its remaining rows both read: the same state, findings and filters."""
     access, matrix = matrix_for_page(request, org_slug, matrix_id)
     reading = page_reading(request, default=reader_default(access))
     grid, shown = matrix_read(matrix=matrix, reading=reading, fallback_to_draft=True)
@@ -42,71 +83,131 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         letter=request.GET.get("letter", "").upper()[:1],
         text=request.GET.get("q", "").strip(),
     )
+    return _EditorRead(
+        access=access,
+        matrix=matrix,
+        grid=grid,
+        shown=shown,
+        analysis=analysis,
+        filters=filters,
+        groups=editor.editor_groups(grid, analysis.findings, filters),
+        editing=editing,
+        can_edit=editing and matrix.status != Matrix.Status.ARCHIVED,
+    )
+
+
+def _body(read: _EditorRead, org_slug: str, start: int, stop: int | None) -> str:
+    edit_url = _edit_url_pattern(org_slug, read.matrix.pk) if read.can_edit else None
+    return editor.grid_body_html(read.grid, read.groups, edit_url, start, stop)
+
+
+@login_required
+def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
+    read = _editor_read(request, org_slug, matrix_id)
+    access, matrix, grid, analysis = read.access, read.matrix, read.grid, read.analysis
     columns = {c.code for c in grid.roles}
+    loads = editor.column_loads(grid, {role.role_code: role.counts for role in analysis.workload.roles})
     context = {
         "access": access,
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
-        "analysis": analysis,
-        "counts": analysis.counts(),
-        "groups": editor.editor_groups(grid, analysis.findings, filters),
-        "filters": filters,
+        **_panel(grid, analysis),
+        "has_rows": bool(read.groups),
+        # The first rows only: the rest arrive from matrix_rows once the page is usable.
+        "grid_body": mark_safe(_body(read, org_slug, 0, editor.FIRST_ROWS)),  # escaped by grid_body_html
+        "rows_left": max(0, read.rows - editor.FIRST_ROWS),
+        "columns": [(role, loads[role.code]) for role in grid.roles],
+        "filters": read.filters,
         "stages": editor.stages(grid),
         "combinations": editor.combinations_attr(grid),
-        "can_edit": editing and matrix.status != Matrix.Status.ARCHIVED,
-        "shown": shown,
+        "can_edit": read.can_edit,
+        "shown": read.shown,
         "publication": publication_state(matrix=matrix),
-        "task_names": {t.id: t.name for t in grid.tasks},
         "other_roles": [r for r in access.organization.roles.all() if r.code not in columns]
-        if editing
+        if read.editing
         else [],
-        "archived_tasks": list(matrix.tasks.filter(archived=True).values("id", "name")) if editing else [],
+        "archived_tasks": list(matrix.tasks.filter(archived=True).values("id", "name"))
+        if read.editing
+        else [],
         "task_form": TaskForm(),
     }
     return render(request, "matrices/matrix_detail.html", context)
 
 
+# Compressed, unlike pages: these rows hold no CSRF token or other secret and echo nothing from the
+# request (the filters select rows, they are not written back), so BREACH has nothing to guess.
+@gzip_page
+@login_required
+def matrix_rows(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
+    """The editor's rows after the first ``FIRST_ROWS``, for the same state and filters as the page."""
+    read = _editor_read(request, org_slug, matrix_id)
+    return HttpResponse(_body(read, org_slug, editor.FIRST_ROWS, None))
+
+
 @login_required
 @require_POST
 def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
-    """Set one cell (same conflict rule as the API) and answer with the cell and the
-    findings that changed, as fragments htmx swaps in place."""
+    """Apply a batch of cell changes (one cell, a paste, a cleared range, an undo) with the same
+    conflict rule as the API's batch PATCH, all or nothing, and answer with every cell of the batch
+    as stored now and the findings that changed, as fragments htmx swaps in place."""
     access, matrix = matrix_for_page(request, org_slug, matrix_id, Need.EDIT)
-    form = CellForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest("Malformed cell change.")
-    data = form.cleaned_data
+    if "changes" in request.POST:
+        form = CellBatchForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest(error_text(form.errors))
+        raw = form.cleaned_data["changes"]
+    else:
+        form = CellForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest("Malformed cell change.")
+        raw = [form.cleaned_data]
+    changes = [
+        CellChange(task=c["task"], role=c["role"].upper(), expected=c["expected"], letters=c["letters"])
+        for c in raw
+    ]
     state, message = "saved", "Saved"
-    change = CellChange(
-        task=data["task"], role=data["role"].upper(), expected=data["expected"], letters=data["letters"]
-    )
     try:
-        grid_apply_changes(actor=web_actor(request), matrix=matrix, changes=[change])
+        grid_apply_changes(actor=web_actor(request), matrix=matrix, changes=changes)
     except CellConflict:
-        state, message = "conflict", "Someone else changed this cell first; it now shows their letters."
+        state, message = (
+            "conflict",
+            "Someone else changed "
+            + ("this cell" if len(changes) == 1 else "some of these cells")
+            + " first; nothing was saved and the cells now show their letters.",
+        )
     except BatchInvalid as exc:
         state = "failed"
-        message = "; ".join(msg for errors in exc.errors.values() for msg in errors.values())
+        message = "Not saved: " + "; ".join(
+            dict.fromkeys(msg for errors in exc.errors.values() for msg in errors.values())
+        )
     except MatrixArchived as exc:
         state, message = "failed", str(exc)
+    if state == "saved" and len(changes) > 1:
+        message = f"Saved {len(changes)} cells"
     # The writer left ``matrix`` at its new version; the grid is read once, for the findings.
     grid = matrix_grid_get(matrix=matrix)
-    if change.task not in {t.id for t in grid.tasks} or change.role not in {r.code for r in grid.roles}:
+    tasks = {t.id for t in grid.tasks}
+    roles = {r.code for r in grid.roles}
+    if state == "failed" and not any(c.task in tasks and c.role in roles for c in changes):
         return HttpResponseBadRequest(message)
     analysis = rules.analyse(grid)
-    task = next(t for t in grid.tasks if t.id == change.task)
-    role = next(r for r in grid.roles if r.code == change.role)
+    badges = editor.badges_by_task(analysis.findings)
+    cells = [
+        {"task": c.task, "role": c.role, "letters": grid.letters(c.task, c.role)}
+        for c in changes
+        if c.task in tasks and c.role in roles
+    ]
+    changed_tasks = dict.fromkeys(c["task"] for c in cells)
     context = {
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
-        "analysis": analysis,
-        "counts": analysis.counts(),
-        "task_names": {t.id: t.name for t in grid.tasks},
-        "task": task,
-        "cell": editor.Cell(role, grid.letters(task.id, role.code)),
-        "badge": editor.badge_for(task.id, analysis.findings),
+        **_panel(grid, analysis),
+        "badges": mark_safe(  # editor.badge_html escapes every value
+            "".join(editor.badge_html(t, badges.get(t, editor.Badge()), oob=True) for t in changed_tasks)
+        ),
+        "cells_json": json.dumps(cells),
         "can_edit": matrix.status != Matrix.Status.ARCHIVED,
         "access": access,
         "shown": Shown(draft=True, version=matrix.version),

@@ -60,12 +60,18 @@ def matrix_import(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         data = upload.read()
         try:
             result = import_file(
-                actor=web_actor(request), matrix=matrix, data=data, filename=upload.name, dry_run=True
+                actor=web_actor(request),
+                matrix=matrix,
+                data=data,
+                filename=upload.name,
+                dry_run=True,
+                with_health=True,
             )
         except (ImportRejected, MatrixArchived) as exc:
             return _refused(request, context, exc)
         request.session[key] = {"data": base64.b64encode(data).decode(), "name": upload.name}
         context["preview"] = result["changes"]
+        context["health"] = result["health"]
     return render(request, "matrices/matrix_import.html", context)
 
 

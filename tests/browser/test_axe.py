@@ -1,0 +1,61 @@
+"""axe-core finds no accessibility violation on the product's pages.
+
+axe-core is a development asset from the npm registry, installed by `make axe` into build/axe (git-ignored,
+never committed, never fetched while the tests run). Without it this test is skipped, except in CI, where
+.ci/run installs it first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from raci.management.demo import DEMO_PASSWORD_DEFAULT, demo_seed
+from tests.browser.test_editor import sign_in
+from tests.browser.test_phone import read_only_pages
+from tests.conftest import IN_CI
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = Path(__file__).resolve().parents[2] / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def axe_page(browser):
+    if not AXE.exists():
+        if IN_CI:
+            pytest.fail(f"{AXE} is missing: .ci/run installs it with `make axe`")
+        pytest.skip("axe-core is not installed: run `make axe` (npm) to check accessibility")
+    # axe is injected as a script the page's Content-Security-Policy would refuse; only this test's
+    # browser context lifts it.
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1440, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+def violations(page) -> list[tuple[str, int, list[str]]]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .map((v) => [v.id, v.nodes.length, v.nodes.slice(0, 3).map((n) => n.target.join(" "))])"""
+    )
+
+
+def test_axe_finds_no_violation_on_any_page(axe_page, live_server):
+    demo = demo_seed()
+    sign_in(axe_page, live_server, "demo", DEMO_PASSWORD_DEFAULT)
+    pages = {
+        **read_only_pages(demo),
+        "history": f"/o/acme/m/{demo.matrix.pk}/history/",
+        "import": f"/o/acme/m/{demo.matrix.pk}/import/",
+        "settings": f"/o/acme/m/{demo.matrix.pk}/settings/",
+    }
+    found = {}
+    for name, path in pages.items():
+        axe_page.goto(live_server.url + path)
+        if name == "editor":
+            axe_page.locator("#grid[data-complete]").wait_for(state="attached")
+        if problems := violations(axe_page):
+            found[name] = problems
+    assert found == {}
