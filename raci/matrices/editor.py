@@ -205,6 +205,31 @@ class ColumnLoad:
         return self.responsible + self.accountable
 
 
+@dataclass(frozen=True)
+class ColumnHolders:
+    """Who does a column's role in the matrix's team: the names a header shows, and the rest."""
+
+    names: tuple[str, ...]
+    more: int = 0
+
+    @property
+    def title(self) -> str:
+        return ", ".join(self.names) + (f" and {self.more} more" if self.more else "")
+
+
+HEADER_NAMES = 2
+
+
+def column_holders(grid: MatrixGrid) -> dict[str, ColumnHolders]:
+    """Per role code, the active people behind the column (as the loader resolved them for the
+    matrix's team), the first two by name and how many more."""
+    result = {}
+    for role in grid.roles:
+        names = sorted(p.name for p in grid.people if p.active and role.code in p.role_codes)
+        result[role.code] = ColumnHolders(tuple(names[:HEADER_NAMES]), max(0, len(names) - HEADER_NAMES))
+    return result
+
+
 def column_loads(grid: MatrixGrid, counts: Mapping[str, Mapping[str, int]]) -> dict[str, ColumnLoad]:
     """Per role code, from the workload's letter counts per role (``counts[code][letter]``)."""
     scheme = grid.scheme

@@ -66,3 +66,16 @@ def test_the_api_names_who_does_each_column_in_the_matrixs_team(
     answer = client_for(viewer).get(f"/api/v1/orgs/{org.slug}/matrices/{matrix.pk}/").json()
     assert [p["name"] for p in answer["people"]["PM"]] == ["Ben"]
     assert answer["people"]["ENG"] == []
+
+
+def test_the_editor_names_who_does_each_column_and_says_when_nobody_does(
+    client, viewer, org, build_matrix, mobile
+):
+    matrix = build_matrix(organization=org, roles=["PM", "ENG"], team=mobile)
+    pm = matrix.columns.get(role__code="PM").role
+    holding_add(person=PersonFactory(organization=org, name="Ben"), role=pm, team=mobile)
+    client.force_login(viewer)
+    page = client.get(f"/o/{org.slug}/m/{matrix.pk}/").content.decode()
+    assert '<span class="holders" title="Ben">Ben</span>' in page
+    assert 'title="Nobody holds ENG in Mobile">nobody</span>' in page
+    assert '<span class="team"' in page

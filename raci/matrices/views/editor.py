@@ -107,6 +107,7 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
     access, matrix, grid, analysis = read.access, read.matrix, read.grid, read.analysis
     columns = {c.code for c in grid.roles}
     loads = editor.column_loads(grid, {role.role_code: role.counts for role in analysis.workload.roles})
+    holders = editor.column_holders(grid)
     context = {
         "access": access,
         "organization": access.organization,
@@ -117,7 +118,7 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         # The first rows only: the rest arrive from matrix_rows once the page is usable.
         "grid_body": mark_safe(_body(read, org_slug, 0, editor.FIRST_ROWS)),  # escaped by grid_body_html
         "rows_left": max(0, read.rows - editor.FIRST_ROWS),
-        "columns": [(role, loads[role.code]) for role in grid.roles],
+        "columns": [(role, loads[role.code], holders[role.code]) for role in grid.roles],
         "filters": read.filters,
         "stages": editor.stages(grid),
         "combinations": editor.combinations_attr(grid),
