@@ -176,6 +176,7 @@ def person_edit(request: HttpRequest, org_slug: str, person_id: int) -> HttpResp
         initial = {
             "name": person.name,
             "email": person.email,
+            "title": person.title,
             "roles": list(person.roles.all()),
             "user": person.user,
         }
