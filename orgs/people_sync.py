@@ -87,6 +87,8 @@ class SyncResult:
     unchanged: int = 0
     # (email, username) of people linked to a member's account by their email.
     linked: list[tuple[str, str]] = field(default_factory=list)
+    # Columns of an imported file that were not read (the file import sets them).
+    ignored_columns: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -118,7 +120,7 @@ def _field_issues(record: PersonRecord) -> list[SyncIssue]:
     return issues
 
 
-def _check(records: Sequence[PersonRecord], role_codes: set[str]) -> list[SyncIssue]:
+def _check(records: Sequence[PersonRecord], role_codes: set[str], refs_are: str) -> list[SyncIssue]:
     issues: list[SyncIssue] = []
     if len(records) > MAX_PEOPLE:
         return [
@@ -144,7 +146,7 @@ def _check(records: Sequence[PersonRecord], role_codes: set[str]) -> list[SyncIs
         key = _email_key(record.email)
         if key and key in first_seen:
             where = first_seen[key].ref
-            also = f" (first at {where})" if where is not None else ""
+            also = f" (first at {refs_are} {where})" if where is not None else ""
             issues.append(SyncIssue(record.ref, "email", f"{record.email} is listed twice{also}."))
         first_seen.setdefault(key, record)
     return issues
@@ -162,16 +164,18 @@ def people_sync(
     records: Sequence[PersonRecord],
     deactivate_missing: bool,
     dry_run: bool = False,
+    refs_are: str = "position",
 ) -> SyncResult:
     """Create or update a person for each record, matched by email; with ``deactivate_missing``,
     deactivate the organization's active people the list leaves out (never delete them).
 
     Raises ``PeopleRejected`` with every problem (line or position, field, message) and writes
     nothing when any record is invalid. With ``dry_run``, answers what would change and writes
-    nothing. Running it twice with the same list changes nothing the second time.
+    nothing. Running it twice with the same list changes nothing the second time. ``refs_are``
+    names what the records' ``ref`` counts in messages ("line" for a file).
     """
     roles = {role.code: role for role in organization.roles.all()}
-    issues = _check(records, set(roles))
+    issues = _check(records, set(roles), refs_are)
     if issues:
         raise PeopleRejected(issues[:MAX_ISSUES], total=len(issues))
     if dry_run:

@@ -45,6 +45,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("raci.revisions.urls")),
     path("o/<slug:org_slug>/", include("raci.insights.urls")),
     path("o/<slug:org_slug>/", include("raci.delivery.urls")),
+    path("o/<slug:org_slug>/", include("raci.people.urls")),
 ]
 
 

@@ -111,7 +111,7 @@ PEOPLE_SYNC = [
                         {
                             "ref": 7,
                             "field": "email",
-                            "message": "ana@acme.example is listed twice (first at 0).",
+                            "message": "ana@acme.example is listed twice (first at position 0).",
                         },
                     ]
                 },

@@ -167,7 +167,7 @@ def test_every_problem_is_reported_with_where_it_is(org, roles):
     with pytest.raises(PeopleRejected) as refused:
         people_sync(organization=org, records=records, deactivate_missing=False)
     assert [(i.ref, i.field) for i in refused.value.issues] == [(3, "email"), (4, "roles"), (5, "email")]
-    assert "first at 2" in refused.value.issues[2].message
+    assert "first at position 2" in refused.value.issues[2].message
 
 
 def test_a_list_over_the_limit_is_refused_at_the_first_record_past_it(org, roles):
