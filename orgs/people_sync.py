@@ -216,7 +216,10 @@ def _plan(
     by_email = {_email_key(p.email): p for p in people if p.email}
     Holding = Person.roles.through
     held: dict[int, dict[int, int]] = {}  # person id -> {role id: row id}
-    for row_id, person_id, role_id in Holding.objects.filter(person__organization=organization).values_list(
+    # Roles belong to one organization, so their holdings are its people's: no join with people,
+    # whose plan goes wrong while the table's statistics still describe it before a big import.
+    role_ids = [role.pk for role in roles.values()]
+    for row_id, person_id, role_id in Holding.objects.filter(role_id__in=role_ids).values_list(
         "pk", "person_id", "role_id"
     ):
         held.setdefault(person_id, {})[role_id] = row_id
