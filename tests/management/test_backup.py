@@ -88,7 +88,13 @@ def acme(build_matrix) -> Acme:
     # Two people without an email, with the same name: keyed by position, tie broken by id.
     person_create(organization=org, name="Sam", roles=[roles["ENG"]])
     person_create(organization=org, name="Sam", roles=[roles["OPS"]])
-    person_create(organization=org, name="Eve", email="Eve@Example.com", roles=[roles["OPS"], roles["LEGAL"]])
+    person_create(
+        organization=org,
+        name="Eve",
+        email="Eve@Example.com",
+        title="Counsel",
+        roles=[roles["OPS"], roles["LEGAL"]],
+    )
     person_create(organization=org, name="Ivan", email="ivan@example.com", active=False, roles=[roles["OPS"]])
 
     web = Actor(user=olga, channel="web")
@@ -513,3 +519,28 @@ def test_export_outside_a_transaction_reads_one_consistent_state(build_matrix, t
     document = _export("solo", tmp_path / "solo.json")
     assert [m["name"] for m in document["matrices"]] == ["Only"]
     assert Role.objects.filter(organization=org).count() == 1
+
+
+def test_a_persons_title_is_exported_and_imported(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    assert [p["title"] for p in document["people"] if p["name"] == "Eve"] == ["Counsel"]
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    _import(tmp_path / "acme.json")
+    assert Person.objects.get(organization__slug="acme", name="Eve").title == "Counsel"
+
+
+def test_a_document_written_before_titles_still_imports(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    for person in document["people"]:
+        del person["title"]
+    (tmp_path / "old.json").write_text(json.dumps(document), encoding="utf-8")
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    _import(tmp_path / "old.json")
+    assert Person.objects.get(organization__slug="acme", name="Eve").title == ""
+
+
+def test_a_title_that_is_not_text_is_refused_with_its_place(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    document["people"][0]["title"] = ["not", "text"]
+    assert "people[0].title" in _refused(tmp_path, document)
