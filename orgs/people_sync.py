@@ -304,16 +304,21 @@ class _Linker:
         return True
 
 
+_RACED = "People, roles or members changed while the list was being applied; send it again."
+
+
 def _write(plan: _Plan) -> None:
     """The plan's rows: a fixed number of statements per ``BATCH_SIZE`` people."""
     if plan.linked_users:
         # The lock ``_ensure_user_linkable`` takes: a member being linked by hand meanwhile waits
         # for this sync and then finds the account taken, and a removal waits and unlinks.
-        list(
+        locked = set(
             Membership.objects.select_for_update()
             .filter(organization_id=plan.organization_id, user_id__in=plan.linked_users)
-            .values_list("pk", flat=True)
+            .values_list("user_id", flat=True)
         )
+        if locked != set(plan.linked_users):  # a member was removed since the plan
+            raise PeopleRejected([SyncIssue(None, None, _RACED)])
     Holding = Person.roles.through
     try:
         with transaction.atomic():
@@ -321,19 +326,18 @@ def _write(plan: _Plan) -> None:
                 Person.objects.bulk_create(plan.new, batch_size=BATCH_SIZE)
             if plan.changed and plan.changed_fields:
                 Person.objects.bulk_update(plan.changed, sorted(plan.changed_fields), batch_size=BATCH_SIZE)
+            for start in range(0, len(plan.holdings_remove), BATCH_SIZE * 5):
+                Holding.objects.filter(pk__in=plan.holdings_remove[start : start + BATCH_SIZE * 5]).delete()
+            rows = [
+                Holding(person_id=person.pk, role_id=role_id)
+                for person, role_ids in zip(plan.new, plan.new_roles, strict=True)
+                for role_id in role_ids
+            ]
+            rows += [Holding(person_id=p, role_id=r) for p, r in plan.holdings_add]
+            if rows:
+                Holding.objects.bulk_create(rows, batch_size=BATCH_SIZE * 5)
     except IntegrityError:
-        # Someone added a person with one of these emails, or linked one of these accounts, between
-        # the plan and the write. The list itself is fine: running it again succeeds.
-        raise PeopleRejected(
-            [SyncIssue(None, None, "People changed while the list was being applied; send it again.")]
-        ) from None
-    for start in range(0, len(plan.holdings_remove), BATCH_SIZE * 5):
-        Holding.objects.filter(pk__in=plan.holdings_remove[start : start + BATCH_SIZE * 5]).delete()
-    rows = [
-        Holding(person_id=person.pk, role_id=role_id)
-        for person, role_ids in zip(plan.new, plan.new_roles, strict=True)
-        for role_id in role_ids
-    ]
-    rows += [Holding(person_id=p, role_id=r) for p, r in plan.holdings_add]
-    if rows:
-        Holding.objects.bulk_create(rows, batch_size=BATCH_SIZE * 5)
+        # Between the plan and the write someone added a person with one of these emails, linked
+        # one of these accounts or deleted one of these roles. The list itself was fine: sent
+        # again, it is checked against what is there now.
+        raise PeopleRejected([SyncIssue(None, None, _RACED)]) from None

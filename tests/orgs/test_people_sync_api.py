@@ -152,7 +152,7 @@ def test_sync_query_count_does_not_grow_with_the_list(
     client = token_client(owner)
     body = {"people": [entry(f"P{i}", f"p{i}@acme.example", roles=["PM"]) for i in range(size)]}
     # token, its last use, membership (require_org), roles, (savepoint) lock organization, people, holdings,
-    # members, (savepoint) insert people, (release), insert holdings, (release)
+    # members, (savepoint) insert people, insert holdings, (release), (release)
     with django_assert_num_queries(14):
         response = client.put(url, body, format="json")
     assert response.status_code == 200
