@@ -60,11 +60,13 @@ class SyncIssue:
 class PeopleRejected(Exception):
     """The list has problems; nothing was written."""
 
-    def __init__(self, issues: Sequence[SyncIssue], *, total: int | None = None) -> None:
+    def __init__(
+        self, issues: Sequence[SyncIssue], *, total: int | None = None, message: str | None = None
+    ) -> None:
         self.issues = list(issues)
         self.total = len(self.issues) if total is None else total
         count = f"{self.total} problem{'s' if self.total != 1 else ''}"
-        super().__init__(f"The list has {count}; nothing was changed.")
+        super().__init__(message or f"The list has {count}; nothing was changed.")
 
 
 @dataclass(frozen=True)
@@ -304,7 +306,9 @@ class _Linker:
         return True
 
 
-_RACED = "People, roles or members changed while the list was being applied; send it again."
+_RACED = (
+    "People, roles or members changed while the list was being applied; nothing was changed: send it again."
+)
 
 
 def _write(plan: _Plan) -> None:
@@ -318,7 +322,7 @@ def _write(plan: _Plan) -> None:
             .values_list("user_id", flat=True)
         )
         if locked != set(plan.linked_users):  # a member was removed since the plan
-            raise PeopleRejected([SyncIssue(None, None, _RACED)])
+            raise PeopleRejected([SyncIssue(None, None, _RACED)], message=_RACED)
     Holding = Person.roles.through
     try:
         with transaction.atomic():
@@ -340,4 +344,4 @@ def _write(plan: _Plan) -> None:
         # Between the plan and the write someone added a person with one of these emails, linked
         # one of these accounts or deleted one of these roles. The list itself was fine: sent
         # again, it is checked against what is there now.
-        raise PeopleRejected([SyncIssue(None, None, _RACED)]) from None
+        raise PeopleRejected([SyncIssue(None, None, _RACED)], message=_RACED) from None
