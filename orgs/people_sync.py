@@ -183,8 +183,13 @@ def people_sync(
     if dry_run:
         return _plan(organization, records, roles, deactivate_missing, dry_run=True).result
     with transaction.atomic():
-        # One sync at a time per organization: the second sees the first's people.
-        Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk").first()
+        # One sync at a time per organization: the second sees the first's people. NO KEY UPDATE,
+        # not UPDATE: inserting a person takes KEY SHARE on the organization row (the foreign key
+        # check) after the row's unique email entry, so a plain FOR UPDATE here deadlocks with a
+        # person added by hand under an email this list also adds.
+        Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).values_list(
+            "pk"
+        ).first()
         plan = _plan(organization, records, roles, deactivate_missing, dry_run=False)
         _write(plan)
     return plan.result
