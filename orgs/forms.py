@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from orgs.models import Membership, Organization, Role
+from orgs.models import PERSON_TITLE_MAX_LENGTH, Membership, Organization, Role
 from orgs.validators import validate_multiline_text, validate_single_line
 
 
@@ -39,6 +39,9 @@ class RoleForm(forms.Form):
 class PersonForm(forms.Form):
     name = forms.CharField(max_length=120, validators=[validate_single_line])
     email = forms.EmailField(required=False)
+    title = forms.CharField(
+        max_length=PERSON_TITLE_MAX_LENGTH, required=False, validators=[validate_single_line]
+    )
     roles = forms.ModelMultipleChoiceField(
         queryset=Role.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )

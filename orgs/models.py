@@ -13,6 +13,7 @@ role_code_validator = RegexValidator(
     "A role code is 1–16 capital letters, digits or underscores, starting with a letter (PM, PMM, ENG).",
 )
 ROLE_DESCRIPTION_MAX_LENGTH = 5000
+PERSON_TITLE_MAX_LENGTH = 120
 
 
 class Organization(models.Model):
@@ -139,6 +140,10 @@ class Person(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
     name = models.CharField(max_length=120, validators=[validate_single_line])
     email = models.EmailField(blank=True)
+    # The job title as HR knows it ("Senior PM"); shown beside the name, never used by the rules.
+    title = models.CharField(
+        max_length=PERSON_TITLE_MAX_LENGTH, blank=True, validators=[validate_single_line]
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )

@@ -94,6 +94,7 @@ def person_create(
     organization: Organization,
     name: str,
     email: str = "",
+    title: str = "",
     roles: Iterable[Role] = (),
     active: bool = True,
     user=None,
@@ -104,7 +105,7 @@ def person_create(
     roles = list(roles)
     if any(role.organization_id != organization.pk for role in roles):
         raise ValidationError({"roles": "A person can only hold roles of their own organization."})
-    person = Person(organization=organization, name=name, email=email, active=active, user=user)
+    person = Person(organization=organization, name=name, email=email, title=title, active=active, user=user)
     _ensure_email_free(organization.pk, email)
     if user is not None:
         _ensure_user_linkable(organization.pk, user)
@@ -421,7 +422,7 @@ def person_update(*, person: Person, roles: Iterable[Role] | None = None, **chan
         _ensure_user_linkable(person.organization_id, user, exclude=person.pk)
     _apply(
         person,
-        {k: v for k, v in changes.items() if k in {"name", "email", "active", "user"}},
+        {k: v for k, v in changes.items() if k in {"name", "email", "title", "active", "user"}},
         unique=_all(
             _email_free(person, email) if email else None, _user_free(person, user) if linking else None
         ),

@@ -182,6 +182,7 @@ def person_edit(request: HttpRequest, org_slug: str, person_id: int) -> HttpResp
         initial = {
             "name": person.name,
             "email": person.email,
+            "title": person.title,
             "roles": list(Role.objects.filter(holdings__person=person, holdings__team__isnull=True)),
             "user": person.user,
         }

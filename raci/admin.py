@@ -4,3 +4,4 @@ from raci.delivery import admin as delivery_admin  # noqa: F401
 from raci.matrices import admin as matrices_admin  # noqa: F401
 from raci.outbox import admin as outbox_admin  # noqa: F401
 from raci.revisions import admin as revisions_admin  # noqa: F401
+from raci.sharing import admin as sharing_admin  # noqa: F401

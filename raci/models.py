@@ -6,3 +6,4 @@ from raci.delivery import models as delivery_models  # noqa: F401
 from raci.matrices import models as matrices_models  # noqa: F401
 from raci.outbox import models as outbox_models  # noqa: F401
 from raci.revisions import models as revisions_models  # noqa: F401
+from raci.sharing import models as sharing_models  # noqa: F401

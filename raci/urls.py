@@ -33,6 +33,7 @@ urlpatterns = [
     path("api/v1/", include("raci.insights.api_urls")),
     path("api/v1/", include("raci.delivery.api_urls")),
     path("api/v1/", include("raci.reorganization.api_urls")),
+    path("api/v1/", include("raci.sharing.api_urls")),
     path("api/v1/", include(me_urls.api_urlpatterns)),
     path(
         "api/schema/",
@@ -47,6 +48,8 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("raci.insights.urls")),
     path("o/<slug:org_slug>/", include("raci.delivery.urls")),
     path("o/<slug:org_slug>/", include("raci.reorganization.urls")),
+    path("o/<slug:org_slug>/", include("raci.people.urls")),
+    path("", include("raci.sharing.urls")),
 ]
 
 

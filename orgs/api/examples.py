@@ -65,3 +65,59 @@ PERSON_UPDATE = [
 MEMBER_CREATE = [
     OpenApiExample("Add an editor", value={"username": "jo", "level": "editor"}, request_only=True)
 ]
+PEOPLE_SYNC = [
+    OpenApiExample(
+        "The full list from HR",
+        value={
+            "people": [
+                {
+                    "name": "Ana Alvarez",
+                    "email": "ana@acme.example",
+                    "title": "Head of Product",
+                    "roles": ["PM", "PMM"],
+                    "active": True,
+                },
+                {"name": "Ben Okafor", "email": "ben@acme.example", "title": "", "roles": ["ENG"]},
+            ]
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "What changed",
+        value={
+            "dry_run": False,
+            "created": [{"name": "Ben Okafor", "email": "ben@acme.example", "changes": []}],
+            "updated": [{"name": "Ana Alvarez", "email": "ana@acme.example", "changes": ["title", "roles"]}],
+            "deactivated": [{"name": "Cy Doe", "email": "cy@acme.example", "changes": ["active"]}],
+            "unchanged": 41,
+            "linked": [{"email": "ben@acme.example", "username": "ben"}],
+        },
+        response_only=True,
+        status_codes=["200"],
+    ),
+    OpenApiExample(
+        "Refused: nothing written",
+        value={
+            "error": {
+                "code": "invalid",
+                "message": "The list has 2 problems; nothing was changed.",
+                "details": {
+                    "people": [
+                        {
+                            "ref": 3,
+                            "field": "roles",
+                            "message": "No role SALES in this organization (roles: ENG, PM).",
+                        },
+                        {
+                            "ref": 7,
+                            "field": "email",
+                            "message": "ana@acme.example is listed twice (first at position 0).",
+                        },
+                    ]
+                },
+            }
+        },
+        response_only=True,
+        status_codes=["400"],
+    ),
+]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from orgs.models import ApiToken, Membership, Organization, Person, Role
+from orgs.models import PERSON_TITLE_MAX_LENGTH, ApiToken, Membership, Organization, Person, Role
+from orgs.people_sync import MAX_PEOPLE
 from orgs.validators import validate_multiline_text, validate_single_line
 
 
@@ -88,7 +89,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "name", "email", "active", "roles", "team_roles", "user"]
+        fields = ["id", "name", "email", "title", "active", "roles", "team_roles", "user"]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_roles(self, person) -> list[str]:
@@ -109,6 +110,12 @@ class PersonSerializer(serializers.ModelSerializer):
 class PersonInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, validators=[validate_single_line])
     email = serializers.EmailField(required=False, allow_blank=True)
+    title = serializers.CharField(
+        max_length=PERSON_TITLE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        validators=[validate_single_line],
+    )
     active = serializers.BooleanField(required=False, default=True)
     roles = serializers.ListField(child=serializers.CharField(max_length=16), required=False, max_length=200)
     user = serializers.CharField(
@@ -128,3 +135,49 @@ class ApiTokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
         fields = ["id", "name", "prefix", "read_only", "created_at", "last_used_at", "revoked_at"]
+
+
+class PersonSyncItemSerializer(serializers.Serializer):
+    """One person of the HR list. Shapes and types only: ``orgs.people_sync`` checks the values
+    (email format, duplicates, role codes) and reports every problem with its position."""
+
+    name = serializers.CharField(max_length=200, allow_blank=True, trim_whitespace=True)
+    email = serializers.CharField(max_length=320, allow_blank=True, trim_whitespace=True)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    roles = serializers.ListField(
+        child=serializers.CharField(max_length=16), required=False, default=list, max_length=200
+    )
+    active = serializers.BooleanField(required=False, default=True)
+
+
+class PeopleSyncSerializer(serializers.Serializer):
+    people = serializers.ListField(
+        child=PersonSyncItemSerializer(),
+        allow_empty=False,
+        max_length=MAX_PEOPLE,
+        help_text="Everyone who should be active, matched to existing people by email. People of the "
+        "organization left out are deactivated (never deleted). An empty list is refused, so a "
+        "broken export cannot deactivate everyone.",
+    )
+
+
+class PersonOutcomeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.CharField()
+    changes = serializers.ListField(
+        child=serializers.CharField(), help_text="For updates: name, title, active and/or roles."
+    )
+
+
+class PersonLinkSerializer(serializers.Serializer):
+    email = serializers.CharField()
+    username = serializers.CharField()
+
+
+class PeopleSyncResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    created = PersonOutcomeSerializer(many=True)
+    updated = PersonOutcomeSerializer(many=True)
+    deactivated = PersonOutcomeSerializer(many=True)
+    unchanged = serializers.IntegerField()
+    linked = PersonLinkSerializer(many=True, help_text="People linked to a member's account by email.")

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
@@ -16,6 +17,7 @@ from orgs import services
 from orgs.access import Need, OrgAccess, organizations_for
 from orgs.api import examples as ex
 from orgs.api.base import OrgScopedListView, OrgScopedView, valid_data
+from orgs.api.errors import error_response
 from orgs.api.serializers import (
     MembershipInputSerializer,
     MembershipSerializer,
@@ -23,6 +25,8 @@ from orgs.api.serializers import (
     OrganizationInputSerializer,
     OrganizationSerializer,
     OrganizationUpdateSerializer,
+    PeopleSyncResultSerializer,
+    PeopleSyncSerializer,
     PersonInputSerializer,
     PersonSerializer,
     PersonUpdateSerializer,
@@ -32,6 +36,7 @@ from orgs.api.serializers import (
 )
 from orgs.models import Membership, Organization, Person, Role
 from orgs.teams import holdings_prefetch
+from orgs.people_sync import PeopleRejected, PersonRecord, people_sync
 
 
 def _roles_by_code(organization, codes) -> list[Role]:
@@ -41,6 +46,18 @@ def _roles_by_code(organization, codes) -> list[Role]:
     if missing:
         raise ValidationError({"roles": f"{organization.name} has no role {', '.join(missing)}."})
     return roles
+
+
+def _flag(value: str | None, name: str) -> bool:
+    """A yes/no query parameter: absent is no; anything but 1/0/true/false/yes/no is a 400."""
+    if value is None or value.strip() == "":
+        return False
+    text = value.strip().lower()
+    if text in ("1", "true", "yes"):
+        return True
+    if text in ("0", "false", "no"):
+        return False
+    raise ValidationError({name: "Use 1 or 0 (true or false)."})
 
 
 def _user_by_username(username: str | None):
@@ -229,6 +246,50 @@ class PersonList(OrgScopedListView):
         user = _user_by_username(data.pop("user", None))
         person = services.person_create(organization=self.organization, roles=roles, user=user, **data)
         return Response(PersonSerializer(_people(self.organization).get(pk=person.pk)).data, status=201)
+
+    @extend_schema(
+        request=PeopleSyncSerializer,
+        responses={200: PeopleSyncResultSerializer},
+        parameters=[
+            OpenApiParameter(
+                "dry_run", OpenApiTypes.BOOL, description="Answer what would change, and change nothing."
+            )
+        ],
+        examples=ex.PEOPLE_SYNC,
+    )
+    def put(self, request, org_slug):
+        """Sync the organization's people with an HR system's full list.
+
+        People are matched by email (case-insensitive): new emails are created, known ones updated,
+        and active people left out of the list are deactivated (never deleted). Sending the same
+        list again changes nothing. People whose email is that of exactly one member are linked to
+        that member's account. Any bad entry is reported with its position (`ref`, from 0) and
+        nothing is written. Needs editor access, like every other change to people."""
+        dry_run = _flag(request.query_params.get("dry_run"), "dry_run")
+        entries = valid_data(PeopleSyncSerializer, request)["people"]
+        records = [
+            PersonRecord(
+                name=entry["name"],
+                email=entry["email"],
+                title=entry["title"].strip(),
+                roles=tuple(code.strip().upper() for code in entry["roles"] if code.strip()),
+                active=entry["active"],
+                ref=index,
+            )
+            for index, entry in enumerate(entries)
+        ]
+        try:
+            result = people_sync(
+                organization=self.organization, records=records, deactivate_missing=True, dry_run=dry_run
+            )
+        except PeopleRejected as exc:
+            return error_response(
+                "invalid",
+                str(exc),
+                status.HTTP_400_BAD_REQUEST,
+                details={"people": [issue.to_dict() for issue in exc.issues]},
+            )
+        return Response(result.to_dict())
 
 
 class PersonDetail(OrgScopedView):

@@ -29,7 +29,7 @@ def holdings_backward(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0005_drop_duplicate_indexes'),
+        ('orgs', '0007_person_title'),
     ]
 
     operations = [

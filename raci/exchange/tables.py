@@ -31,14 +31,20 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def parse_table(
-    data: bytes, *, filename: str | None = None, content_type: str | None = None
+    data: bytes,
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    max_rows: int = MAX_ROWS,
+    rows_are: str = "rows of tasks",
 ) -> list[list[str]]:
     """The rows of a CSV or XLSX file as strings, exactly as stored (not trimmed, quotes kept).
 
     XLSX is recognised by its zip signature; anything else must be UTF-8 text (a BOM is allowed)
     and is read as CSV, with ``;`` or tab as the delimiter when the header has no comma. Empty
     cells are ``""`` and trailing empty cells are dropped, so a blank row is ``[]``. Raises
-    ``ExchangeError`` for a file that is not a table or is over the limits.
+    ``ExchangeError`` for a file that is not a table or is over the limits: more than ``max_rows``
+    data rows (named ``rows_are`` in the message: the people import reads people, not tasks).
     """
     if data.startswith(_ZIP_MAGIC):
         rows: Iterable[list[str]] = _xlsx_rows(data)
@@ -50,7 +56,7 @@ def parse_table(
         raise ExchangeError(f"{filename or 'The file'} is not a valid XLSX workbook; it may be damaged.")
     else:
         rows = _csv_rows(data)
-    return _within_limits(rows)
+    return _within_limits(rows, max_rows=max_rows, rows_are=rows_are)
 
 
 def _looks_like_xlsx(filename: str | None, content_type: str | None) -> bool:
@@ -144,7 +150,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _within_limits(rows: Iterable[list[str]]) -> list[list[str]]:
+def _within_limits(rows: Iterable[list[str]], *, max_rows: int, rows_are: str) -> list[list[str]]:
     table: list[list[str]] = []
     header_seen = False
     data_rows = 0
@@ -160,9 +166,10 @@ def _within_limits(rows: Iterable[list[str]]) -> list[list[str]]:
         blank = not any(value.strip() for value in row)
         if not blank and header_seen:
             data_rows += 1
-            if data_rows > MAX_ROWS:
+            if data_rows > max_rows:
                 raise ExchangeError(
-                    f"The file has more than {MAX_ROWS:,} rows of tasks; split it into smaller files.",
+                    f"The file has more than {max_rows:,} {rows_are} (line {line:,} is past the limit); "
+                    "split it into smaller files.",
                     line=line,
                 )
         header_seen = header_seen or not blank

@@ -10,7 +10,7 @@ data twice gives the same text (only ``exported_at`` differs)::
      "organization": {"name", "slug", "headcount", "created_at"},
      "roles":       [{"code", "name", "description", "order"}],                       by code
      "teams":       [{"key", "name", "description", "parent": key, "created_at"}],  by path of names
-     "people":      [{"key", "name", "email", "user", "active", "roles": [code],     by name
+     "people":      [{"key", "name", "email", "title", "user", "active", "roles": [code], by name
                       "teams": [key], "team_roles": [{"role": code, "team": key}]}]
      "members":     [{"username", "email", "level", "created_at"}],                   by username
      "other_users": [{"username", "email"}],                                          by username
@@ -70,6 +70,8 @@ What is not in the file, and why
 - API tokens and sessions: credentials of users on this instance (tokens are stored only as
   hashes, so they could not be carried anyway); users sign in and create new ones. Passwords
   likewise: a user the import creates has an unusable password until an administrator sets one.
+- Share links: credentials like tokens (only their hashes are stored, so they could not work
+  elsewhere); owners make new ones for the moved organization.
 - The read model (``PublishedTask``/``PublishedCell``): derived from each matrix's published
   revision and rebuilt from it on import (``raci.revisions.services.agreement_rebuild``).
 
@@ -283,6 +285,7 @@ class _Export:
                     "key": key,
                     "name": person.name,
                     "email": person.email,
+                    "title": person.title,
                     "user": self.username(person.user_id),
                     "active": person.active,
                     "roles": sorted(
@@ -752,6 +755,8 @@ def document_check(document: Any) -> dict[str, Any]:
     _unique([(person["user"], path) for person, path in people if person["user"]], "the linked user")
     for person, path in people:
         _known(person["user"], usernames, f"{path}.user", "the user")
+        if "title" in person:  # added after version 1 first shipped: files without it still read
+            _check(person["title"], TEXT, f"{path}.title")
         for i, code in enumerate(person["roles"]):
             _check(code, TEXT, f"{path}.roles[{i}]")
             _known(code, codes, f"{path}.roles[{i}]", "the role")
@@ -1038,6 +1043,7 @@ class _Import:
                     organization=self.organization,
                     name=person["name"],
                     email=person["email"],
+                    title=person.get("title", ""),
                     user=self.user(person["user"]),
                     active=person["active"],
                 ),

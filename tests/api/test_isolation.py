@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from frameworks.models import Framework
 from orgs.models import Membership, Organization, Person, Role
@@ -26,6 +28,8 @@ from raci.matrices.models import Assignment, Matrix, Task
 from raci.outbox.models import OutboxEvent
 from raci.revisions.models import Acknowledgement, Revision, SignOff
 from raci.revisions.services import matrix_publish
+from raci.sharing.models import ShareLink
+from raci.sharing.services import share_link_create
 from tests.builders import matrix_build
 from tests.factories import (
     ActivityFactory,
@@ -55,6 +59,7 @@ KNOWN_PARAMS = {
     "delivery_id",
     "team_id",
     "holding_id",
+    "link_id",
 }
 # The parameters that name the containers others are looked up in; the "innermost" walk
 # keeps A's for these and puts B's everywhere else.
@@ -103,6 +108,9 @@ def _tenant(slug: str, label: str) -> Tenant:
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event=event, kind=event.kind, status="failed"
     )
+    link, _ = share_link_create(
+        matrix=matrix, name=f"{label} link", expires_at=timezone.now() + timedelta(days=1), created_by=None
+    )
     return Tenant(
         organization=organization,
         ids={
@@ -119,6 +127,7 @@ def _tenant(slug: str, label: str) -> Tenant:
             "delivery_id": str(delivery.delivery_id),
             "team_id": team.pk,
             "holding_id": holding.pk,
+            "link_id": link.pk,
         },
     )
 
@@ -198,6 +207,9 @@ def _snapshot(organization: Organization) -> dict:
                 "id", "url", "active", "events"
             )
         ),
+        "share_links": sorted(
+            ShareLink.objects.filter(matrix__in=matrices).values_list("id", "name", "revoked_at", "use_count")
+        ),
         "deliveries": sorted(
             (str(d), s, a)
             for d, s, a in WebhookDelivery.objects.filter(endpoint__organization=organization).values_list(
@@ -211,6 +223,8 @@ def _body(path: str, method: str, ids: dict):
     """A request body that would succeed if access were not checked (None: no body)."""
     if method in ("get", "delete"):
         return None
+    if method == "put" and path.endswith("/people/"):
+        return {"people": [{"name": "Hijacked", "email": "hijack@example.com", "roles": ["BX"]}]}
     if path.endswith("/import/"):
         csv = b"Stage,Task,BX\r\nMarket,Hijacked,R\r\n"
         return {"file": SimpleUploadedFile("hijack.csv", csv, content_type="text/csv")}

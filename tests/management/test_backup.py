@@ -89,7 +89,13 @@ def acme(build_matrix) -> Acme:
     # Two people without an email, with the same name: keyed by position, tie broken by id.
     person_create(organization=org, name="Sam", roles=[roles["ENG"]])
     person_create(organization=org, name="Sam", roles=[roles["OPS"]])
-    person_create(organization=org, name="Eve", email="Eve@Example.com", roles=[roles["OPS"], roles["LEGAL"]])
+    person_create(
+        organization=org,
+        name="Eve",
+        email="Eve@Example.com",
+        title="Counsel",
+        roles=[roles["OPS"], roles["LEGAL"]],
+    )
     person_create(organization=org, name="Ivan", email="ivan@example.com", active=False, roles=[roles["OPS"]])
 
     # Ed is the Mobile team's PM: the Delivery matrix, Mobile's work, names him for PM.
@@ -551,3 +557,28 @@ def test_a_file_written_before_teams_imports_as_an_organization_without_teams(ac
     organization_delete(organization=acme.organization, acting_user=acme.owner)
     _import(tmp_path / "old.json", "--slug", "acme-old")
     assert not Team.objects.filter(organization__slug="acme-old").exists()
+
+
+def test_a_persons_title_is_exported_and_imported(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    assert [p["title"] for p in document["people"] if p["name"] == "Eve"] == ["Counsel"]
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    _import(tmp_path / "acme.json")
+    assert Person.objects.get(organization__slug="acme", name="Eve").title == "Counsel"
+
+
+def test_a_document_written_before_titles_still_imports(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    for person in document["people"]:
+        del person["title"]
+    (tmp_path / "old.json").write_text(json.dumps(document), encoding="utf-8")
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    _import(tmp_path / "old.json")
+    assert Person.objects.get(organization__slug="acme", name="Eve").title == ""
+
+
+def test_a_title_that_is_not_text_is_refused_with_its_place(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    document["people"][0]["title"] = ["not", "text"]
+    assert "people[0].title" in _refused(tmp_path, document)

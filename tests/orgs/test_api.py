@@ -13,7 +13,7 @@ from orgs.services import api_token_create
 from tests.factories import MembershipFactory, PersonFactory, RoleFactory, UserFactory
 from tests.helpers import API, assert_error, organization_state
 
-OK = {"get": 200, "post": 201, "patch": 200, "delete": 204}
+OK = {"get": 200, "post": 201, "put": 200, "patch": 200, "delete": 204}
 
 
 @pytest.fixture
@@ -43,6 +43,7 @@ OPERATIONS = [
     ("delete", "orgs/{slug}/roles/{role}/", None, "edit"),
     ("get", "orgs/{slug}/people/", None, "view"),
     ("post", "orgs/{slug}/people/", {"name": "Ben Brooks", "roles": ["PM"]}, "edit"),
+    ("put", "orgs/{slug}/people/", {"people": [{"name": "Ben Brooks", "email": "ben@x.example"}]}, "edit"),
     ("get", "orgs/{slug}/people/{person}/", None, "view"),
     ("patch", "orgs/{slug}/people/{person}/", {"name": "Ana Brooks"}, "edit"),
     ("delete", "orgs/{slug}/people/{person}/", None, "edit"),
@@ -71,6 +72,9 @@ WRITTEN = {
     ("delete", "orgs/{slug}/roles/{role}/"): lambda ids: not Role.objects.filter(pk=ids["role"]).exists(),
     ("post", "orgs/{slug}/people/"): lambda ids: Person.objects.filter(
         organization__slug=ids["slug"], name="Ben Brooks", roles__code="PM"
+    ).exists(),
+    ("put", "orgs/{slug}/people/"): lambda ids: Person.objects.filter(
+        organization__slug=ids["slug"], email="ben@x.example", active=True
     ).exists(),
     ("patch", "orgs/{slug}/people/{person}/"): lambda ids: Person.objects.filter(
         pk=ids["person"], name="Ana Brooks"
