@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from orgs.models import Membership, Organization, Person
+from orgs.models import Membership, Organization, Person, Team
 
 # More than this in one list is refused: split the file, or sync in parts (HR systems rarely
 # send more; an organization this size wants several imports anyway).
@@ -45,6 +45,10 @@ class PersonRecord:
     roles: tuple[str, ...] = ()
     active: bool = True
     ref: int | None = None
+    # A team's path of names ("Product / Mobile"): the person belongs to it and the roles are held
+    # for it. Without one, the roles are held for the whole organization and the person's roles for
+    # teams are left as they are.
+    team: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,21 @@ def _field_issues(record: PersonRecord) -> list[SyncIssue]:
     return issues
 
 
-def _check(records: Sequence[PersonRecord], role_codes: set[str], refs_are: str) -> list[SyncIssue]:
+def team_key(path: str) -> tuple[str, ...]:
+    """``"Product / Mobile"``, ``"product/mobile"`` -> the same key."""
+    return tuple(part.strip().casefold() for part in path.split("/") if part.strip())
+
+
+def _teams_by_key(organization: Organization) -> dict[tuple[str, ...], Team]:
+    teams = {team.pk: team for team in Team.objects.filter(organization=organization)}
+    return {
+        tuple(teams[pk].name.casefold() for pk in t.lineage_ids if pk in teams): t for t in teams.values()
+    }
+
+
+def _check(
+    records: Sequence[PersonRecord], role_codes: set[str], refs_are: str, teams: dict | None = None
+) -> list[SyncIssue]:
     issues: list[SyncIssue] = []
     if len(records) > MAX_PEOPLE:
         return [
@@ -143,6 +161,14 @@ def _check(records: Sequence[PersonRecord], role_codes: set[str], refs_are: str)
                     record.ref,
                     "roles",
                     f"No role {', '.join(unknown)} in this organization (roles: {known}).",
+                )
+            )
+        if record.team and team_key(record.team) not in (teams or {}):
+            issues.append(
+                SyncIssue(
+                    record.ref,
+                    "team",
+                    f"No team {record.team} in this organization (write its path: Product / Mobile).",
                 )
             )
         key = _email_key(record.email)
@@ -177,11 +203,12 @@ def people_sync(
     names what the records' ``ref`` counts in messages ("line" for a file).
     """
     roles = {role.code: role for role in organization.roles.all()}
-    issues = _check(records, set(roles), refs_are)
+    teams = _teams_by_key(organization) if any(record.team for record in records) else {}
+    issues = _check(records, set(roles), refs_are, teams)
     if issues:
         raise PeopleRejected(issues[:MAX_ISSUES], total=len(issues))
     if dry_run:
-        return _plan(organization, records, roles, deactivate_missing, dry_run=True).result
+        return _plan(organization, records, roles, deactivate_missing, dry_run=True, teams=teams).result
     with transaction.atomic():
         # One sync at a time per organization: the second sees the first's people. NO KEY UPDATE,
         # not UPDATE: inserting a person takes KEY SHARE on the organization row (the foreign key
@@ -190,7 +217,7 @@ def people_sync(
         Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).values_list(
             "pk"
         ).first()
-        plan = _plan(organization, records, roles, deactivate_missing, dry_run=False)
+        plan = _plan(organization, records, roles, deactivate_missing, dry_run=False, teams=teams)
         _write(plan)
     return plan.result
 
@@ -201,9 +228,11 @@ class _Plan:
     result: SyncResult
     new: list[Person] = field(default_factory=list)
     new_roles: list[list[int]] = field(default_factory=list)  # role ids, parallel to ``new``
+    new_teams: list[int | None] = field(default_factory=list)  # the team, parallel to ``new``
     changed: list[Person] = field(default_factory=list)
     changed_fields: set[str] = field(default_factory=set)
-    holdings_add: list[tuple[int, int]] = field(default_factory=list)  # (person id, role id)
+    holdings_add: list[tuple[int, int, int | None]] = field(default_factory=list)  # person, role, team
+    memberships_add: list[tuple[int, int]] = field(default_factory=list)  # (person id, team id)
     holdings_remove: list[int] = field(default_factory=list)  # ids of Person.roles rows
     linked_users: list[int] = field(default_factory=list)
 
@@ -215,6 +244,7 @@ def _plan(
     deactivate_missing: bool,
     *,
     dry_run: bool,
+    teams: dict | None = None,
 ) -> _Plan:
     """What the list changes, worked out in four queries: people, their role holdings, members'
     emails and who is linked."""
@@ -222,19 +252,27 @@ def _plan(
     people = list(Person.objects.filter(organization=organization).order_by("pk"))
     by_email = {_email_key(p.email): p for p in people if p.email}
     Holding = Person.roles.through
-    held: dict[int, dict[int, int]] = {}  # person id -> {role id: row id}
+    held: dict[int, dict[tuple[int, int | None], int]] = {}  # person id -> {(role, team): row id}
     # Roles belong to one organization, so their holdings are its people's: no join with people,
     # whose plan goes wrong while the table's statistics still describe it before a big import.
     role_ids = [role.pk for role in roles.values()]
-    for row_id, person_id, role_id in Holding.objects.filter(role_id__in=role_ids).values_list(
-        "pk", "person_id", "role_id"
+    for row_id, person_id, role_id, team_id in Holding.objects.filter(role_id__in=role_ids).values_list(
+        "pk", "person_id", "role_id", "team_id"
     ):
-        held.setdefault(person_id, {})[role_id] = row_id
+        held.setdefault(person_id, {})[(role_id, team_id)] = row_id
+    member_of: set[tuple[int, int]] = set()
+    if teams:
+        member_of = set(
+            Person.teams.through.objects.filter(team_id__in=[t.pk for t in teams.values()]).values_list(
+                "person_id", "team_id"
+            )
+        )
     linker = _Linker(organization, people)
 
     listed: set[int] = set()
     for record in records:
         wanted_roles = [roles[code].pk for code in dict.fromkeys(record.roles)]
+        team = teams[team_key(record.team)].pk if record.team else None
         person = by_email.get(_email_key(record.email))
         if person is None:
             person = Person(
@@ -247,21 +285,28 @@ def _plan(
             linker.link(person, plan)
             plan.new.append(person)
             plan.new_roles.append(wanted_roles)
+            plan.new_teams.append(team)
             plan.result.created.append(PersonOutcome(record.name, record.email))
             continue
         listed.add(person.pk)
         changes = [name for name in _FIELDS if getattr(person, name) != getattr(record, name)]
         for name in changes:
             setattr(person, name, getattr(record, name))
-        current = held.get(person.pk, {})
-        if set(current) != set(wanted_roles):
+        # A record with a team says everything the person holds; without one, only what they hold
+        # for the whole organization (roles held for teams are the teams' business).
+        current = {k: row for k, row in held.get(person.pk, {}).items() if team is not None or k[1] is None}
+        wanted = {(r, team) for r in wanted_roles}
+        if set(current) != wanted:
             changes.append("roles")
-            plan.holdings_add.extend((person.pk, r) for r in wanted_roles if r not in current)
-            plan.holdings_remove.extend(row for r, row in current.items() if r not in wanted_roles)
+            plan.holdings_add.extend((person.pk, r, t) for r, t in wanted if (r, t) not in current)
+            plan.holdings_remove.extend(row for k, row in current.items() if k not in wanted)
+        if team is not None and (person.pk, team) not in member_of:
+            changes.append("team")
+            plan.memberships_add.append((person.pk, team))
         linked = linker.link(person, plan)
         if changes or linked:
             plan.changed.append(person)
-            plan.changed_fields.update(c for c in changes if c != "roles")
+            plan.changed_fields.update(c for c in changes if c not in ("roles", "team"))
         if changes:
             plan.result.updated.append(PersonOutcome(person.name, person.email, tuple(changes)))
         else:
@@ -338,13 +383,22 @@ def _write(plan: _Plan) -> None:
             for start in range(0, len(plan.holdings_remove), BATCH_SIZE * 5):
                 Holding.objects.filter(pk__in=plan.holdings_remove[start : start + BATCH_SIZE * 5]).delete()
             rows = [
-                Holding(person_id=person.pk, role_id=role_id)
-                for person, role_ids in zip(plan.new, plan.new_roles, strict=True)
+                Holding(person_id=person.pk, role_id=role_id, team_id=team_id)
+                for person, role_ids, team_id in zip(plan.new, plan.new_roles, plan.new_teams, strict=True)
                 for role_id in role_ids
             ]
-            rows += [Holding(person_id=p, role_id=r) for p, r in plan.holdings_add]
+            rows += [Holding(person_id=p, role_id=r, team_id=t) for p, r, t in plan.holdings_add]
             if rows:
                 Holding.objects.bulk_create(rows, batch_size=BATCH_SIZE * 5)
+            Membership_ = Person.teams.through
+            members = [Membership_(person_id=p, team_id=t) for p, t in plan.memberships_add]
+            members += [
+                Membership_(person_id=person.pk, team_id=team_id)
+                for person, team_id in zip(plan.new, plan.new_teams, strict=True)
+                if team_id is not None
+            ]
+            if members:
+                Membership_.objects.bulk_create(members, batch_size=BATCH_SIZE * 5, ignore_conflicts=True)
     except IntegrityError:
         # Between the plan and the write someone added a person with one of these emails, linked
         # one of these accounts or deleted one of these roles. The list itself was fine: sent

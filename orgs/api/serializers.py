@@ -148,6 +148,15 @@ class PersonSyncItemSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=16), required=False, default=list, max_length=200
     )
     active = serializers.BooleanField(required=False, default=True)
+    team = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The path of the person's team, 'Product / Mobile': they join it and hold the roles "
+        "for it. "
+        "Without one, the roles are held for the whole organization.",
+    )
 
 
 class PeopleSyncSerializer(serializers.Serializer):

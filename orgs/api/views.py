@@ -35,8 +35,8 @@ from orgs.api.serializers import (
     RoleUpdateSerializer,
 )
 from orgs.models import Membership, Organization, Person, Role
-from orgs.teams import holdings_prefetch
 from orgs.people_sync import PeopleRejected, PersonRecord, people_sync
+from orgs.teams import holdings_prefetch
 
 
 def _roles_by_code(organization, codes) -> list[Role]:
@@ -275,6 +275,7 @@ class PersonList(OrgScopedListView):
                 roles=tuple(code.strip().upper() for code in entry["roles"] if code.strip()),
                 active=entry["active"],
                 ref=index,
+                team=entry["team"].strip(),
             )
             for index, entry in enumerate(entries)
         ]

@@ -16,9 +16,12 @@ HEADINGS = {
     "roles": "roles",
     "role codes": "roles",
     "active": "active",
+    "team": "team",
 }
 REQUIRED = ("name", "email")
-LAYOUT = "Name, Email, Title, Roles (codes separated by ;), Active (yes or no)"
+LAYOUT = (
+    "Name, Email, Title, Roles (codes separated by ;), Active (yes or no), Team (its path: Product / Mobile)"
+)
 _YES = {"", "yes", "y", "true", "1", "active"}
 _NO = {"no", "n", "false", "0", "inactive"}
 
@@ -77,6 +80,7 @@ def read_people_file(
                 roles=roles,
                 active=active not in _NO,
                 ref=line,
+                team=values.get("team", "").strip(),
             )
         )
     return result
