@@ -145,3 +145,52 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join an organization, sent by email.
+
+    The link carries ``key`` signed (orgs.invitations); it works once, until ``expires_at``, and
+    not after ``revoked_at``. Accepting it makes the account a member at ``level`` and links
+    ``person`` to the account."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    level = models.CharField(max_length=10, choices=Membership.Level.choices, default=Membership.Level.VIEWER)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "organization",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_email_and_org",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=["owner", "editor", "viewer"]), name="invitation_level_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organization} ({self.level})"
+
+    @property
+    def is_pending(self) -> bool:
+        """Neither accepted nor revoked (it may have expired: a resend renews it)."""
+        return self.accepted_at is None and self.revoked_at is None

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -101,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # django-allauth's login flows (stages, rate limits) keep their state on the request.
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A page's ?view= naming no state of a matrix: 400 with the reason.
@@ -141,9 +145,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Accounts (django-allauth, under /accounts/): sign-up with a verified email, login by username or
+# email, password reset by email. orgs.accounts.AccountAdapter applies SIGNUP_MODE and invitations.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# open: anyone signs up; invitation: only with an organization's invitation link (production default);
+# closed: nobody signs up (accounts come from an administrator; invitations attach existing accounts).
+SIGNUP_MODE = os.environ.get("SIGNUP_MODE", "invitation").strip().lower()
+if SIGNUP_MODE not in ("open", "invitation", "closed"):
+    raise ImproperlyConfigured(f"SIGNUP_MODE must be open, invitation or closed, not {SIGNUP_MODE!r}")
+ACCOUNT_ADAPTER = "orgs.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RACI] "
+# Login throttling (allauth's rate limits, kept in the cache: set CACHE_URL so every web process
+# counts together). Failed logins: 5 per username or email in 5 minutes, 20 per client address a
+# minute; the lock lifts by itself when the window passes (docs/architecture.md, "Accounts").
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("THROTTLE_LOGIN_FAILED", "20/m/ip,5/300s/key"),
+}
+# An invitation link works this many days after it was (re)sent.
+INVITATION_EXPIRY_DAYS = envint("INVITATION_EXPIRY_DAYS", 7)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
