@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from frameworks.schemes import scheme_choices
 from orgs.validators import validate_multiline_text, validate_single_line
 from raci.matrices.models import Matrix, Task
 
@@ -47,3 +48,8 @@ class ImportForm(forms.Form):
 
 class AdoptForm(forms.Form):
     name = forms.CharField(max_length=120, label="Name of the new matrix", validators=[validate_single_line])
+
+
+class MatrixNewForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Name of the new matrix", validators=[validate_single_line])
+    scheme = forms.ChoiceField(choices=scheme_choices, initial="RACI", help_text="The letters the matrix uses.")
