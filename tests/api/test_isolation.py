@@ -18,7 +18,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from frameworks.models import Framework
-from orgs.models import Membership, Organization, Person, Role
+from orgs.invitations import invitation_create
+from orgs.models import Invitation, Membership, Organization, Person, Role
 from raci.delivery import webhooks
 from raci.delivery.models import WebhookDelivery, WebhookEndpoint
 from raci.matrices.models import Assignment, Matrix, Task
@@ -52,6 +53,7 @@ KNOWN_PARAMS = {
     "signoff_id",
     "webhook_id",
     "delivery_id",
+    "invitation_id",
 }
 # The parameters that name the containers others are looked up in; the "innermost" walk
 # keeps A's for these and puts B's everywhere else.
@@ -98,6 +100,13 @@ def _tenant(slug: str, label: str) -> Tenant:
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event=event, kind=event.kind, status="failed"
     )
+    invitation = invitation_create(
+        organization=organization,
+        email=f"{label.split()[0].lower()}-invitee@example.com",
+        person=PersonFactory(organization=organization, name=f"{label} invitee", email=""),
+        invited_by=boss.user,
+        base_url="http://testserver/",
+    )
     return Tenant(
         organization=organization,
         ids={
@@ -112,6 +121,7 @@ def _tenant(slug: str, label: str) -> Tenant:
             "signoff_id": signoff.pk,
             "webhook_id": endpoint.pk,
             "delivery_id": str(delivery.delivery_id),
+            "invitation_id": invitation.pk,
         },
     )
 
@@ -184,6 +194,11 @@ def _snapshot(organization: Organization) -> dict:
         "acknowledgements": sorted(
             Acknowledgement.objects.filter(revision__matrix__in=matrices).values_list(
                 "revision_id", "person_id"
+            )
+        ),
+        "invitations": sorted(
+            Invitation.objects.filter(organization=organization).values_list(
+                "id", "email", "level", "person_id", "sent_at", "expires_at", "accepted_at", "revoked_at"
             )
         ),
         "webhooks": sorted(
