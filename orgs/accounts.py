@@ -39,6 +39,15 @@ def session_invitation(request) -> Invitation | None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # ACCOUNT_RATE_LIMITS["login_failed"]: the lock lifts by itself once the window has passed.
+        "too_many_login_attempts": (
+            "Too many failed sign-in attempts for this account or from your network. Wait a few "
+            "minutes and try again, or reset your password."
+        ),
+    }
+
     def is_open_for_signup(self, request) -> bool:
         if settings.SIGNUP_MODE == "open":
             return True

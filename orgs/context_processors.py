@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from orgs.access import organizations_for
@@ -15,4 +16,5 @@ def navigation(request) -> dict:
         "nav_organizations": SimpleLazyObject(lambda: list(organizations_for(user).order_by("name"))),
         "signup_open": SimpleLazyObject(lambda: AccountAdapter(request).is_open_for_signup(request)),
         "invitation": SimpleLazyObject(lambda: session_invitation(request)),
+        "signup_mode": settings.SIGNUP_MODE,
     }
