@@ -35,7 +35,9 @@ def _unusable(request: HttpRequest, message: str, *, status: int) -> HttpRespons
 def accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitations.invitation_from_token(token)
     if invitation is None:
-        return _unusable(request, "This invitation link is not valid. Check that it was copied whole.", status=404)
+        return _unusable(
+            request, "This invitation link is not valid. Check that it was copied whole.", status=404
+        )
     try:
         invitations.invitation_check(invitation)
     except invitations.InvitationUnusable as unusable:
@@ -63,7 +65,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             return _unusable(request, str(unusable), status=410)
         request.session.pop(SESSION_INVITATION, None)
         organization = membership.organization
-        messages.success(request, f"Welcome to {organization.name}: you are {membership.get_level_display().lower()}.")
+        messages.success(
+            request, f"Welcome to {organization.name}: you are {membership.get_level_display().lower()}."
+        )
         return redirect("organization-detail", organization.slug)
     return render(request, "orgs/invitation.html", {"invitation": invitation, "can_accept": True})
 
@@ -108,7 +112,9 @@ def resend(request: HttpRequest, org_slug: str, invitation_id: int) -> HttpRespo
         messages.error(request, " ".join(error.messages))
     else:
         days = settings.INVITATION_EXPIRY_DAYS
-        messages.success(request, f"Invitation sent again to {invitation.email}; it works for {days} more days.")
+        messages.success(
+            request, f"Invitation sent again to {invitation.email}; it works for {days} more days."
+        )
     return redirect("settings-members", access.organization.slug)
 
 

@@ -116,9 +116,12 @@ def invitation_create(
     if email and Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organization.name}."})
     taken = f"{email} already has a pending invitation; resend it instead."
-    if email and Invitation.objects.filter(
-        organization=organization, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).exists():
+    if (
+        email
+        and Invitation.objects.filter(
+            organization=organization, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).exists()
+    ):
         raise ValidationError({"email": taken})
     now = timezone.now()
     invitation = Invitation(
@@ -197,7 +200,9 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
 def pending_invitations(organization: Organization):
     """The invitations an owner can still resend or revoke, newest first (one query)."""
     return (
-        Invitation.objects.filter(organization=organization, accepted_at__isnull=True, revoked_at__isnull=True)
+        Invitation.objects.filter(
+            organization=organization, accepted_at__isnull=True, revoked_at__isnull=True
+        )
         .select_related("person", "invited_by")
         .order_by("-created_at")
     )

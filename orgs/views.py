@@ -39,4 +39,6 @@ def organization_create(request: HttpRequest) -> HttpResponse:
                 request, f"{organization.name} created. Next: adopt a framework or start a blank matrix."
             )
             return redirect("organization-detail", organization.slug)
-    return render(request, "orgs/organization_create.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "orgs/organization_create.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -23,7 +23,17 @@ class InvitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invitation
-        fields = ["id", "email", "level", "person", "invited_by", "status", "created_at", "sent_at", "expires_at"]
+        fields = [
+            "id",
+            "email",
+            "level",
+            "person",
+            "invited_by",
+            "status",
+            "created_at",
+            "sent_at",
+            "expires_at",
+        ]
 
     def get_status(self, invitation) -> str:
         """pending, expired (a resend renews it), accepted or revoked."""

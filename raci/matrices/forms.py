@@ -52,4 +52,6 @@ class AdoptForm(forms.Form):
 
 class MatrixNewForm(forms.Form):
     name = forms.CharField(max_length=120, label="Name of the new matrix", validators=[validate_single_line])
-    scheme = forms.ChoiceField(choices=scheme_choices, initial="RACI", help_text="The letters the matrix uses.")
+    scheme = forms.ChoiceField(
+        choices=scheme_choices, initial="RACI", help_text="The letters the matrix uses."
+    )

@@ -111,6 +111,11 @@ def matrix_new(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(
         request,
         "matrices/matrix_new.html",
-        {"access": access, "organization": organization, "form": form, "has_roles": organization.roles.exists()},
+        {
+            "access": access,
+            "organization": organization,
+            "form": form,
+            "has_roles": organization.roles.exists(),
+        },
         status=400 if form.errors else 200,
     )
