@@ -32,7 +32,8 @@ def test_a_user_with_several_organizations_chooses(client, org, owner):
     client.force_login(owner)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert b"Beta" in response.content and b"Acme" in response.content
+    assert b"Beta" in response.content
+    assert b"Acme" in response.content
 
 
 def test_creating_an_organization_makes_the_creator_its_owner_and_leads_to_starting_a_matrix(client):
