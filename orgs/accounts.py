@@ -4,6 +4,9 @@
   the production default) or closed (nobody; accounts come from an administrator).
 - An invitation opened in this session lets its holder sign up whatever the mode but closed, with
   the invited address only, and counts as proof of that address (no verification email).
+- Single sign-on (OIDC_ISSUER): signing up that way is open, whatever the mode but closed, to
+  addresses the provider verified at a domain some organization accepts (``orgs.sso``); each sign-in
+  joins the user to such organizations as a viewer.
 - Accounts that have no email address on record at all (made by an administrator, the demo seed,
   or before sign-up existed) sign in without the email verification step; every account made
   through sign-up has its address on record and must verify it.
@@ -14,11 +17,13 @@ from __future__ import annotations
 from allauth.account import stages
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from orgs.invitations import InvitationUnusable, invitation_check, invitation_from_token
 from orgs.models import Invitation
+from orgs.sso import organizations_open_to, sso_join
 
 SESSION_INVITATION = "orgs.invitation_token"
 
@@ -82,3 +87,26 @@ class EmailVerificationStage(stages.EmailVerificationStage):
         if not self.login.signup and not EmailAddress.objects.filter(user_id=user.pk).exists():
             return None, True
         return super().handle()
+
+
+def _verified(sociallogin) -> list[str]:
+    return [address.email for address in sociallogin.email_addresses if address.verified]
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        if settings.SIGNUP_MODE == "closed":
+            return False
+        if AccountAdapter(request).is_open_for_signup(request):
+            return True
+        return organizations_open_to(_verified(sociallogin)).exists()
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        sso_join(user=user, verified_addresses=_verified(sociallogin))
+        return user
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        super().pre_social_login(request, sociallogin)
+        if sociallogin.is_existing:
+            sso_join(user=sociallogin.user, verified_addresses=_verified(sociallogin))

@@ -107,3 +107,13 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only people not linked to an account can be handed to an invitee.
         self.fields["person"].queryset = organization.people.filter(user__isnull=True).order_by("name")
+
+
+class SsoDomainForm(forms.Form):
+    sso_domain = forms.CharField(
+        max_length=253,
+        required=False,
+        label="Domain",
+        help_text="People who sign in through single sign-on with an address at this domain, verified by "
+        "the provider, join as viewers. Leave empty to turn this off.",
+    )

@@ -1,5 +1,5 @@
-"""Invitation pages: the link an invitee opens, and the owner's invite / resend / revoke on the
-members page.
+"""Joining an organization: the invitation link an invitee opens; the owner's invite / resend /
+revoke and single sign-on domain on the members page.
 
 The link page changes nothing on GET. Signed out, it remembers the invitation in the session (so
 sign-up opens to its holder, with the invited address counted as verified: orgs.accounts) and
@@ -19,10 +19,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from orgs import invitations
+from orgs import invitations, services
 from orgs.access import Need, require_org
 from orgs.accounts import SESSION_INVITATION
-from orgs.forms import InvitationForm, add_service_errors
+from orgs.forms import InvitationForm, SsoDomainForm, add_service_errors
 from orgs.models import Invitation
 from orgs.settings_views import members_page
 
@@ -130,3 +130,25 @@ def revoke(request: HttpRequest, org_slug: str, invitation_id: int) -> HttpRespo
     else:
         messages.success(request, f"Invitation to {invitation.email} revoked; its link no longer works.")
     return redirect("settings-members", access.organization.slug)
+
+
+@login_required
+@require_POST
+def sso_domain(request: HttpRequest, org_slug: str) -> HttpResponse:
+    access = require_org(request.user, org_slug, Need.OWN)
+    form = SsoDomainForm(request.POST)
+    if form.is_valid():
+        try:
+            organization = services.organization_update(organization=access.organization, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if organization.sso_domain:
+                messages.success(
+                    request,
+                    f"People signing in with a verified @{organization.sso_domain} address join as viewers.",
+                )
+            else:
+                messages.success(request, "Nobody joins through single sign-on by domain any more.")
+            return redirect("settings-members", organization.slug)
+    return members_page(request, access, sso_form=form, status=400)

@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from orgs.validators import validate_multiline_text, validate_single_line
+from orgs.validators import validate_domain, validate_multiline_text, validate_single_line
 
 ROLE_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{0,15}$"
 role_code_validator = RegexValidator(
@@ -21,6 +21,11 @@ class Organization(models.Model):
     # People in the company, employees or not in the app; the rules engine treats
     # organizations of ten or fewer differently (one person wearing both hats is normal).
     headcount = models.PositiveIntegerField(null=True, blank=True)
+    # Single sign-on: someone signing in through the provider with an address at this domain that
+    # the provider verified joins as a viewer (orgs.sso). Empty: nobody joins that way.
+    sso_domain = models.CharField(
+        "single sign-on domain", max_length=253, blank=True, validators=[validate_domain]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

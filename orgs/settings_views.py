@@ -30,6 +30,7 @@ from orgs.forms import (
     MemberLevelForm,
     PersonForm,
     RoleForm,
+    SsoDomainForm,
     add_service_errors,
 )
 from orgs.invitations import pending_invitations
@@ -265,6 +266,7 @@ def members_page(
     *,
     form: MemberAddForm | None = None,
     invite_form: InvitationForm | None = None,
+    sso_form: SsoDomainForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The members page: members, and for owners the pending invitations and both forms."""
@@ -282,6 +284,8 @@ def members_page(
             invitations=pending,
             now=timezone.now(),
             invitation_days=settings.INVITATION_EXPIRY_DAYS,
+            sso_enabled=bool(settings.OIDC_ISSUER),
+            sso_form=sso_form or SsoDomainForm(initial={"sso_domain": organization.sso_domain}),
             levels=Membership.Level.choices,
         ),
         status=status,

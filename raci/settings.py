@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -175,6 +177,31 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RACI] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("THROTTLE_LOGIN_FAILED", "20/m/ip,5/300s/key"),
 }
+# Single sign-on through an OpenID Connect provider, when OIDC_ISSUER is set (its issuer URL, the one
+# serving /.well-known/openid-configuration). Addresses the provider says it verified count as verified;
+# organizations may let such addresses at their domain join as viewers (Organization.sso_domain).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+SOCIALACCOUNT_ADAPTER = "orgs.accounts.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = (
+    {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": "sso",
+                    "name": os.environ.get("OIDC_NAME", "single sign-on"),
+                    "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                    "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                    "settings": {"server_url": OIDC_ISSUER},
+                }
+            ],
+        }
+    }
+    if OIDC_ISSUER
+    else {}
+)
 # An invitation link works this many days after it was (re)sent.
 INVITATION_EXPIRY_DAYS = envint("INVITATION_EXPIRY_DAYS", 7)
 
@@ -308,6 +335,7 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER_NAME"):
 # docs start Swagger UI from static/js/api-docs.js (templates/drf_spectacular/swagger_ui.html).
 from csp.constants import NONE, SELF  # noqa: E402
 
+_oidc_origin = "/".join(OIDC_ISSUER.split("/")[:3]) if OIDC_ISSUER else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -317,7 +345,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        # The single sign-on button posts here and is redirected to the provider's login page.
+        "form-action": [SELF, *([_oidc_origin] if _oidc_origin else [])],
         "base-uri": [SELF],
         "object-src": [NONE],
     }
