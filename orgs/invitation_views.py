@@ -45,7 +45,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         if request.method == "POST":
-            return redirect(f"{request.path}")
+            return redirect(request.path)
         request.session[SESSION_INVITATION] = token
         # Holding the link proves the address: signing up with it needs no verification email.
         get_adapter(request).stash_verified_email(request, invitation.email)

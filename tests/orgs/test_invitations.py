@@ -304,3 +304,11 @@ def test_pending_invitations_are_one_per_address_in_the_database(org, owner):
             expires_at=timezone.now(),
         )
     assert Invitation.objects.filter(Q(email__iexact="kim@example.com")).count() == 1
+
+
+def test_an_anonymous_post_to_the_link_joins_nobody_and_leads_back_to_the_page(org, owner, client, link):
+    before = state(org)
+    response = client.post(link)
+    assert response.status_code == 302
+    assert response.url == link
+    assert state(org) == before
