@@ -8,17 +8,19 @@ STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?= -n auto
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The embedded setup: SQLite in the project folder, Celery tasks in-process, mail on the console.
-DEV_ENV := DEBUG=true
+# The embedded setup: SQLite in the project folder, Celery tasks in-process, mail on the console,
+# sign-up open to anyone (production's default is invitation-only).
+DEV_ENV := DEBUG=true SIGNUP_MODE=open
 
 .PHONY: run test lint format install serve demo clean axe
 
+# Quiet: the last lines before the server's own are the demo's emails in one line, the login and the address.
 run: install
-	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py load_frameworks
-	$(DEV_ENV) $(BIN)/python manage.py seed_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (sign in with the login above)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(DEV_ENV) LOG_LEVEL=ERROR $(BIN)/python manage.py migrate --noinput --verbosity 0
+	@$(DEV_ENV) LOG_LEVEL=ERROR $(BIN)/python manage.py load_frameworks --verbosity 0
+	@$(DEV_ENV) LOG_LEVEL=ERROR $(BIN)/python manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (sign in with the login above; anyone may sign up here)"
+	@$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

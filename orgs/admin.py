@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from orgs.models import ApiToken, Membership, Organization, Person, Role, RoleHolding, Team
+from orgs.models import ApiToken, Invitation, Membership, Organization, Person, Role, RoleHolding, Team
 
 
 class MembershipInline(admin.TabularInline):
@@ -87,3 +87,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organization", "level", "sent_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["level", "organization"]
+    list_select_related = ["organization"]
+    search_fields = ["email"]
+    # The key is what the emailed link signs: never shown, never edited by hand.
+    exclude = ["key"]
+    readonly_fields = ["accepted_at", "accepted_by", "created_at"]
+    autocomplete_fields = ["organization", "invited_by"]
+    raw_id_fields = ["person"]

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from orgs.models import PERSON_TITLE_MAX_LENGTH, Membership, Organization, Role
+from orgs.models import PERSON_TITLE_MAX_LENGTH, Membership, Organization, Person, Role
 from orgs.validators import validate_multiline_text, validate_single_line
 
 
@@ -80,4 +80,43 @@ class ApiTokenForm(forms.Form):
     )
     read_only = forms.BooleanField(
         required=False, label="Read-only", help_text="The token can read but not change anything."
+    )
+
+
+class OrganizationForm(forms.Form):
+    name = forms.CharField(max_length=120, validators=[validate_single_line])
+    slug = forms.SlugField(
+        max_length=60, label="Address", help_text="Lower-case letters, digits and hyphens: acme-analytics."
+    )
+    headcount = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10_000_000,
+        help_text="People in the company. Ten or fewer: one person wearing both product hats is normal.",
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField()
+    level = forms.ChoiceField(choices=Membership.Level.choices, initial=Membership.Level.VIEWER)
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="Nobody yet",
+        help_text="The person record the invitee becomes (their roles give their responsibilities).",
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only people not linked to an account can be handed to an invitee.
+        self.fields["person"].queryset = organization.people.filter(user__isnull=True).order_by("name")
+
+
+class SsoDomainForm(forms.Form):
+    sso_domain = forms.CharField(
+        max_length=253,
+        required=False,
+        label="Domain",
+        help_text="People who sign in through single sign-on with an address at this domain, verified by "
+        "the provider, join as viewers. Leave empty to turn this off.",
     )

@@ -5,7 +5,7 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from orgs.validators import validate_multiline_text, validate_single_line
+from orgs.validators import validate_domain, validate_multiline_text, validate_single_line
 
 ROLE_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{0,15}$"
 role_code_validator = RegexValidator(
@@ -22,6 +22,11 @@ class Organization(models.Model):
     # People in the company, employees or not in the app; the rules engine treats
     # organizations of ten or fewer differently (one person wearing both hats is normal).
     headcount = models.PositiveIntegerField(null=True, blank=True)
+    # Single sign-on: someone signing in through the provider with an address at this domain that
+    # the provider verified joins as a viewer (orgs.sso). Empty: nobody joins that way.
+    sso_domain = models.CharField(
+        "single sign-on domain", max_length=253, blank=True, validators=[validate_domain]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -232,3 +237,52 @@ class RoleHolding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} holds {self.role}" + (f" for {self.team}" if self.team_id else "")
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join an organization, sent by email.
+
+    The link carries ``key`` signed (orgs.invitations); it works once, until ``expires_at``, and
+    not after ``revoked_at``. Accepting it makes the account a member at ``level`` and links
+    ``person`` to the account."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    level = models.CharField(max_length=10, choices=Membership.Level.choices, default=Membership.Level.VIEWER)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "organization",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_email_and_org",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=["owner", "editor", "viewer"]), name="invitation_level_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organization} ({self.level})"
+
+    @property
+    def is_pending(self) -> bool:
+        """Neither accepted nor revoked (it may have expired: a resend renews it)."""
+        return self.accepted_at is None and self.revoked_at is None

@@ -309,9 +309,11 @@ def _link_new_member(organization: Organization, user) -> None:
 
 @transaction.atomic
 def organization_update(*, organization: Organization, **changes) -> Organization:
+    if changes.get("sso_domain") is not None:
+        changes["sso_domain"] = changes["sso_domain"].strip().lower()
     _apply(
         organization,
-        {k: v for k, v in changes.items() if k in {"name", "slug", "headcount"}},
+        {k: v for k, v in changes.items() if k in {"name", "slug", "headcount", "sso_domain"}},
         unique=_slug_free(organization) if "slug" in changes else None,
     )
     return organization

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
+from orgs import invitation_views, team_views
 from orgs import settings_views as views
-from orgs import team_views
 
 settings = "o/<slug:org_slug>/settings/"
 
@@ -39,6 +39,18 @@ urlpatterns = [
     path(settings + "members/", views.members, name="settings-members"),
     path(settings + "members/<int:member_id>/level/", views.member_level, name="settings-member-level"),
     path(settings + "members/<int:member_id>/remove/", views.member_remove, name="settings-member-remove"),
+    path(settings + "members/invite/", invitation_views.invite, name="settings-invite"),
+    path(settings + "members/sso/", invitation_views.sso_domain, name="settings-sso-domain"),
+    path(
+        settings + "invitations/<int:invitation_id>/resend/",
+        invitation_views.resend,
+        name="settings-invitation-resend",
+    ),
+    path(
+        settings + "invitations/<int:invitation_id>/revoke/",
+        invitation_views.revoke,
+        name="settings-invitation-revoke",
+    ),
     path("account/tokens/", views.api_tokens, name="api-tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
 ]

@@ -9,6 +9,7 @@ is shown on the form and changes nothing. Reads need view access, writes edit ac
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,12 +25,15 @@ from orgs import services
 from orgs.access import Need, OrgAccess, require_org
 from orgs.forms import (
     ApiTokenForm,
+    InvitationForm,
     MemberAddForm,
     MemberLevelForm,
     PersonForm,
     RoleForm,
+    SsoDomainForm,
     add_service_errors,
 )
+from orgs.invitations import pending_invitations
 from orgs.models import ApiToken, Membership, Person, Role, RoleHolding
 from orgs.teams import holdings_prefetch
 
@@ -259,12 +264,37 @@ def members(request: HttpRequest, org_slug: str) -> HttpResponse:
         else:
             messages.success(request, f"{membership.user.get_username()} added as {membership.level}.")
             return redirect("settings-members", organization.slug)
-    status = INVALID if form.errors else 200
+    return members_page(request, access, form=form, status=INVALID if form.errors else 200)
+
+
+def members_page(
+    request: HttpRequest,
+    access: OrgAccess,
+    *,
+    form: MemberAddForm | None = None,
+    invite_form: InvitationForm | None = None,
+    sso_form: SsoDomainForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The members page: members, and for owners the pending invitations and both forms."""
+    organization = access.organization
     member_list = organization.memberships.select_related("user").order_by("user__username")
+    pending = pending_invitations(organization) if access.can_own else []
     return render(
         request,
         "orgs/settings/members.html",
-        _context(access, members=member_list, form=form, levels=Membership.Level.choices),
+        _context(
+            access,
+            members=member_list,
+            form=form or MemberAddForm(),
+            invite_form=invite_form or InvitationForm(organization=organization),
+            invitations=pending,
+            now=timezone.now(),
+            invitation_days=settings.INVITATION_EXPIRY_DAYS,
+            sso_enabled=bool(settings.OIDC_ISSUER),
+            sso_form=sso_form or SsoDomainForm(initial={"sso_domain": organization.sso_domain}),
+            levels=Membership.Level.choices,
+        ),
         status=status,
     )
 

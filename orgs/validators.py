@@ -6,6 +6,8 @@ them, so every way in (pages, API, services, framework files) refuses the same c
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 
 from orgs.text import first_control_character
@@ -31,4 +33,15 @@ def validate_multiline_text(value: str) -> None:
             "found %(what)s at character %(position)d.",
             code="control_character",
             params={"what": problem[1], "position": problem[0]},
+        )
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def validate_domain(value: str) -> None:
+    """An email domain in lower case, as in ``globex.example`` (no ``@``, no scheme)."""
+    if value and not _DOMAIN.match(value):
+        raise ValidationError(
+            "Enter a domain in lower case, as in globex.example (no @, no http://).", code="domain"
         )

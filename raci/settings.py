@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -101,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # django-allauth's login flows (stages, rate limits) keep their state on the request.
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A page's ?view= naming no state of a matrix: 400 with the reason.
@@ -141,9 +147,63 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Accounts (django-allauth, under /accounts/): sign-up with a verified email, login by username or
+# email, password reset by email. orgs.accounts.AccountAdapter applies SIGNUP_MODE and invitations.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# open: anyone signs up; invitation: only with an organization's invitation link (production default);
+# closed: nobody signs up (accounts come from an administrator; invitations attach existing accounts).
+SIGNUP_MODE = os.environ.get("SIGNUP_MODE", "invitation").strip().lower()
+if SIGNUP_MODE not in ("open", "invitation", "closed"):
+    raise ImproperlyConfigured(f"SIGNUP_MODE must be open, invitation or closed, not {SIGNUP_MODE!r}")
+ACCOUNT_ADAPTER = "orgs.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RACI] "
+# Login throttling (allauth's rate limits, kept in the cache: set CACHE_URL so every web process
+# counts together). Failed logins: 5 per username or email in 5 minutes, 20 per client address a
+# minute; the lock lifts by itself when the window passes (docs/architecture.md, "Accounts").
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("THROTTLE_LOGIN_FAILED", "20/m/ip,5/300s/key"),
+}
+# Single sign-on through an OpenID Connect provider, when OIDC_ISSUER is set (its issuer URL, the one
+# serving /.well-known/openid-configuration). Addresses the provider says it verified count as verified;
+# organizations may let such addresses at their domain join as viewers (Organization.sso_domain).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+SOCIALACCOUNT_ADAPTER = "orgs.accounts.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = (
+    {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": "sso",
+                    "name": os.environ.get("OIDC_NAME", "single sign-on"),
+                    "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                    "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                    "settings": {"server_url": OIDC_ISSUER},
+                }
+            ],
+        }
+    }
+    if OIDC_ISSUER
+    else {}
+)
+# An invitation link works this many days after it was (re)sent.
+INVITATION_EXPIRY_DAYS = envint("INVITATION_EXPIRY_DAYS", 7)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -275,6 +335,7 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER_NAME"):
 # docs start Swagger UI from static/js/api-docs.js (templates/drf_spectacular/swagger_ui.html).
 from csp.constants import NONE, SELF  # noqa: E402
 
+_oidc_origin = "/".join(OIDC_ISSUER.split("/")[:3]) if OIDC_ISSUER else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -284,7 +345,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        # The single sign-on button posts here and is redirected to the provider's login page.
+        "form-action": [SELF, *([_oidc_origin] if _oidc_origin else [])],
         "base-uri": [SELF],
         "object-src": [NONE],
     }

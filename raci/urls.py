@@ -24,7 +24,8 @@ urlpatterns = [
     # Also answered by raci.health.HealthCheckMiddleware, before host validation and the session.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("orgs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("orgs.api.urls")),
     path("api/v1/", include("frameworks.api.urls")),

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from orgs.models import Membership, Organization, Person, Role
-from raci.management.demo import DEMO_MATRIX_NAME, demo_seed
+from raci.management.demo import DEMO_MATRIX_NAME, demo_password, demo_seed
 from raci.matrices.models import Assignment, Matrix, Task
 from raci.matrices.selectors import matrix_grid_get
 
@@ -92,3 +93,26 @@ def test_the_demo_has_two_product_lines_whose_matrices_name_their_own_pm():
         grid = matrix_grid_get(matrix=matrix)
         pms[matrix.team.name] = [p.name for p in grid.people if "PM" in p.role_codes]
     assert pms == {"Analytics app": ["Ben Alvarez"], "Data platform": ["Chloe Alvarez"]}
+
+
+# The notices leave on commit, as under `make run`: a transaction per statement, not the test's one.
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_writes_the_demos_emails_to_a_file_and_sums_them_up_in_one_line(capsys, mailoutbox):
+    call_command("seed_demo")
+    lines = capsys.readouterr().out.splitlines()
+    summary = [line for line in lines if line.startswith("Demo emails: ")]
+    assert len(summary) == 1
+    assert "build/demo-emails.txt" in summary[0]
+    count = int(summary[0].split()[2])
+    assert count > 0
+    assert (settings.BASE_DIR / "build" / "demo-emails.txt").read_text().count("\nSubject: ") == count
+    assert lines[-2:] == ["username: demo", f"password: {demo_password()}"]
+    # Nothing reached the mail backend of the running process; the test's outbox is untouched.
+    assert mailoutbox == []
+
+
+def test_seed_demo_run_twice_says_it_sent_nothing_the_second_time(capsys):
+    call_command("seed_demo")
+    capsys.readouterr()
+    call_command("seed_demo")
+    assert "Demo emails: none" in capsys.readouterr().out

@@ -83,7 +83,7 @@ def test_a_request_is_logged_once_with_the_id_of_its_response(client, caplog):
 def test_the_line_names_the_signed_in_user(client, owner, caplog):
     caplog.set_level(logging.INFO, logger="raci.request")
     client.force_login(owner)
-    assert client.get("/").status_code == 200
+    assert client.get("/me/").status_code == 200
     (line,) = request_lines(caplog)
     assert line.user_id == owner.pk
 

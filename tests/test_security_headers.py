@@ -87,7 +87,7 @@ def page_urls(demo) -> list[str]:
     m = f"/o/acme/m/{matrix.pk}/"
     task = Task.objects.get(matrix=matrix, name="Market problems")
     return [
-        "/",
+        "/orgs/new/",
         "/o/acme/",
         m,
         f"/o/acme/people/{organization.people.get(name='Ana Alvarez').pk}/",
@@ -109,7 +109,7 @@ def page_urls(demo) -> list[str]:
         "/o/acme/settings/members/",
         "/o/acme/settings/webhooks/",
         "/account/tokens/",
-        "/accounts/password_change/",
+        "/accounts/password/change/",
         "/me/",
         "/api/docs/",
         "/api/v1/orgs/",

@@ -15,7 +15,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["slug", "name", "headcount", "created_at", "access"]
+        fields = ["slug", "name", "headcount", "sso_domain", "created_at", "access"]
         read_only_fields = ["created_at", "access"]
 
     def get_access(self, organization) -> str | None:
@@ -31,6 +31,13 @@ class OrganizationInputSerializer(serializers.Serializer):
 class OrganizationUpdateSerializer(OrganizationInputSerializer):
     name = serializers.CharField(max_length=120, required=False, validators=[validate_single_line])
     slug = serializers.SlugField(max_length=60, required=False)
+    sso_domain = serializers.CharField(
+        max_length=253,
+        required=False,
+        allow_blank=True,
+        help_text="Single sign-on: people whose provider verified an address at this domain join as "
+        "viewers. Empty: nobody joins that way.",
+    )
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from orgs.api import teams, views
+from orgs.api import invitations, teams, views
 
 org = "orgs/<slug:org_slug>/"
 
@@ -13,6 +13,17 @@ urlpatterns = [
     path(org, views.OrganizationDetail.as_view(), name="api-org"),
     path(org + "members/", views.MemberList.as_view(), name="api-members"),
     path(org + "members/<int:member_id>/", views.MemberDetail.as_view(), name="api-member"),
+    path(org + "invitations/", invitations.InvitationList.as_view(), name="api-invitations"),
+    path(
+        org + "invitations/<int:invitation_id>/",
+        invitations.InvitationDetail.as_view(),
+        name="api-invitation",
+    ),
+    path(
+        org + "invitations/<int:invitation_id>/resend/",
+        invitations.InvitationResend.as_view(),
+        name="api-invitation-resend",
+    ),
     path(org + "roles/", views.RoleList.as_view(), name="api-roles"),
     path(org + "roles/<int:role_id>/", views.RoleDetail.as_view(), name="api-role"),
     path(org + "people/", views.PersonList.as_view(), name="api-people"),

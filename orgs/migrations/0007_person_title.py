@@ -7,7 +7,7 @@ import orgs.validators
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0005_drop_duplicate_indexes'),
+        ('orgs', '0006_invitations'),
     ]
 
     operations = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from frameworks.schemes import scheme_choices
 from orgs.models import Organization, Team
 from orgs.teams import team_label, teams_of
 from orgs.validators import validate_multiline_text, validate_single_line
@@ -96,3 +97,10 @@ class ImportForm(forms.Form):
 
 class AdoptForm(forms.Form):
     name = forms.CharField(max_length=120, label="Name of the new matrix", validators=[validate_single_line])
+
+
+class MatrixNewForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Name of the new matrix", validators=[validate_single_line])
+    scheme = forms.ChoiceField(
+        choices=scheme_choices, initial="RACI", help_text="The letters the matrix uses."
+    )

@@ -11,6 +11,7 @@ matrix = "m/<int:matrix_id>/"
 urlpatterns = [
     path("", home.organization_home, name="organization-detail"),
     path("adopt/", adopt.adopt_library, name="adopt-library"),
+    path("new/", adopt.matrix_new, name="matrix-new"),
     path("adopt/<slug:framework_slug>/", adopt.adopt_framework, name="adopt-framework"),
     path(matrix, editor.matrix_detail, name="matrix-detail"),
     path(matrix + "rows/", editor.matrix_rows, name="matrix-rows"),

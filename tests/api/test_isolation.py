@@ -20,7 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from frameworks.models import Framework
-from orgs.models import Membership, Organization, Person, Role
+from orgs.invitations import invitation_create
+from orgs.models import Invitation, Membership, Organization, Person, Role
 from orgs.teams import holding_add, team_create
 from raci.delivery import webhooks
 from raci.delivery.models import WebhookDelivery, WebhookEndpoint
@@ -60,6 +61,7 @@ KNOWN_PARAMS = {
     "team_id",
     "holding_id",
     "link_id",
+    "invitation_id",
 }
 # The parameters that name the containers others are looked up in; the "innermost" walk
 # keeps A's for these and puts B's everywhere else.
@@ -111,6 +113,13 @@ def _tenant(slug: str, label: str) -> Tenant:
     link, _ = share_link_create(
         matrix=matrix, name=f"{label} link", expires_at=timezone.now() + timedelta(days=1), created_by=None
     )
+    invitation = invitation_create(
+        organization=organization,
+        email=f"{label.split()[0].lower()}-invitee@example.com",
+        person=PersonFactory(organization=organization, name=f"{label} invitee", email=""),
+        invited_by=boss.user,
+        base_url="http://testserver/",
+    )
     return Tenant(
         organization=organization,
         ids={
@@ -128,6 +137,7 @@ def _tenant(slug: str, label: str) -> Tenant:
             "team_id": team.pk,
             "holding_id": holding.pk,
             "link_id": link.pk,
+            "invitation_id": invitation.pk,
         },
     )
 
@@ -200,6 +210,11 @@ def _snapshot(organization: Organization) -> dict:
         "acknowledgements": sorted(
             Acknowledgement.objects.filter(revision__matrix__in=matrices).values_list(
                 "revision_id", "person_id"
+            )
+        ),
+        "invitations": sorted(
+            Invitation.objects.filter(organization=organization).values_list(
+                "id", "email", "level", "person_id", "sent_at", "expires_at", "accepted_at", "revoked_at"
             )
         ),
         "webhooks": sorted(

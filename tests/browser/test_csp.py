@@ -145,6 +145,7 @@ def test_every_other_page_under_the_policy(page, live_server, offline, watch, de
     task = Task.objects.get(matrix=matrix, name="Market problems")
     for path in (
         "/",
+        "/orgs/new/",
         "/o/acme/",
         f"/o/acme/people/{person.pk}/",
         f"/o/acme/roles/{role.pk}/",
@@ -162,7 +163,7 @@ def test_every_other_page_under_the_policy(page, live_server, offline, watch, de
         "/o/acme/settings/members/",
         "/o/acme/settings/webhooks/",
         "/account/tokens/",
-        "/accounts/password_change/",
+        "/accounts/password/change/",
     ):
         watch.goto(live_server.url + path)
 

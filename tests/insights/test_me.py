@@ -390,7 +390,7 @@ def test_a_user_removed_from_an_organization_no_longer_sees_it(browser, me, org,
 def test_the_page_redirects_anonymous_visitors_to_sign_in(client):
     response = client.get(ME)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_the_page_loads_nothing_from_other_hosts_and_no_inline_script(browser, published):
@@ -403,7 +403,7 @@ def test_the_page_loads_nothing_from_other_hosts_and_no_inline_script(browser, p
 
 
 def test_signed_in_pages_link_to_my_responsibilities(browser):
-    page = browser.get(reverse("home")).content.decode()
+    page = browser.get(reverse("home"), follow=True).content.decode()
     assert f'href="{ME}"' in page
 
 

@@ -156,7 +156,7 @@ def test_outsider_gets_404(client, cast, outsider, page):
 def test_anonymous_visitor_is_sent_to_sign_in(client, cast, page):
     response = client.get(_urls(cast)[page])
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def _foreign_urls(org, foreign: Cast) -> dict[str, str]:

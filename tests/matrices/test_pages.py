@@ -126,7 +126,7 @@ def test_matrix_of_another_organization_is_404_even_under_my_organization_slug(
 def test_anonymous_visitor_is_sent_to_sign_in(client, matrix):
     response = client.get(_url("matrix-detail", matrix))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize(("tasks", "roles"), [(5, 3), (200, 20)])

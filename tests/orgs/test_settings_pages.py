@@ -241,14 +241,14 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, org, page):
     url = reverse(page, args=[org.slug]) if page != "api-tokens" else reverse(page)
     response = client.get(url)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_viewer_sees_pages_without_edit_controls(client, org, objects, viewer, page):
     response = login(client, viewer).get(reverse(page, args=[org.slug]))
     content = response.content.decode()
-    assert post_form_actions(response) == [reverse("logout")]
+    assert post_form_actions(response) == [reverse("account_logout")]
     assert "/edit/" not in content
     assert "/delete/" not in content
     assert "/remove/" not in content
@@ -257,7 +257,7 @@ def test_viewer_sees_pages_without_edit_controls(client, org, objects, viewer, p
 
 def test_editor_sees_members_read_only(client, org, objects, editor):
     response = login(client, editor).get(reverse("settings-members", args=[org.slug]))
-    assert post_form_actions(response) == [reverse("logout")]
+    assert post_form_actions(response) == [reverse("account_logout")]
     assert "/remove/" not in response.content.decode()
     assert b"member" in response.content
 
@@ -321,7 +321,7 @@ def test_anonymous_post_is_sent_to_sign_in(client, org, objects, action):
     before = snapshot(org)
     response = client.post(action_url(action, org, objects), action.data)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
     assert snapshot(org) == before
 
 
@@ -494,7 +494,7 @@ def test_delete_role_confirms_then_removes_its_columns_and_cells(
     content = confirm.content.decode()
     assert "1 matrix loses the PM column: Launch plan." in content
     assert "1 cell holding letters for PM will be deleted" in content
-    assert post_form_actions(confirm) == [reverse("logout"), url]
+    assert post_form_actions(confirm) == [reverse("account_logout"), url]
     assert Role.objects.filter(pk=role.pk).exists()  # the GET changed nothing
 
     response = client.post(url, follow=True)
@@ -828,8 +828,8 @@ def test_someone_elses_token_is_404(client, owner, editor):
 
 def test_anonymous_cannot_create_or_revoke_tokens(client, owner):
     token, _ = api_token_create(user=owner, name="CI")
-    assert client.post(reverse("api-tokens"), {"name": "x"}).url.startswith(reverse("login"))
-    assert client.post(reverse("api-token-revoke", args=[token.pk])).url.startswith(reverse("login"))
+    assert client.post(reverse("api-tokens"), {"name": "x"}).url.startswith(reverse("account_login"))
+    assert client.post(reverse("api-token-revoke", args=[token.pk])).url.startswith(reverse("account_login"))
     assert ApiToken.objects.count() == 1
     token.refresh_from_db()
     assert token.revoked_at is None

@@ -3,10 +3,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import MatrixFactory
+from tests.factories import MatrixFactory, MembershipFactory, OrganizationFactory
 
 
 def test_home_lists_my_organizations_only(client, org, owner, outsider):
+    MembershipFactory(user=owner, organization=OrganizationFactory(name="Beta", slug="beta"))
     client.force_login(owner)
     response = client.get(reverse("home"))
     assert response.status_code == 200
@@ -17,11 +18,11 @@ def test_home_lists_my_organizations_only(client, org, owner, outsider):
 def test_home_sends_anonymous_visitors_to_sign_in(client, db):
     response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_sign_in_page_renders(client, db):
-    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("account_login")).status_code == 200
 
 
 @pytest.mark.parametrize("member", ["owner", "editor", "viewer"])

@@ -14,6 +14,8 @@ class Command(BaseCommand):
             results = frameworks_load_builtin()
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
+        if options["verbosity"] < 1:
+            return
         for result in results:
             state = "created" if result.created else ("updated" if result.changed else "unchanged")
             self.stdout.write(f"{result.slug}: {state} ({result.activities} activities)")

@@ -1,4 +1,5 @@
-"""Adopting a framework: the library, then a preview with stages to keep and role codes to map."""
+"""Starting a matrix: adopting a framework (the library, then a preview with stages to keep and role
+codes to map) or a blank one."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from frameworks.models import Framework
 from frameworks.selectors import framework_with_activities, frameworks_visible_to
 from orgs.access import Need, require_org
 from raci.matrices.adoption import matrix_adopt
-from raci.matrices.forms import AdoptForm
+from raci.matrices.forms import AdoptForm, MatrixNewForm
+from raci.matrices.services import matrix_create
 from raci.matrices.shortcuts import editor_url, error_text, web_actor
 
 
@@ -87,4 +90,32 @@ def adopt_framework(request: HttpRequest, org_slug: str, framework_slug: str) ->
             ],
             "selected": selected,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def matrix_new(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Start a blank matrix: every role of the organization as a column, no tasks yet."""
+    access = require_org(request.user, org_slug, Need.EDIT)
+    organization = access.organization
+    form = MatrixNewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            matrix = matrix_create(actor=web_actor(request), organization=organization, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, f"Matrix '{matrix.name}' started. Add its tasks, then assign letters.")
+            return redirect(editor_url(matrix))
+    return render(
+        request,
+        "matrices/matrix_new.html",
+        {
+            "access": access,
+            "organization": organization,
+            "form": form,
+            "has_roles": organization.roles.exists(),
+        },
+        status=400 if form.errors else 200,
     )
