@@ -63,6 +63,8 @@ class Finding:
 class Scope(StrEnum):
     """What a rule looks at, and so what its function is called with (see ``registry``)."""
 
+    # Called once per evaluation with the grid; reports on the matrix as a whole.
+    MATRIX = "matrix"
     # Called once per task with its ``TaskFacts``, tasks without letters included; reports on
     # the task's cells (``TaskFacts.rejected`` lists those the scheme does not accept).
     CELL = "cell"

@@ -67,7 +67,7 @@ def task_no_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
     Scope.TASK,
     "A task has more than one accountable role (a warning when shared accountability is allowed"
     " and the scheme does not demand exactly one).",
-    thresholds={"shared_accountability": False},
+    thresholds={"shared_accountability": False, "shared_accountability_tasks": ()},
 )
 def task_multiple_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
     if len(task.accountable) <= 1:
@@ -77,6 +77,18 @@ def task_multiple_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Fin
     # A scheme wanting its accountable letter exactly once (DACI's Approver, RAPID's Decide)
     # keeps two of them an error whatever the setting: the scheme defines what the letter means.
     acc_exact = scheme.accountable in scheme.exactly_one
+    if not acc_exact and task.id in ctx.settings.shared_accountability_tasks:
+        # Declared for this task (a framework's "both roles are accountable for revenue growth"):
+        # worth a reminder, not a fix.
+        return (
+            Finding(
+                code="task.multiple_accountable",
+                severity=Severity.INFO,
+                task_id=task.id,
+                message=f"{task.label} shares {ctx.acc_name} between {roles}, as declared for this task.",
+                hint=f"Make sure {roles} agree how they decide together.",
+            ),
+        )
     if ctx.settings.shared_accountability and not acc_exact:
         return (
             Finding(
@@ -122,7 +134,7 @@ def task_no_responsible(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
             code="task.no_responsible",
             severity=Severity.ERROR,
             task_id=task.id,
-            message=f"{task.label} has no {ctx.resp_name} role: nobody does the work.",
+            message=f"{task.label} has no {ctx.resp_name} role: nobody {scheme.work_phrase}.",
             hint=f"Give at least one role {ctx.resp_label}{also}.",
         ),
     )

@@ -31,7 +31,6 @@ def test_findings_are_ordered_by_severity_then_task_then_role():
         (Severity.INFO, "task.silo", 1, None),
         (Severity.INFO, "task.silo", 2, None),
         (Severity.INFO, "task.silo", 3, None),
-        (Severity.INFO, "role.on_everything", None, "PM"),
     ]
 
 

@@ -67,7 +67,7 @@ def test_accountable_and_responsible_in_one_cell_counts_as_both():
 def test_task_without_any_letter_is_one_empty_error_not_three_findings():
     g = grid({"Pricing": {}})
 
-    assert codes(g) == ["task.empty"]
+    assert codes(g) == ["task.empty", "matrix.empty"]
     [finding] = found(g, "task.empty")
     assert finding.severity is Severity.ERROR
     assert "'Pricing' has no letters yet" in finding.message
