@@ -149,6 +149,7 @@ def person_many_roles(ctx: RuleContext, person: PersonEntry) -> Iterable[Finding
             person_id=person.id,
             message=f"{person.name} holds {len(working)} roles that own work ({join_and(working)}) in an "
             f"organization of {ctx.grid.effective_headcount}.",
-            hint=f"Past {ctx.settings.small_org_headcount} people, give all but {limit} of these roles to others.",
+            hint=f"Past {ctx.settings.small_org_headcount} people, give all but {limit} of these roles "
+            "to others.",
         ),
     )

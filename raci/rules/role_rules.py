@@ -48,7 +48,8 @@ def role_no_work(ctx: RuleContext, role: RoleTally) -> Iterable[Finding]:
                 severity=Severity.WARNING,
                 role_code=role.code,
                 message=f"{role.code} has no letter on any task — is the role needed?",
-                hint=f"Give {role.code} the work it owns or the tasks it should hear about, or remove the column.",
+                hint=f"Give {role.code} the work it owns or the tasks it should hear about, "
+                "or remove the column.",
             ),
         )
     return ()
@@ -131,8 +132,8 @@ def role_burnout(ctx: RuleContext, role: RoleTally) -> Iterable[Finding]:
     # other roles carry as much or more, with k = floor(roles x fraction) but at least 1 (so
     # with 3 to 19 roles it is the heaviest role, if it is alone at the top). Ties at the
     # cut-off are all out: where every role carries the same load, nobody stands out. It must
-    # also carry burnout_lead times the R and A of the heaviest role outside the top: two roles sharing the heavy work
-    # (the seeds' PM and PMM) are a partnership, not a burnout.
+    # also carry burnout_lead times the R and A of the heaviest role outside the top: two roles
+    # sharing the heavy work (the seeds' PM and PMM) are a partnership, not a burnout.
     tops = ctx.once(_burnout_tops)
     if tops is None:
         return ()
