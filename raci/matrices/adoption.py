@@ -79,11 +79,21 @@ def matrix_adopt(
         actor=actor,
         created=f"from {framework.name} ({len(activities)} activities)",
     ) as change:
-        _copy_activities(change.matrix, activities, scheme, target)
+        shared = _copy_activities(change.matrix, activities, scheme, target)
+        if shared:
+            # The framework intends shared accountability on these activities: the matrix declares
+            # it for their tasks, so two Accountables there are information, not an error.
+            change.matrix.rule_settings = {
+                **change.matrix.rule_settings,
+                "shared_accountability_tasks": shared,
+            }
+            change.matrix.save(update_fields=["rule_settings"])
     return change.matrix
 
 
-def _copy_activities(matrix: Matrix, activities: list[Activity], scheme, target) -> None:
+def _copy_activities(matrix: Matrix, activities: list[Activity], scheme, target) -> list[int]:
+    """Tasks and cells copied from ``activities``; returns the ids of the tasks whose activity
+    declares shared accountability."""
     tasks = Task.objects.bulk_create(
         [
             Task(
@@ -106,6 +116,9 @@ def _copy_activities(matrix: Matrix, activities: list[Activity], scheme, target)
             if letters:
                 assignments.append(Assignment(task=task, role=roles[role_id], letters=letters))
     Assignment.objects.bulk_create(assignments)
+    return [
+        task.pk for task, activity in zip(tasks, activities, strict=True) if activity.shared_accountability
+    ]
 
 
 @transaction.atomic
