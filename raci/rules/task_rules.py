@@ -19,8 +19,9 @@ from raci.rules.findings import Finding, Scope, Severity
 from raci.rules.registry import rule
 from raci.rules.text import count_word, join_and, letter_labels, letter_names
 
-# "Everyone on everything" needs at least this many roles: two roles sharing every task is normal.
-MIN_ROLES_FOR_EVERYONE = 3
+# "Everyone on everything" needs at least this many roles: an owner, a doer and one role asked
+# is the smallest well-formed task, so three roles all on a task is normal, not a crowd.
+MIN_ROLES_FOR_EVERYONE = 4
 
 
 @rule(

@@ -12,6 +12,7 @@ from raci.rules.analyses import analyse, health_score, workload
 from raci.rules.engine import evaluate
 from raci.rules.findings import Finding, Severity
 from raci.rules.gap import gap
+from raci.rules.grid import PersonEntry
 from raci.rules.scenarios import MergeRole, MoveLetters, RemoveRole, what_if
 
 from .strategies import assigned_grids, grids
@@ -144,3 +145,30 @@ def test_a_grid_has_no_gap_with_itself(g):
 
     assert result.changed == ()
     assert result.summary.matched == len(g.tasks)
+
+
+@EXAMPLES
+@given(grids(), st.data())
+def test_adding_people_to_an_unrelated_role_never_raises_another_persons_overload(g, data):
+    if not g.roles:
+        return
+    role = data.draw(st.sampled_from([r.code for r in g.roles]))
+    hired = data.draw(st.integers(1, 40))
+    start = max((p.id for p in g.people), default=0) + 1
+    new_people = tuple(
+        PersonEntry(id=start + i, name=f"Hire {i}", role_codes=frozenset({role})) for i in range(hired)
+    )
+    headcount = (g.headcount or g.effective_headcount) + 20
+    before = replace(g, headcount=headcount)
+    after = replace(g, people=g.people + new_people, headcount=headcount + hired)
+
+    def overloaded(grid):
+        return {
+            f.person_id
+            for f in evaluate(grid)
+            if f.code == "person.overload"
+            and role not in next(p for p in grid.people if p.id == f.person_id).role_codes
+        }
+
+    # People who do not hold the role see no new overload finding.
+    assert overloaded(after) <= overloaded(before)

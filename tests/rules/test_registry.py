@@ -69,7 +69,7 @@ def _examples():
         grid({"Decision": {"PM": "D", "PMM": "D", "ENG": "A"}}, scheme=DACI),
         grid(
             {f"T{i}": {"PM": "AR", "PMM": "C", "ENG": "I"} for i in range(1, 7)}
-            | {"T7": {"PMM": "A", "ENG": "R"}, "T8": {"PMM": "A", "CS": "R", "ENG": "C"}},
+            | {"T7": {"PMM": "A", "ENG": "R"}, "T8": {"PMM": "A", "CS": "R", "ENG": "C", "PM": "I"}},
             roles="PM PMM ENG CS",
             people={"Ana": "PM PMM ENG", "Al": "PM", "Bo": "CS"},
             headcount=50,

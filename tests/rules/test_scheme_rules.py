@@ -86,7 +86,7 @@ def test_rapid_without_perform_has_no_responsible_named_perform():
 def test_rapid_recommend_and_perform_may_share_a_cell():
     g = grid({"Pricing": {"PM": "D", "PMM": "RP", "ENG": "I"}}, scheme=RAPID)
 
-    assert [c for c in codes(g) if c.startswith(("task.", "cell."))] == ["task.everyone"]
+    assert [c for c in codes(g) if c.startswith(("task.", "cell."))] == []
 
 
 def test_rapid_counts_agree_and_input_as_consulted():
