@@ -14,6 +14,7 @@ urlpatterns = [
     path("adopt/<slug:framework_slug>/", adopt.adopt_framework, name="adopt-framework"),
     path(matrix, editor.matrix_detail, name="matrix-detail"),
     path(matrix + "cell/", editor.cell_update, name="matrix-cell"),
+    path(matrix + "fix/", editor.fix_apply, name="matrix-fix"),
     path(matrix + "settings/", editor.matrix_settings, name="matrix-settings"),
     path(matrix + "tasks/add/", editor.task_add, name="task-add"),
     path(matrix + "t/<int:task_id>/edit/", editor.task_edit, name="task-edit"),

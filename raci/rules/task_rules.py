@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from raci.rules.context import RuleContext, TaskFacts
 from raci.rules.findings import Finding, Scope, Severity
+from raci.rules.fixes import give_letter, keep_one
 from raci.rules.registry import rule
 from raci.rules.text import count_word, join_and, letter_labels, letter_names
 
@@ -51,6 +52,13 @@ def task_empty(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
 def task_no_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
     if task.accountable:
         return ()
+    scheme = ctx.scheme
+    # A role doing the work can also answer for it where the scheme lets A share its cell.
+    doers = [
+        code
+        for code, info in task.cells
+        if info.responsible and info.valid and scheme.may_combine(set(info.known) | {scheme.accountable})
+    ]
     return (
         Finding(
             code="task.no_accountable",
@@ -58,6 +66,7 @@ def task_no_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
             task_id=task.id,
             message=f"{task.label} has no {ctx.acc_name} role: nobody owns the outcome.",
             hint=f"Give exactly one role {ctx.acc_label}: the one that has the final word.",
+            suggested_fixes=give_letter(ctx, task, scheme.accountable, doers),
         ),
     )
 
@@ -107,6 +116,7 @@ def task_multiple_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Fin
             code="task.multiple_accountable",
             severity=Severity.ERROR,
             task_id=task.id,
+            suggested_fixes=keep_one(ctx, task, scheme.accountable, list(task.accountable)),
             message=f"{task.label} has {count_word(len(task.accountable))} {ctx.acc_name} roles: "
             f"{roles} — pick one{needs}.",
             hint=f"Keep {ctx.acc_label} on the one role that has the final word; "
@@ -130,6 +140,17 @@ def task_no_responsible(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
         for combo in scheme.combinations
     )
     also = f"; the {ctx.acc_name} role may hold it too" if acc_may_do else ""
+    doer = next((c for c in scheme.codes if c in scheme.responsible), None)
+    fixes: tuple = ()
+    if doer is not None:
+        # The owner may do the work where the scheme allows it; so may any role now only asked.
+        candidates = [
+            code
+            for code, info in task.cells
+            if info.valid
+            and ((info.accountable and scheme.may_combine(set(info.known) | {doer})) or info.consulted)
+        ]
+        fixes = give_letter(ctx, task, doer, candidates)
     return (
         Finding(
             code="task.no_responsible",
@@ -137,6 +158,7 @@ def task_no_responsible(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
             task_id=task.id,
             message=f"{task.label} has no {ctx.resp_name} role: nobody {scheme.work_phrase}.",
             hint=f"Give at least one role {ctx.resp_label}{also}.",
+            suggested_fixes=fixes,
         ),
     )
 
@@ -179,9 +201,15 @@ def task_exactly_one(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
         else:
             message = f"{task.label} has no {letter_name} role; {scheme.name} needs exactly one."
             hint = f"Give exactly one role {letter_labels(scheme, letter)}."
+        fixes = keep_one(ctx, task, letter, list(holders)) if holders else ()
         found.append(
             Finding(
-                code="task.exactly_one", severity=Severity.ERROR, task_id=task.id, message=message, hint=hint
+                code="task.exactly_one",
+                severity=Severity.ERROR,
+                task_id=task.id,
+                message=message,
+                hint=hint,
+                suggested_fixes=fixes,
             )
         )
     return found

@@ -172,3 +172,47 @@ def test_adding_people_to_an_unrelated_role_never_raises_another_persons_overloa
 
     # People who do not hold the role see no new overload finding.
     assert overloaded(after) <= overloaded(before)
+
+
+def _applied(g, fix):
+    cells = dict(g.cells)
+    for change in fix.changes:
+        assert cells.get((change.task, change.role), "") == change.expected
+        if change.letters:
+            cells[(change.task, change.role)] = change.letters
+        else:
+            cells.pop((change.task, change.role), None)
+    return replace(g, cells=cells)
+
+
+@EXAMPLES
+@given(st.one_of(grids(), assigned_grids()))
+def test_every_suggested_fix_settles_the_error_it_was_suggested_for(g):
+    for finding in evaluate(g):
+        for fix in finding.suggested_fixes:
+            fixed = evaluate(_applied(g, fix))
+            same = [
+                f
+                for f in fixed
+                if (f.code, f.task_id, f.role_code, f.person_id)
+                == (finding.code, finding.task_id, finding.role_code, finding.person_id)
+            ]
+            assert not [f for f in same if f.severity is Severity.ERROR], (finding.message, fix.label)
+
+
+@EXAMPLES
+@given(st.one_of(grids(), assigned_grids()))
+def test_a_matrix_built_by_applying_one_fix_per_finding_has_none_of_those_errors_left(g):
+    fixed = g
+    addressed = []
+    for finding in evaluate(g):
+        if not finding.suggested_fixes:
+            continue
+        fix = finding.suggested_fixes[0]
+        # Fixes of different findings on the same task may touch the same cells: apply those
+        # that still find what they expect, as the grid's batch would.
+        if all(fixed.cells.get((c.task, c.role), "") == c.expected for c in fix.changes):
+            fixed = _applied(fixed, fix)
+            addressed.append((finding.code, finding.task_id))
+    left = {(f.code, f.task_id) for f in evaluate(fixed) if f.severity is Severity.ERROR}
+    assert not left & set(addressed)
