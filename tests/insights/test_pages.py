@@ -754,3 +754,12 @@ def test_viewer_gets_403_on_saving_a_what_if(client, cast, viewer):
 def test_outsider_gets_404_on_saving_a_what_if(client, cast, outsider):
     client.force_login(outsider)
     assert client.post(_save_url(cast), {"remove_role": "PMM"}).status_code == 404
+
+
+def test_editor_looking_at_the_draft_is_offered_to_save_the_what_if(client, cast, editor, viewer):
+    url = _urls(cast)["matrix-what-if"]
+    params = {"remove_person": cast.people["pia"].pk, "view": "draft"}
+    client.force_login(editor)
+    assert f'action="{_save_url(cast)}"' in client.get(url, params).content.decode()
+    client.force_login(viewer)
+    assert f'action="{_save_url(cast)}"' not in client.get(url, params).content.decode()

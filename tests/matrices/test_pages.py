@@ -324,6 +324,16 @@ def test_organization_home_lists_matrices_with_health_and_open_errors(client, db
     assert "/100" in html
 
 
+def test_organization_home_says_a_matrix_without_letters_is_not_scored_yet(client, org, owner, build_matrix):
+    build_matrix(organization=org, name="Blank", roles=["PM", "PMM"], fill="empty")
+    client.force_login(owner)
+
+    html = client.get(reverse("organization-detail", args=[org.slug])).content.decode()
+
+    assert "not scored yet" in html
+    assert '<span class="health">' not in html
+
+
 def _home_queries(client, org, django_assert_num_queries, expected):
     with django_assert_num_queries(expected):
         response = client.get(reverse("organization-detail", args=[org.slug]))
