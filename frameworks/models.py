@@ -67,6 +67,11 @@ class Activity(models.Model):
     order = models.PositiveIntegerField(default=0)
     # Suggested letters per role code, canonical for the framework's scheme: {"PM": "A", "PMM": "R"}.
     suggested_letters = models.JSONField(default=dict, blank=True)
+    # Where the activity and its letters come from: a seed article or a published framework.
+    source = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
+    # The framework intends more than one Accountable here ("both roles should be held accountable
+    # for revenue growth"); adopting it declares the task's shared accountability in the matrix.
+    shared_accountability = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["order", "id"]

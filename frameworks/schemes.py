@@ -45,6 +45,12 @@ class Scheme:
     # Letters that must appear exactly once per task (DACI's Driver and Approver,
     # RAPID's Decide); the accountable letter's own rule covers the usual case.
     exactly_one: frozenset[str] = frozenset()
+    # Letters besides the accountable and responsible ones that make a role central to a task
+    # (RAPID's Recommend): a role holding one owns part of the task, so it must be staffed.
+    central: frozenset[str] = frozenset()
+    # What the responsible letters do, for messages: "nobody does the work" reads wrong for
+    # DACI's Driver, who drives a decision rather than doing the work.
+    work_phrase: str = "does the work"
     rule_notes: str = ""
     _by_code: dict[str, Letter] = field(init=False, repr=False, compare=False)
 
@@ -163,6 +169,7 @@ DACI = Scheme(
     consulted=frozenset("C"),
     informed=frozenset("I"),
     exactly_one=frozenset("DA"),
+    work_phrase="drives the decision",
     rule_notes="Each decision has exactly one Driver and exactly one Approver.",
 )
 
@@ -182,8 +189,12 @@ RAPID = Scheme(
     responsible=frozenset("P"),
     consulted=frozenset("AI"),
     informed=frozenset(),
-    exactly_one=frozenset("D"),
-    rule_notes="Each decision has exactly one Decide.",
+    # One Decide and one Recommend per decision: two recommendations are two decisions.
+    exactly_one=frozenset("DR"),
+    central=frozenset("R"),
+    work_phrase="carries the decision out",
+    rule_notes="Each decision has exactly one Decide and exactly one Recommend; Agree and Input are "
+    "consulted.",
 )
 
 CAIRO = Scheme(

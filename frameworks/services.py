@@ -124,6 +124,8 @@ def framework_load(*, data: dict[str, Any], organization=None) -> LoadResult:
                 "description": activity_data.get("description", ""),
                 "order": order,
                 "suggested_letters": _clean_letters(scheme_key, where, activity_data.get("letters", {})),
+                "source": activity_data.get("source", ""),
+                "shared_accountability": bool(activity_data.get("shared_accountability", False)),
             }
             key = (stage.name, activity_data["name"])
             activity = existing_activities.get(key)

@@ -102,3 +102,16 @@ def test_lint_command_line_exit_statuses():
     )
     assert result.returncode == 2
     assert "org_slug" in result.stderr
+
+
+def test_lint_says_a_matrix_without_letters_is_not_scored_yet(demo):
+    from raci.matrices.services import matrix_create
+
+    blank = matrix_create(organization=demo.organization, name="Blank")
+
+    status, out = _lint("acme", str(blank.pk))
+    assert status == 0  # nothing is wrong yet: there is nothing at all
+    assert "Blank (RACI, version 1): not scored yet" in out
+    assert "This matrix has no tasks yet, so it is not scored." in out
+    _, out = _lint("acme", str(blank.pk), "--format", "json")
+    assert json.loads(out)[0]["health"] is None

@@ -10,7 +10,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Activity
-        fields = ["id", "name", "description", "order", "letters"]
+        fields = ["id", "name", "description", "order", "letters", "source", "shared_accountability"]
 
 
 class StageSerializer(serializers.ModelSerializer):

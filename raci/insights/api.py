@@ -86,9 +86,10 @@ class FindingsView(MatrixScopedView):
         parameters=[REVISION_PARAMETER], responses={200: OpenApiTypes.OBJECT}, examples=FINDINGS_EXAMPLES
     )
     def get(self, request, org_slug, matrix_id):
-        """What the rules engine reports, with the health score (0-100) and counts per severity, of the
-        draft (default) or a revision; `shows` names which (a revision is analysed with today's people
-        and rule thresholds)."""
+        """What the rules engine reports, with the health score (0-100; null when the matrix is not
+        scored yet: no task holds a letter, and a `matrix.empty` finding says what to do) and counts
+        per severity, of the draft (default) or a revision; `shows` names which (a revision is
+        analysed with today's people and rule thresholds)."""
         grid, shown = self.read()
         analysis = rules.analyse(grid)
         return Response(

@@ -15,4 +15,5 @@ urlpatterns = [
     path("m/<int:matrix_id>/overlap/", analyses.matrix_overlap, name="matrix-overlap"),
     path("m/<int:matrix_id>/workload/", analyses.matrix_workload, name="matrix-workload"),
     path("m/<int:matrix_id>/what-if/", analyses.matrix_what_if, name="matrix-what-if"),
+    path("m/<int:matrix_id>/what-if/save/", analyses.matrix_what_if_save, name="matrix-what-if-save"),
 ]

@@ -1,4 +1,5 @@
-"""Adopting a framework as a new matrix, and saving a matrix as one of the organization's frameworks."""
+"""Adopting a framework as a new matrix, saving a matrix as one of the organization's frameworks,
+and saving a what-if proposal as a new draft matrix."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from raci.matrices.history import SYSTEM, Actor
 from raci.matrices.models import Assignment, Matrix, Task
 from raci.matrices.selectors import matrix_grid_get
 from raci.matrices.services import matrix_creation
+from raci.rules.grid import MatrixGrid
 
 
 def _included_activities(framework: Framework, include: Iterable[str | int] | None) -> list[Activity]:
@@ -79,11 +81,21 @@ def matrix_adopt(
         actor=actor,
         created=f"from {framework.name} ({len(activities)} activities)",
     ) as change:
-        _copy_activities(change.matrix, activities, scheme, target)
+        shared = _copy_activities(change.matrix, activities, scheme, target)
+        if shared:
+            # The framework intends shared accountability on these activities: the matrix declares
+            # it for their tasks, so two Accountables there are information, not an error.
+            change.matrix.rule_settings = {
+                **change.matrix.rule_settings,
+                "shared_accountability_tasks": shared,
+            }
+            change.matrix.save(update_fields=["rule_settings"])
     return change.matrix
 
 
-def _copy_activities(matrix: Matrix, activities: list[Activity], scheme, target) -> None:
+def _copy_activities(matrix: Matrix, activities: list[Activity], scheme, target) -> list[int]:
+    """Tasks and cells copied from ``activities``; returns the ids of the tasks whose activity
+    declares shared accountability."""
     tasks = Task.objects.bulk_create(
         [
             Task(
@@ -106,6 +118,9 @@ def _copy_activities(matrix: Matrix, activities: list[Activity], scheme, target)
             if letters:
                 assignments.append(Assignment(task=task, role=roles[role_id], letters=letters))
     Assignment.objects.bulk_create(assignments)
+    return [
+        task.pk for task, activity in zip(tasks, activities, strict=True) if activity.shared_accountability
+    ]
 
 
 @transaction.atomic
@@ -145,3 +160,63 @@ def framework_from_matrix(*, matrix: Matrix, slug: str, name: str, summary: str 
             activity["description"] = descriptions.get(activity["name"], "")
     result = framework_load(data=data, organization=matrix.organization)
     return Framework.objects.get(slug=result.slug)
+
+
+def matrix_from_grid(
+    *,
+    source: Matrix,
+    grid: MatrixGrid,
+    name: str,
+    actor: Actor = SYSTEM,
+) -> Matrix:
+    """A new draft matrix of ``source``'s organization holding ``grid``: a what-if proposal saved.
+
+    Columns are the grid's roles, tasks its tasks in order (with the descriptions and framework
+    activities of ``source``'s tasks of the same id), cells its letters; ``source``'s rule
+    settings come along, shared-accountability task ids mapped to the new tasks. Written through
+    the one writer as a creation, so history starts with where the draft came from.
+    """
+    source_tasks = {
+        task.pk: task for task in Task.objects.filter(matrix=source, pk__in=[t.id for t in grid.tasks])
+    }
+    with matrix_creation(
+        organization=source.organization,
+        name=name,
+        scheme=grid.scheme.key,
+        columns=[role.code for role in grid.roles],
+        framework=source.framework,
+        status=Matrix.Status.DRAFT,
+        actor=actor,
+        created=f"from a what-if of {source.name}",
+    ) as change:
+        matrix = change.matrix
+        rows = []
+        for order, row in enumerate(grid.tasks):
+            original = source_tasks.get(row.id)
+            rows.append(
+                Task(
+                    matrix=matrix,
+                    stage=row.stage,
+                    name=row.name,
+                    description=original.description if original else "",
+                    activity=original.activity if original else None,
+                    order=order,
+                )
+            )
+        tasks = Task.objects.bulk_create(rows)
+        new_ids = {row.id: task.pk for row, task in zip(grid.tasks, tasks, strict=True)}
+        roles = {column.role.code: column.role for column in matrix.columns.select_related("role")}
+        Assignment.objects.bulk_create(
+            Assignment(task_id=new_ids[task_id], role=roles[code], letters=letters)
+            for (task_id, code), letters in grid.cells.items()
+            if letters and task_id in new_ids and code in roles
+        )
+        settings = dict(source.rule_settings)
+        if "shared_accountability_tasks" in settings:
+            settings["shared_accountability_tasks"] = [
+                new_ids[i] for i in settings["shared_accountability_tasks"] if i in new_ids
+            ]
+        if settings:
+            matrix.rule_settings = settings
+            matrix.save(update_fields=["rule_settings"])
+    return matrix

@@ -4,6 +4,7 @@ and the rules engine's findings, no database."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape
@@ -242,3 +243,34 @@ def column_loads(grid: MatrixGrid, counts: Mapping[str, Mapping[str, int]]) -> d
     }
     busiest = max((r + a for r, a in ra.values()), default=0)
     return {code: ColumnLoad(r, a, busiest) for code, (r, a) in ra.items()}
+
+
+def fix_changes(raw: str, *, limit: int) -> list[dict[str, object]] | None:
+    """The cell edits a fix button posts (``Fix.changes_json``), checked for shape; None when the
+    text is not a list of at most ``limit`` edits each with an integer task and string role,
+    expected and letters. Whether they still fit the grid is the batch's to say."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, list) or not 0 < len(data) <= limit:
+        return None
+    changes = []
+    for item in data:
+        if not isinstance(item, dict) or set(item) != {"task", "role", "expected", "letters"}:
+            return None
+        task = item["task"]
+        if not isinstance(task, int) or isinstance(task, bool) or not 0 < task < 2**63:
+            return None
+        texts = (item["role"], item["expected"], item["letters"])
+        if not all(isinstance(text, str) and len(text) <= 20 for text in texts):
+            return None
+        changes.append(
+            {
+                "task": task,
+                "role": item["role"].upper(),
+                "expected": item["expected"],
+                "letters": item["letters"],
+            }
+        )
+    return changes

@@ -16,6 +16,7 @@ urlpatterns = [
     path(matrix, editor.matrix_detail, name="matrix-detail"),
     path(matrix + "rows/", editor.matrix_rows, name="matrix-rows"),
     path(matrix + "cell/", editor.cell_update, name="matrix-cell"),
+    path(matrix + "fix/", editor.fix_apply, name="matrix-fix"),
     path(matrix + "settings/", editor.matrix_settings, name="matrix-settings"),
     path(matrix + "tasks/add/", editor.task_add, name="task-add"),
     path(matrix + "t/<int:task_id>/edit/", editor.task_edit, name="task-edit"),

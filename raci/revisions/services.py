@@ -78,6 +78,7 @@ def matrix_publish(
 ) -> Revision:
     """Freeze the matrix as its next revision and mark it published.
 
+    A matrix not scored yet (no task holds a letter) is refused: there is nothing to agree on.
     A matrix the rules engine finds errors in is published only with an override reason,
     which the revision records. With ``require_signoff``, every active person holding a
     role that is Accountable somewhere in the matrix is asked to approve.
@@ -86,6 +87,9 @@ def matrix_publish(
         locked = change.matrix
         grid = matrix_grid_get(matrix=locked)
         analysis = rules.analyse(grid)
+        if analysis.health is None:
+            # No task holds a letter: there is nothing to agree on, and no score to record.
+            raise ValidationError({"matrix": "This matrix is not scored yet: it has no letters to publish."})
         errors = analysis.counts()["error"]
         if errors and not override_reason.strip():
             raise ValidationError(

@@ -31,6 +31,8 @@ from raci.rules.engine import evaluate
 from raci.rules.findings import Finding, Rule, Scope, Severity
 from raci.rules.gap import Gap, GapSummary, LetterChange, TaskGap, gap
 from raci.rules.scenarios import (
+    ChangedFinding,
+    LoadChange,
     MergeRole,
     MoveLetters,
     Operation,
@@ -49,10 +51,12 @@ __all__ = (
     "RULES_BY_CODE",
     "Analysis",
     "AnalysisError",
+    "ChangedFinding",
     "Finding",
     "Gap",
     "GapSummary",
     "LetterChange",
+    "LoadChange",
     "MergeRole",
     "MoveLetters",
     "Operation",

@@ -25,8 +25,10 @@ HEALTH_POINTS: Mapping[Severity, int] = {Severity.ERROR: 20, Severity.WARNING: 6
 HEALTH_ERROR_CAP = 89
 
 
-def health_score(grid: MatrixGrid, findings: Iterable[Finding]) -> int:
-    """A 0-100 summary of ``findings``: 100 means the engine has nothing to say.
+def health_score(grid: MatrixGrid, findings: Iterable[Finding]) -> int | None:
+    """A 0-100 summary of ``findings``: 100 means the engine has nothing to say; None means "not
+    scored yet" — no task holds a letter (``matrix.empty``), so there is nothing to judge and a
+    100 would praise a matrix for deciding nothing.
 
     Formula, with ``size = len(grid.tasks) + len(grid.roles)`` (at least 1), the units findings
     are about, and points of 20 per error, 6 per warning and 1 per info::
@@ -37,12 +39,13 @@ def health_score(grid: MatrixGrid, findings: Iterable[Finding]) -> int:
     So one error per task-or-role on average costs the whole 100 (a big matrix with one error
     loses 1 point, not everything); the rounding up makes any finding cost at least one point;
     and any error keeps the score below 90. It is monotonic (adding a finding never raises it)
-    and uses integers only, so it is the same on every machine. A matrix without tasks or roles
-    has no findings and scores 100.
+    and uses integers only, so it is the same on every machine.
     """
     points = 0
     has_error = False
     for finding in findings:
+        if finding.code == "matrix.empty":
+            return None
         points += HEALTH_POINTS[finding.severity]
         has_error = has_error or finding.severity is Severity.ERROR
     size = max(1, len(grid.tasks) + len(grid.roles))
@@ -58,7 +61,7 @@ class RoleWorkload:
     role_code: str
     role_name: str
     counts: Mapping[str, int]
-    # Tasks where the role holds any letter.
+    # Tasks where the role holds a letter that involves it (CAIRO's "Out of the loop" does not).
     tasks: int
     # Sum of letter weights over the column (``Letter.weight``).
     load: float
@@ -135,7 +138,7 @@ def workload(grid: MatrixGrid, tally: Tally | None = None) -> Workload:
             role_code=role.code,
             role_name=role.name,
             counts=dict(tally.roles[role.code].letter_counts),
-            tasks=tally.roles[role.code].filled,
+            tasks=tally.roles[role.code].involved,
             load=tally.roles[role.code].load,
             holders=tally.roles[role.code].holders,
         )
@@ -236,8 +239,13 @@ def overlap(grid: MatrixGrid, a: str, b: str) -> Overlap:
 @dataclass(frozen=True)
 class Analysis:
     findings: tuple[Finding, ...]
-    health: int
+    # None: not scored yet (no task holds a letter).
+    health: int | None
     workload: Workload
+
+    @property
+    def scored(self) -> bool:
+        return self.health is not None
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, every severity present: {"error": 2, "warning": 0, "info": 5}."""

@@ -9,11 +9,11 @@ rename one.
 from __future__ import annotations
 
 # Imported for their side effect: each registers its rules in REGISTRY (a new rule module goes here too).
-from raci.rules import cell_rules, person_rules, role_rules, task_rules  # noqa: F401
+from raci.rules import cell_rules, matrix_rules, person_rules, role_rules, task_rules  # noqa: F401
 from raci.rules.findings import Rule
 from raci.rules.registry import REGISTRY
 
-# In catalogue order: cell, task, role, person rules, each in the order its module defines them.
+# In catalogue order: matrix, cell, task, role, person rules, each in the order its module defines them.
 RULES: tuple[Rule, ...] = REGISTRY.rules
 
 RULES_BY_CODE: dict[str, Rule] = {entry.code: entry for entry in RULES}

@@ -58,6 +58,8 @@ def evaluate(
 
     # Every rule is one function, called once per subject of its scope; the order they run in
     # does not matter, since the findings are sorted at the end.
+    for check in rules.checks(Scope.MATRIX):
+        add(check(ctx, grid))
     cell_checks = rules.checks(Scope.CELL)
     on_task = cell_checks + rules.checks(Scope.TASK)
     # A task without a single letter gets the cell rules and task.empty only (module docstring).

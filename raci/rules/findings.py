@@ -9,6 +9,7 @@ is the registry in ``catalogue.py``, also reachable from here under its old name
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -30,6 +31,36 @@ class Severity(StrEnum):
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
+@dataclass(frozen=True, slots=True)
+class CellEdit:
+    """One cell of a suggested fix, as the grid's conflict-checked batch takes it: the letters
+    the fix expects to find (``expected``) and the letters to set (``""`` clears)."""
+
+    task: int
+    role: str
+    expected: str
+    letters: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"task": self.task, "role": self.role, "expected": self.expected, "letters": self.letters}
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A mechanical fix for a finding: a label a manager reads and the cell edits that make it."""
+
+    label: str
+    changes: tuple[CellEdit, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"label": self.label, "changes": [change.to_dict() for change in self.changes]}
+
+    @property
+    def changes_json(self) -> str:
+        """The edits as the JSON list the editor's fix button posts (and the API's PATCH takes)."""
+        return json.dumps([change.to_dict() for change in self.changes], separators=(",", ":"))
+
+
 # Slots: the engine creates thousands of findings for a large matrix, and slots make that faster.
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -47,6 +78,9 @@ class Finding:
     task_id: int | None = None
     role_code: str | None = None
     person_id: int | None = None
+    # Grid changes that would settle the finding, each one batch for the grid's PATCH; empty
+    # where no fix is mechanical (a role to hire, a column to drop, a task to split).
+    suggested_fixes: tuple[Fix, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -57,12 +91,15 @@ class Finding:
             "person_id": self.person_id,
             "message": self.message,
             "hint": self.hint,
+            "suggested_fixes": [fix.to_dict() for fix in self.suggested_fixes],
         }
 
 
 class Scope(StrEnum):
     """What a rule looks at, and so what its function is called with (see ``registry``)."""
 
+    # Called once per evaluation with the grid; reports on the matrix as a whole.
+    MATRIX = "matrix"
     # Called once per task with its ``TaskFacts``, tasks without letters included; reports on
     # the task's cells (``TaskFacts.rejected`` lists those the scheme does not accept).
     CELL = "cell"

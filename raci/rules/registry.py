@@ -30,9 +30,9 @@ from raci.rules.findings import Finding, Rule, Scope, Severity
 Check = Callable[..., Iterable[Finding]]
 C = TypeVar("C", bound=Check)
 
-# The catalogue lists cell rules first, then task, role and person rules: the order the engine
+# The catalogue lists matrix rules first, then cell, task, role and person rules: the order the engine
 # has always listed them in. Within a scope, rules keep the order they were registered in.
-SCOPE_ORDER: tuple[Scope, ...] = (Scope.CELL, Scope.TASK, Scope.ROLE, Scope.PERSON)
+SCOPE_ORDER: tuple[Scope, ...] = (Scope.MATRIX, Scope.CELL, Scope.TASK, Scope.ROLE, Scope.PERSON)
 
 
 class Registry:

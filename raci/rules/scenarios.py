@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from frameworks.schemes import Scheme
 from raci.rules.analyses import AnalysisError, health_score
 from raci.rules.engine import evaluate
-from raci.rules.findings import Finding
+from raci.rules.findings import Finding, Severity
 from raci.rules.grid import MatrixGrid, PersonEntry
 from raci.rules.tally import Tally
 
@@ -234,25 +234,83 @@ class TaskLoss:
 
 
 @dataclass(frozen=True)
+class LoadChange:
+    """One role's load (or one person's share) before and after the scenario; None where absent."""
+
+    key: str | int
+    name: str
+    before: float | None
+    after: float | None
+
+    def to_dict(self, key_name: str) -> dict[str, object]:
+        return {key_name: self.key, "name": self.name, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True)
+class ChangedFinding:
+    """A finding about the same thing before and after whose words (numbers) or severity moved."""
+
+    before: Finding
+    after: Finding
+
+
+def _identity(finding: Finding) -> tuple[object, ...]:
+    """What a finding is about: the same code about the same task, role and person."""
+    return (finding.code, finding.task_id, finding.role_code, finding.person_id)
+
+
+@dataclass(frozen=True)
 class WhatIf:
     grid: MatrixGrid
     losses: tuple[TaskLoss, ...]
     findings_before: tuple[Finding, ...]
     findings_after: tuple[Finding, ...]
-    health_before: int
-    health_after: int
+    health_before: int | None
+    health_after: int | None
+    roles: tuple[LoadChange, ...] = ()
+    people: tuple[LoadChange, ...] = ()
+    # "Someone leaves": where the letters of the roles left without a holder could go, and the
+    # grid and health with those moves applied (None when nothing needs a new home).
+    proposal: tuple[MoveLetters, ...] = ()
+    proposed_grid: MatrixGrid | None = None
+    health_proposed: int | None = None
 
     @property
     def introduced(self) -> tuple[Finding, ...]:
-        """Findings the scenario creates."""
-        before = set(self.findings_before)
-        return tuple(f for f in self.findings_after if f not in before)
+        """Findings about something the engine said nothing of before."""
+        before = {_identity(f) for f in self.findings_before}
+        return tuple(f for f in self.findings_after if _identity(f) not in before)
 
     @property
     def resolved(self) -> tuple[Finding, ...]:
-        """Findings the scenario makes go away."""
-        after = set(self.findings_after)
-        return tuple(f for f in self.findings_before if f not in after)
+        """Findings about something the engine says nothing of after."""
+        after = {_identity(f) for f in self.findings_after}
+        return tuple(f for f in self.findings_before if _identity(f) not in after)
+
+    @property
+    def changed(self) -> tuple[ChangedFinding, ...]:
+        """Findings about the same thing whose numbers or severity changed: not introduced and
+        resolved, which would count one finding twice."""
+        before = {_identity(f): f for f in self.findings_before}
+        return tuple(
+            ChangedFinding(before[_identity(f)], f)
+            for f in self.findings_after
+            if _identity(f) in before and before[_identity(f)] != f
+        )
+
+    @property
+    def verdict(self) -> str:
+        """worse, better or unchanged. Worse when health falls, a task loses its owner or doer, or
+        a new error appears (a matrix already below 90 stays capped at 89, so the score alone
+        would call losing a person "unchanged"); better only when health rises without any of those.
+        """
+        new_error = any(f.severity is Severity.ERROR for f in self.introduced)
+        before, after = self.health_before, self.health_after
+        falls = before is not None and (after is None or after < before)
+        if falls or self.losses or new_error:
+            return "worse"
+        rises = after is not None and (before is None or after > before)
+        return "better" if rises else "unchanged"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -267,10 +325,18 @@ class WhatIf:
             ],
             "health_before": self.health_before,
             "health_after": self.health_after,
+            "verdict": self.verdict,
+            "roles": [change.to_dict("role_code") for change in self.roles],
+            "people": [change.to_dict("person_id") for change in self.people],
             "findings_before": [f.to_dict() for f in self.findings_before],
             "findings_after": [f.to_dict() for f in self.findings_after],
             "introduced": [f.to_dict() for f in self.introduced],
             "resolved": [f.to_dict() for f in self.resolved],
+            "changed": [{"before": c.before.to_dict(), "after": c.after.to_dict()} for c in self.changed],
+            "proposal": [
+                {"op": "move_letters", "source": m.source, "target": m.target} for m in self.proposal
+            ],
+            "health_proposed": self.health_proposed,
         }
 
 
@@ -280,7 +346,8 @@ def what_if(grid: MatrixGrid, scenario: Operation | Sequence[Operation] = ()) ->
     A task *loses* its accountable (responsible) letter when before the scenario some role held
     it and, if the grid has people data, an active person held that role, and afterwards no such
     role is left. So removing the only person holding PM makes PM's tasks lose their owner
-    even though the letters are still in the cells.
+    even though the letters are still in the cells. When people leave, ``proposal`` moves the
+    letters of each role left without a holder to the staffed role whose holders carry least.
     """
     after = apply_scenario(grid, scenario)
     before_tally = Tally.of(grid)
@@ -295,6 +362,8 @@ def what_if(grid: MatrixGrid, scenario: Operation | Sequence[Operation] = ()) ->
         has_a, has_r = covered_after[task.id]
         if (had_a and not has_a) or (had_r and not has_r):
             losses.append(TaskLoss(task.id, task.name, had_a and not has_a, had_r and not has_r))
+    proposal = _proposal(before_tally, after_tally)
+    proposed = apply_scenario(after, proposal) if proposal else None
     return WhatIf(
         grid=after,
         losses=tuple(losses),
@@ -302,7 +371,79 @@ def what_if(grid: MatrixGrid, scenario: Operation | Sequence[Operation] = ()) ->
         findings_after=findings_after,
         health_before=health_score(grid, findings_before),
         health_after=health_score(after, findings_after),
+        roles=_role_loads(before_tally, after_tally),
+        people=_person_loads(before_tally, after_tally),
+        proposal=proposal,
+        proposed_grid=proposed,
+        health_proposed=health_score(proposed, evaluate(proposed)) if proposed is not None else None,
     )
+
+
+def _role_loads(before: Tally, after: Tally) -> tuple[LoadChange, ...]:
+    """Every role of either grid, in the order before (then roles new after)."""
+    names = {role.code: role.name for role in (*before.grid.roles, *after.grid.roles)}
+    codes = list(dict.fromkeys([r.code for r in before.grid.roles] + [r.code for r in after.grid.roles]))
+    return tuple(
+        LoadChange(
+            code,
+            names[code],
+            before.roles[code].load if code in before.roles else None,
+            after.roles[code].load if code in after.roles else None,
+        )
+        for code in codes
+    )
+
+
+def _person_loads(before: Tally, after: Tally) -> tuple[LoadChange, ...]:
+    """Every person active before or after, with their share of the work (0 once they leave)."""
+    after_people = {p.id: p for p in after.grid.people}
+    changes = []
+    for person in before.grid.people:
+        later = after_people.get(person.id)
+        if not person.active and (later is None or not later.active):
+            continue
+        changes.append(
+            LoadChange(
+                person.id,
+                person.name,
+                before.share(person) if person.active else None,
+                after.share(later) if later is not None and later.active else None,
+            )
+        )
+    return tuple(changes)
+
+
+def _proposal(before: Tally, after: Tally) -> tuple[MoveLetters, ...]:
+    """For every role that owned work and had a holder before but has none after, a move of its
+    letters to the staffed role whose holders carry the least load (column order breaks ties).
+
+    Only when people data says who holds what: otherwise nobody can be said to have left.
+    """
+    if not after.grid.people:
+        return ()
+    orphaned = [
+        role.code
+        for role in after.grid.roles
+        if role.code in before.staffed and role.code not in after.staffed and after.roles[role.code].owns
+    ]
+    if not orphaned:
+        return ()
+    # Each holder's part of the role's load, updated as letters move so two orphaned roles do not
+    # both land on the same lightest role when another is lighter by then.
+    per_holder = {
+        role.code: after.roles[role.code].load / after.roles[role.code].holders
+        for role in after.grid.roles
+        if role.code in after.staffed
+    }
+    if not per_holder:
+        return ()
+    order = {role.code: i for i, role in enumerate(after.grid.roles)}
+    moves = []
+    for code in orphaned:
+        target = min(per_holder, key=lambda c: (per_holder[c], order[c]))
+        moves.append(MoveLetters(code, target))
+        per_holder[target] += after.roles[code].load / after.roles[target].holders
+    return tuple(moves)
 
 
 def _coverage(tally: Tally) -> dict[int, tuple[bool, bool]]:

@@ -34,6 +34,8 @@ class CellInfo:
     responsible: bool
     consulted: bool
     informed: bool
+    # Holds a letter that makes the role central to the task besides A and R (RAPID's Recommend).
+    central: bool
     # Holds a letter that means work (weight > 0); CAIRO's "Out of the loop" does not.
     involved: bool
     weight: float
@@ -57,6 +59,7 @@ class CellInfo:
             responsible=not scheme.responsible.isdisjoint(letters),
             consulted=not scheme.consulted.isdisjoint(letters),
             informed=not scheme.informed.isdisjoint(letters),
+            central=not scheme.central.isdisjoint(letters),
             involved=any(scheme.letter(c).weight > 0 for c in known),
             weight=scheme.weight(known),
             valid=combinable and not unknown,
@@ -74,7 +77,8 @@ class RoleTally:
     involved: int
     accountable: int
     responsible: int
-    # Cells holding an accountable or a responsible letter: the tasks the role owns or does.
+    # Cells holding an accountable, a responsible or a central letter: the tasks the role owns,
+    # does or (RAPID) recommends on.
     owns: int
     # Weighted load: sum of letter weights over the column.
     load: float
@@ -144,7 +148,7 @@ class Tally:
                 involved += n if info.involved else 0
                 accountable += n if info.accountable else 0
                 responsible += n if info.responsible else 0
-                owns += n if info.accountable or info.responsible else 0
+                owns += n if info.accountable or info.responsible or info.central else 0
             # Integer counts times weights, in canonical order: the same load whatever order
             # the cells mapping happens to iterate in.
             load = sum(counts[c] * scheme.letter(c).weight for c in scheme.codes)

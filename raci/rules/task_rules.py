@@ -16,11 +16,13 @@ from collections.abc import Iterable
 
 from raci.rules.context import RuleContext, TaskFacts
 from raci.rules.findings import Finding, Scope, Severity
+from raci.rules.fixes import give_letter, keep_one
 from raci.rules.registry import rule
 from raci.rules.text import count_word, join_and, letter_labels, letter_names
 
-# "Everyone on everything" needs at least this many roles: two roles sharing every task is normal.
-MIN_ROLES_FOR_EVERYONE = 3
+# "Everyone on everything" needs at least this many roles: an owner, a doer and one role asked
+# is the smallest well-formed task, so three roles all on a task is normal, not a crowd.
+MIN_ROLES_FOR_EVERYONE = 4
 
 
 @rule(
@@ -50,6 +52,13 @@ def task_empty(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
 def task_no_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
     if task.accountable:
         return ()
+    scheme = ctx.scheme
+    # A role doing the work can also answer for it where the scheme lets A share its cell.
+    doers = [
+        code
+        for code, info in task.cells
+        if info.responsible and info.valid and scheme.may_combine(set(info.known) | {scheme.accountable})
+    ]
     return (
         Finding(
             code="task.no_accountable",
@@ -57,6 +66,7 @@ def task_no_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
             task_id=task.id,
             message=f"{task.label} has no {ctx.acc_name} role: nobody owns the outcome.",
             hint=f"Give exactly one role {ctx.acc_label}: the one that has the final word.",
+            suggested_fixes=give_letter(ctx, task, scheme.accountable, doers),
         ),
     )
 
@@ -67,7 +77,7 @@ def task_no_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
     Scope.TASK,
     "A task has more than one accountable role (a warning when shared accountability is allowed"
     " and the scheme does not demand exactly one).",
-    thresholds={"shared_accountability": False},
+    thresholds={"shared_accountability": False, "shared_accountability_tasks": ()},
 )
 def task_multiple_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
     if len(task.accountable) <= 1:
@@ -77,6 +87,18 @@ def task_multiple_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Fin
     # A scheme wanting its accountable letter exactly once (DACI's Approver, RAPID's Decide)
     # keeps two of them an error whatever the setting: the scheme defines what the letter means.
     acc_exact = scheme.accountable in scheme.exactly_one
+    if not acc_exact and task.id in ctx.settings.shared_accountability_tasks:
+        # Declared for this task (a framework's "both roles are accountable for revenue growth"):
+        # worth a reminder, not a fix.
+        return (
+            Finding(
+                code="task.multiple_accountable",
+                severity=Severity.INFO,
+                task_id=task.id,
+                message=f"{task.label} shares {ctx.acc_name} between {roles}, as declared for this task.",
+                hint=f"Make sure {roles} agree how they decide together.",
+            ),
+        )
     if ctx.settings.shared_accountability and not acc_exact:
         return (
             Finding(
@@ -94,6 +116,7 @@ def task_multiple_accountable(ctx: RuleContext, task: TaskFacts) -> Iterable[Fin
             code="task.multiple_accountable",
             severity=Severity.ERROR,
             task_id=task.id,
+            suggested_fixes=keep_one(ctx, task, scheme.accountable, list(task.accountable)),
             message=f"{task.label} has {count_word(len(task.accountable))} {ctx.acc_name} roles: "
             f"{roles} — pick one{needs}.",
             hint=f"Keep {ctx.acc_label} on the one role that has the final word; "
@@ -117,13 +140,25 @@ def task_no_responsible(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
         for combo in scheme.combinations
     )
     also = f"; the {ctx.acc_name} role may hold it too" if acc_may_do else ""
+    doer = next((c for c in scheme.codes if c in scheme.responsible), None)
+    fixes: tuple = ()
+    if doer is not None:
+        # The owner may do the work where the scheme allows it; so may any role now only asked.
+        candidates = [
+            code
+            for code, info in task.cells
+            if info.valid
+            and ((info.accountable and scheme.may_combine(set(info.known) | {doer})) or info.consulted)
+        ]
+        fixes = give_letter(ctx, task, doer, candidates)
     return (
         Finding(
             code="task.no_responsible",
             severity=Severity.ERROR,
             task_id=task.id,
-            message=f"{task.label} has no {ctx.resp_name} role: nobody does the work.",
+            message=f"{task.label} has no {ctx.resp_name} role: nobody {scheme.work_phrase}.",
             hint=f"Give at least one role {ctx.resp_label}{also}.",
+            suggested_fixes=fixes,
         ),
     )
 
@@ -166,9 +201,15 @@ def task_exactly_one(ctx: RuleContext, task: TaskFacts) -> Iterable[Finding]:
         else:
             message = f"{task.label} has no {letter_name} role; {scheme.name} needs exactly one."
             hint = f"Give exactly one role {letter_labels(scheme, letter)}."
+        fixes = keep_one(ctx, task, letter, list(holders)) if holders else ()
         found.append(
             Finding(
-                code="task.exactly_one", severity=Severity.ERROR, task_id=task.id, message=message, hint=hint
+                code="task.exactly_one",
+                severity=Severity.ERROR,
+                task_id=task.id,
+                message=message,
+                hint=hint,
+                suggested_fixes=fixes,
             )
         )
     return found

@@ -97,7 +97,15 @@ def test_detail_has_stages_each_with_activities(client_for, viewer, own_framewor
 
 def test_detail_activity_carries_its_suggested_letters(client_for, viewer, own_framework):
     activity = client_for(viewer).get(f"{API}frameworks/acme-way/").json()["stages"][0]["activities"][0]
-    assert set(activity) == {"id", "name", "description", "order", "letters"}
+    assert set(activity) == {
+        "id",
+        "name",
+        "description",
+        "order",
+        "letters",
+        "source",
+        "shared_accountability",
+    }
     assert activity["letters"] == {"PM": "A/R"}
 
 

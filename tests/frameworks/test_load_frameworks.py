@@ -16,12 +16,13 @@ def _counts() -> tuple[int, int, int]:
     return Framework.objects.count(), Stage.objects.count(), Activity.objects.count()
 
 
-def test_builtin_library_loads_the_three_frameworks():
+def test_builtin_library_loads_the_four_frameworks():
     frameworks_load_builtin()
     assert set(Framework.objects.values_list("slug", flat=True)) == {
         "pragmatic-pm-pmm",
         "pm-vs-pmm",
         "product-launch",
+        "founder-led",
     }
     assert all(f.is_builtin for f in Framework.objects.all())
 
@@ -87,4 +88,4 @@ def test_bad_letters_in_a_framework_file_are_refused_and_nothing_is_written():
 
 def test_builtin_files_are_valid_json_with_the_expected_slugs():
     slugs = {json.loads(p.read_text())["slug"] for p in BUILTIN_DIR.glob("*.json")}
-    assert slugs == {"pragmatic-pm-pmm", "pm-vs-pmm", "product-launch"}
+    assert slugs == {"pragmatic-pm-pmm", "pm-vs-pmm", "product-launch", "founder-led"}

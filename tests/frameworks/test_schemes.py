@@ -43,7 +43,7 @@ def test_cairo_has_out_of_the_loop():
 
 def test_rapid_decide_is_its_accountable_letter():
     assert RAPID.accountable == "D"
-    assert RAPID.exactly_one == frozenset("D")
+    assert RAPID.exactly_one == frozenset("DR")
 
 
 def test_every_scheme_accountable_and_responsible_letters_are_its_own():

@@ -137,3 +137,37 @@ def test_analysis_query_counts_do_not_grow_with_the_matrix(
     Assignment.objects.bulk_create([Assignment(task=t, role=eng, letters="AR") for t in tasks])
     with django_assert_max_num_queries(9):
         assert api.get(_url(name, demo.matrix)).status_code == 200
+
+
+def test_a_suggested_fix_from_the_findings_is_accepted_by_the_grid_patch_as_is(demo, editor):
+    Membership.objects.create(user=editor, organization=demo.organization, level="editor")
+    client = APIClient()
+    client.force_authenticate(editor)
+    findings = client.get(_url("api-findings", demo.matrix)).json()["findings"]
+    pricing = next(f for f in findings if f["code"] == "task.multiple_accountable")
+    [_keep_pm, keep_pmm] = pricing["suggested_fixes"]
+    assert keep_pmm["label"] == "Keep Accountable on PMM; PM becomes C"
+
+    response = client.patch(_url("api-grid", demo.matrix), {"changes": keep_pmm["changes"]}, format="json")
+
+    assert response.status_code == 200
+    after = client.get(_url("api-findings", demo.matrix)).json()["findings"]
+    assert "task.multiple_accountable" not in {f["code"] for f in after}
+    # The same fix again finds the cells changed: a conflict, nothing applied.
+    assert (
+        client.patch(
+            _url("api-grid", demo.matrix), {"changes": keep_pmm["changes"]}, format="json"
+        ).status_code
+        == 409
+    )
+
+
+def test_findings_of_a_matrix_without_tasks_are_not_scored(api, demo):
+    from raci.matrices.services import matrix_create
+
+    empty = matrix_create(organization=demo.organization, name="Blank")
+
+    body = api.get(_url("api-findings", empty)).json()
+
+    assert body["health"] is None
+    assert body["findings"][0]["code"] == "matrix.empty"

@@ -130,7 +130,7 @@ EXPECTED = {
     "task-detail": "Set price points and packaging.",
     "matrix-overlap": "Overlap of PM and PMM",
     "matrix-workload": "Workload",
-    "matrix-what-if": "Nothing is saved.",
+    "matrix-what-if": "Nothing is saved unless you save the result as a new draft.",
 }
 
 
@@ -505,23 +505,29 @@ def demo(db):
     return login, member
 
 
-def test_workload_flags_overloaded_people_and_bottleneck_roles_in_words(client, demo):
-    login, member = demo
-    findings = rules.analyse(matrix_grid_get(matrix=login.matrix)).findings
-    overloaded = {f.person_id for f in findings if f.code == "person.overload"}
-    assert overloaded  # the demo has some
-    client.force_login(member)
-    response = client.get(reverse("matrix-workload", args=[login.organization.slug, login.matrix.pk]))
-    text = _text(response)
-    ana = Person.objects.get(organization=login.organization, name="Ana Alvarez")
-    assert ana.pk in overloaded
-    assert re.search(r"Ana Alvarez PM, PMM [\d. ]+ Overloaded", text)
-    assert re.search(
-        r"PMM Product marketing manager · 3 active holders [\d. ]+ Bottleneck Burnout risk", text
-    )
-    assert "Overloaded Ana Alvarez carries" in text  # the finding itself, listed
-    # Eng people are not overloaded and carry no label.
-    assert not re.search(r"Ana Brooks ENG [\d. ]+ Overloaded", text)
+def test_workload_flags_overloaded_people_and_bottleneck_roles_in_words(client, org, viewer):
+    # The demo no longer shows these: its PM and PMM split the work as the seeds recommend, which
+    # the calibrated rules accept. Here PM answers for six of eight tasks, PMM for two, and Olga
+    # holds PM (with Pat) and PMM in an organization of 50.
+    org.headcount = 50
+    org.save(update_fields=["headcount"])
+    cells = {("Task 6", "PM"): "", ("Task 6", "PMM"): "AR", ("Task 7", "PM"): "", ("Task 7", "PMM"): "AR"}
+    cells |= {("Task 5", "ENG"): "R", ("Task 4", "SALES"): "R"}
+    matrix = matrix_build(organization=org, tasks=8, roles=["PM", "PMM", "ENG", "SALES"], cells=cells)
+    roles = {role.code: role for role in Role.objects.filter(organization=org)}
+    PersonFactory(organization=org, name="Olga Ortiz", roles=[roles["PM"], roles["PMM"]])
+    for name, code in (("Pat Park", "PM"), ("Eli Eng", "ENG"), ("Sal Sales", "SALES")):
+        PersonFactory(organization=org, name=name, roles=[roles[code]])
+    findings = rules.analyse(matrix_grid_get(matrix=matrix)).findings
+    assert {f.code for f in findings} >= {"person.overload", "role.bottleneck", "role.burnout"}
+    client.force_login(viewer)
+
+    text = _text(client.get(reverse("matrix-workload", args=[org.slug, matrix.pk])))
+
+    assert re.search(r"Olga Ortiz PM, PMM [\d. ]+ Overloaded", text)
+    assert re.search(r"PM [^·]+ · 2 active holders [\d. ]+ Bottleneck Burnout risk", text)
+    assert "Overloaded Olga Ortiz carries" in text  # the finding itself, listed
+    assert not re.search(r"PMM [^·]+ · \d active holders? [\d. ]+ Bottleneck", text)
 
 
 def test_workload_heatmap_shows_numbers_and_shades_by_level(client, cast, viewer):
@@ -560,7 +566,7 @@ def test_what_if_removing_pmm_shows_losses_and_saves_nothing(client, demo):
     url = reverse("matrix-what-if", args=[login.organization.slug, login.matrix.pk])
     response = client.get(url, {"remove_role": "PMM"})
     text = _text(response)
-    assert "Nothing is saved." in text
+    assert "Nothing is saved unless you save the result as a new draft." in text
     assert "If role PMM is removed" in text
     assert f"Health: {expected.health_before} → {expected.health_after}" in text
     assert f"Tasks left without an owner or a doer ({len(expected.losses)})" in text
@@ -681,3 +687,79 @@ def test_query_count_does_not_grow_with_the_matrix(
     with django_assert_max_num_queries(QUERY_BOUNDS[page]):
         response = client.get(url)
     assert response.status_code == 200
+
+
+# --- What-if saved as a new draft ------------------------------------------------------------
+
+
+def _save_url(cast: Cast) -> str:
+    return reverse("matrix-what-if-save", args=[cast.matrix.organization.slug, cast.matrix.pk])
+
+
+def _letters(matrix: Matrix) -> dict[tuple[str, str], str]:
+    return {
+        (task, role): letters
+        for task, role, letters in Assignment.objects.filter(task__matrix=matrix).values_list(
+            "task__name", "role__code", "letters"
+        )
+    }
+
+
+def test_editor_saves_someone_leaving_with_the_proposal_as_a_new_draft(client, cast, editor):
+    before = _matrix_state(cast.matrix)
+    grid = matrix_grid_get(matrix=cast.matrix)
+    expected = rules.what_if(grid, rules.RemovePerson(cast.people["pia"].pk))
+    assert expected.proposal  # Pia is the only PMM: her letters need a new home
+    client.force_login(editor)
+
+    response = client.post(_save_url(cast), {"remove_person": cast.people["pia"].pk, "name": "After Pia"})
+
+    saved = Matrix.objects.get(organization=cast.matrix.organization, name="After Pia")
+    assert response.status_code == 302
+    assert saved.status == Matrix.Status.DRAFT
+    names = {task.id: task.name for task in grid.tasks}
+    assert _letters(saved) == {
+        (names[task_id], code): letters for (task_id, code), letters in expected.proposed_grid.cells.items()
+    }
+    assert _matrix_state(cast.matrix) == before
+
+
+def test_saving_a_what_if_with_bad_choices_is_a_400_and_creates_nothing(client, cast, editor):
+    client.force_login(editor)
+    count = Matrix.objects.count()
+
+    response = client.post(_save_url(cast), {"remove_role": "NOPE"})
+
+    assert response.status_code == 400
+    assert "This matrix has no role NOPE." in _text(response)
+    assert Matrix.objects.count() == count
+
+
+def test_saving_a_what_if_under_a_name_already_taken_is_a_400(client, cast, editor):
+    client.force_login(editor)
+
+    response = client.post(
+        _save_url(cast), {"merge_source": "PMM", "merge_target": "PM", "name": cast.matrix.name}
+    )
+
+    assert response.status_code == 400
+    assert Matrix.objects.filter(name=cast.matrix.name).count() == 1
+
+
+def test_viewer_gets_403_on_saving_a_what_if(client, cast, viewer):
+    client.force_login(viewer)
+    assert client.post(_save_url(cast), {"remove_role": "PMM"}).status_code == 403
+
+
+def test_outsider_gets_404_on_saving_a_what_if(client, cast, outsider):
+    client.force_login(outsider)
+    assert client.post(_save_url(cast), {"remove_role": "PMM"}).status_code == 404
+
+
+def test_editor_looking_at_the_draft_is_offered_to_save_the_what_if(client, cast, editor, viewer):
+    url = _urls(cast)["matrix-what-if"]
+    params = {"remove_person": cast.people["pia"].pk, "view": "draft"}
+    client.force_login(editor)
+    assert f'action="{_save_url(cast)}"' in client.get(url, params).content.decode()
+    client.force_login(viewer)
+    assert f'action="{_save_url(cast)}"' not in client.get(url, params).content.decode()

@@ -529,6 +529,16 @@ def test_organization_home_lists_matrices_with_health_and_open_errors(client, db
     assert "/100" in html
 
 
+def test_organization_home_says_a_matrix_without_letters_is_not_scored_yet(client, org, owner, build_matrix):
+    build_matrix(organization=org, name="Blank", roles=["PM", "PMM"], fill="empty")
+    client.force_login(owner)
+
+    html = client.get(reverse("organization-detail", args=[org.slug])).content.decode()
+
+    assert "not scored yet" in html
+    assert '<span class="health">' not in html
+
+
 def _home_queries(client, org, django_assert_num_queries, expected):
     with django_assert_num_queries(expected):
         response = client.get(reverse("organization-detail", args=[org.slug]))
@@ -551,3 +561,83 @@ def test_organization_home_shows_every_matrix_health_in_a_fixed_number_of_querie
     # 13 their holders, 14 active people count (none published: no query for publication states)
     html = _home_queries(client, org, django_assert_num_queries, 14)
     assert html.count('<span class="health">') == matrices
+
+
+# --- One-click fixes ---------------------------------------------------------------------------
+
+
+def _two_accountables(matrix) -> Task:
+    task = matrix.tasks.get(name="Task 0")
+    Assignment.objects.create(task=task, role=matrix.columns.get(role__code="R1").role, letters="A")
+    return task
+
+
+def test_editor_sees_a_fix_button_for_a_finding_with_a_mechanical_fix(client, matrix, editor):
+    _two_accountables(matrix)
+    client.force_login(editor)
+
+    page = client.get(_url("matrix-detail", matrix)).content.decode()
+
+    assert "Keep Accountable on R0; R1 becomes C" in page
+    assert f'action="{_url("matrix-fix", matrix)}"' in page
+
+
+def test_viewer_sees_no_fix_button(client, matrix, viewer):
+    _two_accountables(matrix)
+    client.force_login(viewer)
+
+    assert (
+        "Keep Accountable on R0"
+        not in client.get(_url("matrix-detail", matrix) + "?view=draft").content.decode()
+    )
+
+
+def test_applying_a_fix_is_one_batch_through_the_writer(client, matrix, editor):
+    task = _two_accountables(matrix)
+    version = Matrix.objects.get(pk=matrix.pk).version
+    client.force_login(editor)
+    changes = f'[{{"task":{task.pk},"role":"R1","expected":"A","letters":"C"}}]'
+
+    response = client.post(_url("matrix-fix", matrix), {"changes": changes})
+
+    assert response.status_code == 302
+    assert Assignment.objects.get(task=task, role__code="R1").letters == "C"
+    assert Matrix.objects.get(pk=matrix.pk).version == version + 1
+
+
+def test_a_fix_whose_cells_changed_since_is_refused_and_changes_nothing(client, matrix, editor):
+    task = _two_accountables(matrix)
+    before = matrix_state(matrix)
+    client.force_login(editor)
+    changes = f'[{{"task":{task.pk},"role":"R1","expected":"R","letters":"C"}}]'
+
+    response = client.post(_url("matrix-fix", matrix), {"changes": changes}, follow=True)
+
+    assert "Someone changed these cells since the fix was suggested" in response.content.decode()
+    assert matrix_state(matrix) == before
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        "",
+        "nope",
+        "[]",
+        '[{"task": "x"}]',
+        '{"task": 1}',
+        '[{"task":1,"role":"R1","expected":"","letters":"","x":1}]',
+    ],
+)
+def test_a_malformed_fix_is_a_400(client, matrix, editor, changes):
+    client.force_login(editor)
+    assert client.post(_url("matrix-fix", matrix), {"changes": changes}).status_code == 400
+
+
+def test_viewer_gets_403_on_applying_a_fix(client, matrix, viewer):
+    client.force_login(viewer)
+    assert client.post(_url("matrix-fix", matrix), {"changes": "[]"}).status_code == 403
+
+
+def test_outsider_gets_404_on_applying_a_fix(client, matrix, outsider):
+    client.force_login(outsider)
+    assert client.post(_url("matrix-fix", matrix), {"changes": "[]"}).status_code == 404

@@ -184,3 +184,27 @@ def test_task_create_refuses_a_duplicate_name_whatever_the_case():
     with pytest.raises(ValidationError, match="already has a task with this name"):
         task_create(matrix=task.matrix, name="pricing")
     assert Task.objects.filter(name__iexact="Pricing").count() == 1
+
+
+def test_adopting_declares_shared_accountability_for_the_activities_that_intend_it(organization, framework):
+    stage = framework.stages.get(name="Launch")
+    ActivityFactory(
+        stage=stage,
+        name="Revenue growth",
+        order=1,
+        suggested_letters={"PM": "A", "PMM": "A"},
+        shared_accountability=True,
+    )
+
+    matrix = matrix_adopt(organization=organization, framework=framework, name="Ours")
+
+    revenue = Task.objects.get(matrix=matrix, name="Revenue growth")
+    assert matrix.rule_settings == {"shared_accountability_tasks": [revenue.pk]}
+    matrix.refresh_from_db()
+    assert matrix.rule_settings == {"shared_accountability_tasks": [revenue.pk]}
+
+
+def test_adopting_without_shared_activities_declares_nothing(organization, framework):
+    matrix = matrix_adopt(organization=organization, framework=framework, name="Ours")
+
+    assert matrix.rule_settings == {}

@@ -60,10 +60,11 @@ def grids(draw: st.DrawFn, scheme: Scheme | None = None, *, max_tasks: int = 8) 
 def assigned_grids(draw: st.DrawFn, scheme: Scheme | None = None, *, max_tasks: int = 8) -> MatrixGrid:
     """Grids every task of which has its owner letters right (see module docstring)."""
     scheme = scheme or draw(schemes)
-    codes = list(ROLE_CODES[: draw(st.integers(2, len(ROLE_CODES)))])
-    n_tasks = draw(st.integers(0, max_tasks))
-    # The accountable letter and DACI's Driver go to distinct roles (at most two such letters).
+    # The accountable letter and the exactly-one letters (DACI's Driver, RAPID's Recommend) go to
+    # distinct roles (at most two such letters), and one more role may do the work.
     singles = sorted(scheme.exactly_one | {scheme.accountable})
+    codes = list(ROLE_CODES[: draw(st.integers(len(singles) + 1, len(ROLE_CODES)))])
+    n_tasks = draw(st.integers(0, max_tasks))
     extra = [value for value in valid_cells(scheme) if not set(singles) & set(value)]
     cells: dict[tuple[int, str], str] = {}
     for task_id in range(1, n_tasks + 1):

@@ -6,7 +6,7 @@ import json
 
 from raci.rules.catalogue import RULES, RULES_BY_CODE
 from raci.rules.engine import evaluate
-from raci.rules.findings import Finding, Severity
+from raci.rules.findings import CellEdit, Finding, Fix, Severity
 
 from .builders import grid
 
@@ -31,7 +31,6 @@ def test_findings_are_ordered_by_severity_then_task_then_role():
         (Severity.INFO, "task.silo", 1, None),
         (Severity.INFO, "task.silo", 2, None),
         (Severity.INFO, "task.silo", 3, None),
-        (Severity.INFO, "role.on_everything", None, "PM"),
     ]
 
 
@@ -64,7 +63,27 @@ def test_finding_serialises_to_json():
         "person_id": None,
         "message": "'Pricing' has no Accountable role.",
         "hint": "Give one role A.",
+        "suggested_fixes": [],
     }
+
+
+def test_a_findings_suggested_fixes_serialise_as_batches_for_the_grid():
+    finding = Finding(
+        code="task.no_accountable",
+        severity=Severity.ERROR,
+        message="m",
+        hint="h",
+        task_id=3,
+        suggested_fixes=(Fix("Make PM Accountable", (CellEdit(3, "PM", "R", "AR"),)),),
+    )
+
+    assert finding.to_dict()["suggested_fixes"] == [
+        {
+            "label": "Make PM Accountable",
+            "changes": [{"task": 3, "role": "PM", "expected": "R", "letters": "AR"}],
+        }
+    ]
+    assert finding.suggested_fixes[0].changes_json == '[{"task":3,"role":"PM","expected":"R","letters":"AR"}]'
 
 
 def test_catalogue_codes_are_unique():

@@ -21,10 +21,35 @@ def test_matrix_without_findings_scores_100():
     assert health_score(g, evaluate(g)) == 100
 
 
-def test_empty_matrix_scores_100():
-    g = grid({}, roles=())
+def test_matrix_without_tasks_is_not_scored_yet():
+    # It used to score 100: the best score for having decided nothing.
+    analysis = analyse(grid({}, roles=()))
 
-    assert analyse(g).health == 100
+    assert analysis.health is None
+    assert [f.code for f in analysis.findings] == ["matrix.empty"]
+    assert analysis.findings[0].message == "This matrix has no tasks yet, so it is not scored."
+
+
+def test_matrix_without_roles_is_not_scored_yet():
+    analysis = analyse(grid({"Pricing": {}}, roles=()))
+
+    assert analysis.health is None
+    assert "no role columns yet" in next(f.message for f in analysis.findings if f.code == "matrix.empty")
+
+
+def test_matrix_whose_tasks_have_no_letters_is_not_scored_yet():
+    analysis = analyse(grid({"Pricing": {}, "Launch": {}}))
+
+    assert analysis.health is None
+    [empty] = [f for f in analysis.findings if f.code == "matrix.empty"]
+    assert empty.hint == "Give each task one role A (Accountable) and at least one role R (Responsible)."
+
+
+def test_matrix_with_one_letter_is_scored():
+    analysis = analyse(grid({"Pricing": {"PM": "A"}, "Launch": {}}))
+
+    assert analysis.health is not None
+    assert "matrix.empty" not in [f.code for f in analysis.findings]
 
 
 def test_any_finding_costs_at_least_one_point():

@@ -24,6 +24,7 @@ from .strategies import assigned_grids, grids
 
 # The catalogue as the API, the lint command and scripts know it: codes in this order.
 CODES = [
+    "matrix.empty",
     "cell.unknown_letter",
     "cell.invalid_combination",
     "task.empty",
@@ -41,8 +42,10 @@ CODES = [
     "role.burnout",
     "role.on_everything",
     "role.unstaffed",
+    "role.accountable_people",
     "person.overload",
     "person.split_pair",
+    "person.many_roles",
 ]
 
 
@@ -65,9 +68,13 @@ def _examples():
         grid({"Nobody owns": {"PM": "R"}, "Nobody does": {"PM": "A"}}),
         grid({"Decision": {"PM": "D", "PMM": "D", "ENG": "A"}}, scheme=DACI),
         grid(
-            {f"T{i}": {"PM": "AR", "PMM": "C", "ENG": "I"} for i in range(1, 6)},
-            people={"Ana": "PM", "Bo": "PMM", "Cy": "ENG"},
+            {f"T{i}": {"PM": "AR", "PMM": "C", "ENG": "I"} for i in range(1, 7)}
+            | {"T7": {"PMM": "A", "ENG": "R"}, "T8": {"PMM": "A", "CS": "R", "ENG": "C", "PM": "I"}},
+            roles="PM PMM ENG CS",
+            people={"Ana": "PM PMM ENG", "Al": "PM", "Bo": "CS"},
+            headcount=50,
         ),
+        grid({}, roles=()),
     ]
 
 
@@ -111,14 +118,20 @@ def test_rules_name_the_thresholds_they_read():
     thresholds = {rule.code: rule.defaults for rule in RULES if rule.thresholds}
 
     assert thresholds == {
-        "task.multiple_accountable": {"shared_accountability": False},
+        "task.multiple_accountable": {"shared_accountability": False, "shared_accountability_tasks": ()},
         "task.too_many_responsible": {"max_responsible": 3},
         "task.too_many_consulted": {"max_consulted": 3},
         "task.too_many_informed": {"max_informed": 5},
-        "role.bottleneck": {"accountable_share": 0.40},
-        "role.burnout": {"burnout_top_fraction": 0.10},
-        "person.overload": {"person_overload_factor": 2.0},
-        "person.split_pair": {"small_org_headcount": 10, "split_pairs": (("PM", "PMM"),)},
+        "role.bottleneck": {"accountable_share": 0.40, "bottleneck_lead": 2.0},
+        "role.burnout": {"burnout_top_fraction": 0.10, "burnout_lead": 2.0},
+        "role.on_everything": {"split_pairs": (("PM", "PMM"),)},
+        "person.overload": {"person_overload_factor": 2.0, "small_org_headcount": 10},
+        "person.split_pair": {
+            "small_org_headcount": 10,
+            "split_pairs": (("PM", "PMM"),),
+            "split_pair_people": 2,
+        },
+        "person.many_roles": {"small_org_headcount": 10, "max_roles_per_person": 2},
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frameworks.schemes import DACI, RAPID, RASCI
+from frameworks.schemes import CAIRO, DACI, RAPID, RASCI
 from raci.rules.findings import Severity
 
 from .builders import codes, found, grid
@@ -66,7 +66,9 @@ def test_daci_two_approvers_stay_an_error_even_with_shared_accountability():
 
 
 def test_rapid_two_deciders_is_an_error_naming_decide():
-    g = grid({"Pricing": {"PM": "D", "PMM": "D", "ENG": "P"}}, scheme=RAPID)
+    g = grid(
+        {"Pricing": {"PM": "D", "PMM": "D", "ENG": "P", "SALES": "R"}}, roles="PM PMM ENG SALES", scheme=RAPID
+    )
 
     [finding] = found(g, "task.multiple_accountable")
     assert finding.severity is Severity.ERROR
@@ -84,7 +86,7 @@ def test_rapid_without_perform_has_no_responsible_named_perform():
 def test_rapid_recommend_and_perform_may_share_a_cell():
     g = grid({"Pricing": {"PM": "D", "PMM": "RP", "ENG": "I"}}, scheme=RAPID)
 
-    assert [c for c in codes(g) if c.startswith(("task.", "cell."))] == ["task.everyone"]
+    assert [c for c in codes(g) if c.startswith(("task.", "cell."))] == []
 
 
 def test_rapid_counts_agree_and_input_as_consulted():
@@ -104,3 +106,48 @@ def test_rasci_support_is_neither_responsible_nor_consulted():
 
     assert "task.no_responsible" in codes(g)
     assert "task.silo" in codes(g)
+
+
+def test_rapid_without_a_recommend_is_an_error():
+    g = grid({"Pricing": {"PM": "D", "PMM": "P", "ENG": "I"}}, scheme=RAPID)
+
+    [finding] = found(g, "task.exactly_one")
+    assert finding.message == "'Pricing' has no Recommend role; RAPID needs exactly one."
+
+
+def test_rapid_two_recommenders_is_an_error():
+    g = grid({"Pricing": {"PM": "D", "PMM": "RP", "ENG": "R"}}, scheme=RAPID)
+
+    [finding] = found(g, "task.exactly_one")
+    assert finding.message == "'Pricing' has two Recommend roles: PMM and ENG; RAPID needs exactly one."
+
+
+def test_rapid_recommender_is_a_central_role_not_an_unneeded_one():
+    g = grid(
+        {"Pricing": {"PM": "D", "PMM": "P", "ENG": "R"}, "Launch": {"PM": "D", "PMM": "P", "ENG": "R"}},
+        scheme=RAPID,
+    )
+
+    assert "role.no_work" not in codes(g)
+
+
+def test_rapid_recommender_nobody_holds_is_unstaffed():
+    g = grid(
+        {"Pricing": {"PM": "D", "PMM": "P", "ENG": "R"}}, scheme=RAPID, people={"Ana": "PM", "Bo": "PMM"}
+    )
+
+    [finding] = found(g, "role.unstaffed")
+    assert finding.role_code == "ENG"
+
+
+def test_daci_without_a_driver_says_nobody_drives_the_decision():
+    g = grid({"Pricing": {"PM": "A", "PMM": "C"}}, scheme=DACI)
+
+    [finding] = found(g, "task.no_responsible")
+    assert finding.message == "'Pricing' has no Driver role: nobody drives the decision."
+
+
+def test_cairo_out_of_the_loop_everywhere_leaves_a_role_without_work():
+    g = grid({"T1": {"PM": "A", "PMM": "R", "ENG": "O"}, "T2": {"PM": "AR", "ENG": "O"}}, scheme=CAIRO)
+
+    assert [f.role_code for f in found(g, "role.no_work")] == ["ENG"]

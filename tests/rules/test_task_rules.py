@@ -67,7 +67,7 @@ def test_accountable_and_responsible_in_one_cell_counts_as_both():
 def test_task_without_any_letter_is_one_empty_error_not_three_findings():
     g = grid({"Pricing": {}})
 
-    assert codes(g) == ["task.empty"]
+    assert codes(g) == ["task.empty", "matrix.empty"]
     [finding] = found(g, "task.empty")
     assert finding.severity is Severity.ERROR
     assert "'Pricing' has no letters yet" in finding.message
@@ -137,11 +137,19 @@ def test_one_informed_role_is_enough_to_not_be_a_silo():
 
 
 def test_every_role_on_a_task_is_an_info():
-    g = grid({"Pricing": {"PM": "A", "PMM": "R", "ENG": "I"}})
+    g = grid({"Pricing": {"PM": "A", "PMM": "R", "ENG": "I", "CS": "C"}}, roles="PM PMM ENG CS")
 
     [finding] = found(g, "task.everyone")
     assert finding.severity is Severity.INFO
     assert finding.message == "Every role is on 'Pricing'."
+
+
+def test_three_roles_all_on_a_task_is_no_crowd():
+    # An owner, a doer and one role asked is the smallest well-formed task; the old rule called it
+    # "everyone on everything".
+    g = grid({"Pricing": {"PM": "A", "PMM": "R", "ENG": "I"}})
+
+    assert "task.everyone" not in codes(g)
 
 
 def test_all_but_one_role_on_a_task_is_fine():

@@ -219,3 +219,99 @@ def test_scenario_parses_from_json_like_data():
 def test_bad_scenario_data_is_an_analysis_error(data, message):
     with pytest.raises(AnalysisError, match=message):
         parse_scenario(data)
+
+
+# --- Honest what-if ---------------------------------------------------------------------------
+
+
+def _pm_vs_pmm():
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).resolve().parents[2] / "frameworks/data/pm-vs-pmm.json").read_text())
+    rows = {}
+    for stage in data["stages"]:
+        for activity in stage["activities"]:
+            rows[activity["name"]] = activity["letters"]
+    codes = " ".join(role["code"] for role in data["roles"])
+    people = {f"Holder of {code}": code for code in codes.split()}
+    shared = tuple(i + 1 for i, name in enumerate(rows) if name == "Revenue growth")
+    return grid(rows, roles=codes, people=people, headcount=50, shared_accountability_tasks=shared)
+
+
+def test_merging_pmm_into_pm_concentrates_ownership_and_health_falls():
+    # The old engine said "Health 91 -> 93, Better" while PM became Accountable for nearly everything.
+    result = what_if(_pm_vs_pmm(), MergeRole("PMM", "PM"))
+
+    assert result.health_after < result.health_before
+    assert result.verdict == "worse"
+    assert {f.code for f in result.introduced if f.role_code == "PM"} >= {"role.bottleneck", "role.burnout"}
+
+
+def test_someone_leaving_is_never_better():
+    g = _pm_vs_pmm()
+
+    for person in g.people:
+        assert what_if(g, RemovePerson(person.id)).verdict == "worse", person.name
+
+
+def test_a_finding_whose_numbers_change_is_changed_not_introduced_and_resolved():
+    rows = {
+        f"T{i}": {("PM" if i < 6 else ("PMM", "SALES")[i % 2]): "A", "DES": "R", "ENG": "C"}
+        for i in range(10)
+    }
+    g = grid(rows, roles="PM PMM SALES DES ENG")
+
+    result = what_if(g, MoveLetters("SALES", "PM"))
+
+    [changed] = result.changed
+    assert changed.before.code == changed.after.code == "role.bottleneck"
+    assert "6 of 10" in changed.before.message
+    assert "8 of 10" in changed.after.message
+    assert "role.bottleneck" not in {f.code for f in (*result.introduced, *result.resolved)}
+
+
+def test_what_if_shows_each_roles_load_and_each_persons_share_before_and_after():
+    g = grid(ROWS, people={"Ana": "PM", "Bo": "PMM", "Cy": "ENG"})
+
+    result = what_if(g, MergeRole("PMM", "PM"))
+
+    loads = {change.key: (change.before, change.after) for change in result.roles}
+    assert loads["PMM"][1] is None
+    assert loads["PM"][1] > loads["PM"][0]
+    shares = {change.name: (change.before, change.after) for change in result.people}
+    assert shares["Bo"][1] == shares["Ana"][1]  # Bo now holds PM with Ana and shares it
+    assert result.to_dict()["roles"][0] == {
+        "role_code": "PM",
+        "name": "PM role",
+        "before": loads["PM"][0],
+        "after": loads["PM"][1],
+    }
+
+
+def test_someone_leaving_proposes_their_letters_to_the_least_loaded_staffed_role():
+    rows = {
+        "Pricing": {"PM": "A", "PMM": "R", "ENG": "C"},
+        "Launch": {"PMM": "AR", "PM": "C"},
+        "Build": {"ENG": "AR", "PM": "C"},
+        "Support": {"CS": "R", "PM": "A"},
+    }
+    g = grid(rows, roles="PM PMM ENG CS", people={"Ana": "PM", "Bo": "PMM", "Cy": "ENG", "Di": "CS"})
+
+    result = what_if(g, RemovePerson(person_id(g, "Bo")))
+
+    # CS carries 3, ENG 6: PMM's letters go to CS.
+    assert result.proposal == (MoveLetters("PMM", "CS"),)
+    assert result.proposed_grid.letters(1, "CS") == "R"
+    assert result.proposed_grid.letters(2, "CS") == "AR"
+    assert result.health_proposed > result.health_after
+    assert result.to_dict()["proposal"] == [{"op": "move_letters", "source": "PMM", "target": "CS"}]
+
+
+def test_nobody_leaving_proposes_nothing():
+    g = grid(ROWS, people={"Ana": "PM", "Bo": "PMM", "Cy": "ENG"})
+
+    result = what_if(g, MergeRole("PMM", "PM"))
+
+    assert result.proposal == ()
+    assert result.proposed_grid is None

@@ -1,25 +1,30 @@
 """Analyses of one matrix as pages: overlap of two roles, workload heatmap, what-if.
 
-The what-if page computes on a copy of the grid and writes nothing."""
+The what-if page computes on a copy of the grid and writes nothing; saving its proposal as a new
+draft matrix is one POST that hands the grid to ``matrices.adoption.matrix_from_grid``."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
-from orgs.access import OrgAccess, require_org
+from orgs.access import Need, OrgAccess, require_org
 from raci import rules
 from raci.insights.svg import venn_svg
 from raci.insights.views.common import MAX_CODE_LENGTH, base_context, letter_words, number_text
+from raci.matrices.adoption import matrix_from_grid
 from raci.matrices.models import Matrix
-from raci.matrices.readings import READ_PUBLISHED, matrix_read, publication_state
+from raci.matrices.readings import READ_DRAFT, READ_PUBLISHED, matrix_read, publication_state
 from raci.matrices.selectors import matrix_get
-from raci.matrices.shortcuts import page_reading
+from raci.matrices.shortcuts import editor_url, error_text, matrix_for_page, page_reading, web_actor
 from raci.rules.grid import MatrixGrid, TaskRow
 
 # Findings the workload page marks on a row, with the words shown next to it.
@@ -329,6 +334,12 @@ def matrix_what_if(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpR
         except rules.AnalysisError as exc:
             errors.append(str(exc))
 
+    return _what_if_page(request, access, matrix, grid, shown, choice, errors, result)
+
+
+def _what_if_page(
+    request, access, matrix, grid, shown, choice, errors, result, *, status=200
+) -> HttpResponse:
     scheme = grid.scheme
     responsible = scheme.order(scheme.responsible)
     return render(
@@ -351,5 +362,35 @@ def matrix_what_if(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpR
             ],
             accountable_name=scheme.letter(scheme.accountable).name,
             responsible_name=" or ".join(scheme.letter(code).name for code in responsible),
+            proposal_name=f"{matrix.name} (what-if)",
         ),
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def matrix_what_if_save(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
+    """Save the what-if of the draft (with its proposal for who takes over, if any) as a new draft."""
+    access, matrix = matrix_for_page(request, org_slug, matrix_id, Need.EDIT)
+    # Always the draft: a proposal is a new draft, built from what editors are working on.
+    grid, shown_draft = matrix_read(matrix=matrix, reading=READ_DRAFT)
+    choice = _what_if_choice(request.POST, grid)
+    errors = list(choice.errors) or ([] if choice.steps else ["Choose a change to save."])
+    result = None
+    if not errors:
+        try:
+            result = rules.what_if(grid, rules.parse_scenario(choice.steps))
+            saved = matrix_from_grid(
+                source=matrix,
+                grid=result.proposed_grid or result.grid,
+                name=request.POST.get("name", "").strip()[:200] or f"{matrix.name} (what-if)",
+                actor=web_actor(request),
+            )
+        except (rules.AnalysisError, ValidationError) as exc:
+            errors.append(error_text(exc))
+        else:
+            messages.success(request, f"Saved as the draft '{saved.name}'.")
+            return redirect(editor_url(saved))
+    shown = {"shown": shown_draft, "publication": publication_state(matrix=matrix)}
+    return _what_if_page(request, access, matrix, grid, shown, choice, errors, result, status=400)

@@ -82,7 +82,8 @@ class Command(BaseCommand):
         counts = analysis.counts()
         self.stdout.write(
             f"{matrix.organization.name} / {matrix.name} ({grid.scheme.name}, version {grid.version}): "
-            f"health {analysis.health}/100, {counts['error']} errors, {counts['warning']} warnings, "
+            f"{'not scored yet' if analysis.health is None else f'health {analysis.health}/100'}, "
+            f"{counts['error']} errors, {counts['warning']} warnings, "
             f"{counts['info']} info"
         )
         for severity, heading in HEADINGS.items():

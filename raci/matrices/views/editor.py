@@ -219,6 +219,36 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
     return render(request, "matrices/matrix_detail.html#cell-update", context)
 
 
+# A suggested fix touches the cells of one task: a handful, never thousands.
+MAX_FIX_CHANGES = 50
+
+
+@login_required
+@require_POST
+def fix_apply(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
+    """Apply a finding's suggested fix: its cell edits as one conflict-checked batch, as the API's
+    grid PATCH takes them, so a fix computed on a view someone has since changed is refused."""
+    _, matrix = matrix_for_page(request, org_slug, matrix_id, Need.EDIT)
+    changes = editor.fix_changes(request.POST.get("changes", ""), limit=MAX_FIX_CHANGES)
+    if changes is None:
+        return HttpResponseBadRequest("Malformed fix.")
+    try:
+        grid_apply_changes(
+            actor=web_actor(request), matrix=matrix, changes=[CellChange(**change) for change in changes]
+        )
+    except CellConflict:
+        messages.error(
+            request, "Someone changed these cells since the fix was suggested; nothing was applied."
+        )
+    except (BatchInvalid, MatrixArchived) as exc:
+        messages.error(
+            request, error_text(exc) if isinstance(exc, MatrixArchived) else "The fix no longer fits."
+        )
+    else:
+        messages.success(request, "Fix applied.")
+    return redirect(editor_url(matrix) + "#findings")
+
+
 @login_required
 @require_POST
 def task_add(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
