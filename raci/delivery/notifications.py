@@ -21,6 +21,7 @@ from orgs.models import Person
 from raci.delivery.models import WebhookAttempt, WebhookEndpoint
 from raci.delivery.sending import DISABLED_EVENT, deliveries_phrase
 from raci.matrices.models import Matrix
+from raci.matrices.selectors import column_people
 from raci.outbox import handlers as outbox
 from raci.outbox.handlers import outbox_handler, send_email_once
 from raci.outbox.models import OutboxEvent
@@ -156,13 +157,14 @@ def send_publication_emails(event) -> None:
     previous = Revision.objects.filter(matrix=matrix, number__lt=revision.number).order_by("-number").first()
     current_grid = snapshot_grid(revision)
     previous_grid = snapshot_grid(previous) if previous else None
-    people = {
-        p.pk: p
-        for p in Person.objects.filter(organization=matrix.organization, active=True)
-        .exclude(email="")
-        .prefetch_related("roles")
-    }
-    holdings = [(p.pk, frozenset(r.code for r in p.roles.all())) for p in people.values()]
+    # The people behind the columns in the matrix's team (orgs.teams resolution), each with the
+    # codes they do there: Ben, PM of the mobile app, hears about the mobile matrix's PM cells and not
+    # the web matrix's. The cost follows the columns' holders, not the size of the organization.
+    columns = {role.id: role.code for grid in (previous_grid, current_grid) if grid for role in grid.roles}
+    resolved = column_people(columns={matrix.team_id: columns})[matrix.team_id] if columns else ()
+    codes = {entry.id: entry.role_codes for entry in resolved if entry.active}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=codes, active=True).exclude(email="")}
+    holdings = [(pk, frozenset(codes[pk])) for pk in people]
     for notice in publication_notices(previous_grid, current_grid, holdings):
         person = people[notice.person_id]
         subject, body = render_notice(
