@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from frameworks.schemes import DEFAULT_SCHEME, SCHEMES, Scheme
 from orgs.models import Organization, Person, Role
+from orgs.teams import holders_resolved
 from raci.matrices.models import Assignment, Matrix, Task
 from raci.revisions.models import PublishedCell, PublishedTask
 
@@ -384,18 +385,21 @@ def _task_cells(task_ids, *, draft: bool):
 def person_responsibilities(*, person: Person, draft: bool = False) -> list[Responsibility]:
     """Every letter ``person`` carries through the roles they hold, across the organization's
     matrices — their published revisions, or with ``draft`` their drafts (archived matrices and
-    tasks left out) — with the task's co-owners. Three queries."""
+    tasks left out) — with the task's co-owners. Five queries at most."""
     return people_responsibilities(people=[person], draft=draft).get(person.pk, [])
 
 
 def people_responsibilities(*, people: list[Person], draft: bool = False) -> dict[int, list[Responsibility]]:
     """``person_responsibilities`` for several people at once (of any organizations), by person id:
-    three queries whatever their number ("my responsibilities" reads every person a user is)."""
+    five queries whatever their number ("my responsibilities" reads every person a user is): the
+    holdings, the cells, the co-owners, and who each role resolves to in each matrix's team (the
+    teams' paths only when a matrix belongs to one)."""
     if not people:
         return {}
     held: dict[int, list[int]] = {}
-    for person_id, role_id in Person.roles.through.objects.filter(person__in=people).values_list(
-        "person_id", "role_id"
+    # Distinct: a person may hold a role for the organization and for a team or two.
+    for person_id, role_id in (
+        Person.roles.through.objects.filter(person__in=people).values_list("person_id", "role_id").distinct()
     ):
         held.setdefault(role_id, []).append(person_id)
     organization_of = {person.pk: person.organization_id for person in people}
@@ -415,6 +419,7 @@ def people_responsibilities(*, people: list[Person], draft: bool = False) -> dic
                 "letters",
                 "role_id",
                 "task__matrix__organization_id",
+                "task__matrix__team_id",
             )
         )
     else:
@@ -433,6 +438,7 @@ def people_responsibilities(*, people: list[Person], draft: bool = False) -> dic
                 "role_id",
                 "matrix__organization_id",
                 "task__task_id",
+                "matrix__team_id",
             )
         )
     # Matrix by name, then task order: in the database, which sorts faster than Python rebuilds rows.
@@ -447,6 +453,10 @@ def people_responsibilities(*, people: list[Person], draft: bool = False) -> dic
     others: dict[int, list[tuple[str, str]]] = {}
     for task_id, code, letters in _task_cells(task_ids, draft=draft):
         others.setdefault(task_id, []).append((code, letters))
+    # A role held for a team counts in the matrices whose columns resolve to the person: Ben, PM of
+    # the mobile app, owns the mobile matrix's PM cells, not the web matrix's (orgs.teams).
+    resolved, _ = holders_resolved(role_ids=set(held), scopes={row[-1] for row in mine})
+    doing = {key: set(holders.person_ids) for key, holders in resolved.items()}
     found: dict[int, list[Responsibility]] = {}
     for row in mine:
         task_id, task_name, stage, _order, matrix_id, matrix_name, code, letters, role_id, organization_id = (
@@ -462,7 +472,8 @@ def people_responsibilities(*, people: list[Person], draft: bool = False) -> dic
             letters=letters,
             co_owners=tuple(pair for pair in others.get(task_id, []) if pair[0] != code),
         )
+        does = doing.get((row[-1], role_id), set())
         for person_id in held.get(role_id, ()):
-            if organization_of[person_id] == organization_id:
+            if organization_of[person_id] == organization_id and person_id in does:
                 found.setdefault(person_id, []).append(responsibility)
     return found
