@@ -88,8 +88,13 @@ def role_cells(*, role: Role, draft: bool = False) -> list[RoleCell]:
 
 
 def role_holders(*, role: Role) -> QuerySet[Person]:
-    """People holding ``role``, active ones first, by name."""
-    return Person.objects.filter(roles=role).order_by("-active", "name", "id").only("id", "name", "active")
+    """People holding ``role`` (for the organization or for any team), each once, active ones first,
+    by name."""
+    return (
+        Person.objects.filter(pk__in=role.holdings.values("person_id"))
+        .order_by("-active", "name", "id")
+        .only("id", "name", "active")
+    )
 
 
 def role_ids_by_code(*, organization: Organization) -> dict[str, int]:

@@ -16,7 +16,7 @@ from raci import rules
 from raci.matrices.changes import MatrixArchived
 from raci.matrices.models import Matrix
 from raci.matrices.readings import READ_PUBLISHED, matrix_read
-from raci.matrices.selectors import matrix_grid_get
+from raci.matrices.selectors import column_people, matrix_grid_get
 from raci.matrices.shortcuts import error_text, file_download, matrix_for_page, web_actor
 from raci.parsing import parse_id
 from raci.revisions import services as revisions
@@ -100,12 +100,16 @@ def revision_detail(request: HttpRequest, org_slug: str, matrix_id: int, number:
     revision = _revision(matrix, number)
     grid = snapshot_grid(revision)
     codes_with_letters = {code for (_, code) in grid.cells}
+    # The people behind the columns with letters, in the matrix's team (orgs.teams resolution).
+    behind = column_people(columns={matrix.team_id: {role.id: role.code for role in grid.roles}})[
+        matrix.team_id
+    ]
     people = list(
         Person.objects.filter(
-            organization=access.organization, active=True, roles__code__in=codes_with_letters
-        )
-        .distinct()
-        .order_by("name")
+            organization=access.organization,
+            active=True,
+            pk__in=[p.id for p in behind if p.role_codes & codes_with_letters],
+        ).order_by("name")
     )
     acknowledged = {a.person_id: a.at for a in revision.acknowledgements.all()}
     me = next((p for p in people if p.user_id == request.user.pk), None)

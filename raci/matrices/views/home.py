@@ -25,7 +25,7 @@ HOLDERS_SHOWN = 5
 
 
 def _roles_with_holders(organization) -> list[dict]:
-    roles = organization.roles.annotate(holders=Count("people")).prefetch_related(
+    roles = organization.roles.annotate(holders=Count("people", distinct=True)).prefetch_related(
         Prefetch("people", queryset=Person.objects.order_by("name", "id")[:HOLDERS_SHOWN], to_attr="shown")
     )
     return [{"role": role, "shown": role.shown, "more": role.holders - len(role.shown)} for role in roles]
