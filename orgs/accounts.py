@@ -15,8 +15,9 @@
 from __future__ import annotations
 
 from allauth.account import stages
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -110,3 +111,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         super().pre_social_login(request, sociallogin)
         if sociallogin.is_existing:
             sso_join(user=sociallogin.user, verified_addresses=_verified(sociallogin))
+
+
+def sign_in_unlock(request, user) -> None:
+    """Lift the lock that failed sign-ins put on ``user``'s username and email (an owner helping a
+    member who is locked out; the lock also lifts by itself once its window passes). Uses allauth's
+    own keys for those logins, so it clears exactly what allauth counts."""
+    adapter = get_adapter(request)
+    for login in {user.get_username(), user.email}:
+        if login:
+            key = adapter._get_login_attempts_cache_key(request, username=login)
+            ratelimit.clear(request, action="login_failed", key=key)

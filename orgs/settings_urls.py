@@ -39,6 +39,7 @@ urlpatterns = [
     path(settings + "members/", views.members, name="settings-members"),
     path(settings + "members/<int:member_id>/level/", views.member_level, name="settings-member-level"),
     path(settings + "members/<int:member_id>/remove/", views.member_remove, name="settings-member-remove"),
+    path(settings + "members/<int:member_id>/unlock/", views.member_unlock, name="settings-member-unlock"),
     path(settings + "members/invite/", invitation_views.invite, name="settings-invite"),
     path(settings + "members/sso/", invitation_views.sso_domain, name="settings-sso-domain"),
     path(

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from orgs import services
 from orgs.access import Need, OrgAccess, require_org
+from orgs.accounts import sign_in_unlock
 from orgs.forms import (
     ApiTokenForm,
     InvitationForm,
@@ -317,6 +318,19 @@ def member_level(request: HttpRequest, org_slug: str, member_id: int) -> HttpRes
         messages.error(request, " ".join(error.messages))
         return redirect("settings-members", access.organization.slug)
     messages.success(request, f"{username} is now {membership.level}.")
+    return redirect("settings-members", access.organization.slug)
+
+
+@login_required
+@require_POST
+def member_unlock(request: HttpRequest, org_slug: str, member_id: int) -> HttpResponse:
+    """An owner lifts the sign-in lock failed attempts put on a member's username and email."""
+    access = require_org(request.user, org_slug, Need.OWN)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=member_id, organization=access.organization
+    )
+    sign_in_unlock(request, membership.user)
+    messages.success(request, f"{membership.user.get_username()} can sign in again.")
     return redirect("settings-members", access.organization.slug)
 
 

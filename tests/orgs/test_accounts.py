@@ -9,8 +9,9 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.test import Client
 
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +139,25 @@ def test_five_wrong_passwords_lock_that_login_even_for_the_right_password(client
     client.post("/accounts/login/", {"login": "ben", "password": PASSWORD})
     assert signed_in_user_id(client) == str(other.pk)
     assert user.pk != other.pk
+
+
+def test_an_owner_lifts_a_members_sign_in_lock(client, org, owner):
+    ana = MembershipFactory(organization=org, user__username="ana", user__email="ana@example.com").user
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": "ana", "password": "wrong"})
+    helper = Client()
+    helper.force_login(owner)
+    membership = ana.memberships.get()
+    answer = helper.post(f"/o/{org.slug}/settings/members/{membership.pk}/unlock/")
+    assert answer.status_code == 302
+    client.post("/accounts/login/", {"login": "ana", "password": PASSWORD})
+    assert signed_in_user_id(client) == str(ana.pk)
+
+
+def test_only_an_owner_lifts_a_sign_in_lock(client, org, editor):
+    membership = MembershipFactory(organization=org, user__username="ana").user.memberships.get()
+    client.force_login(editor)
+    assert client.post(f"/o/{org.slug}/settings/members/{membership.pk}/unlock/").status_code == 403
 
 
 def test_twenty_failures_from_one_address_lock_every_login_from_it(client):
