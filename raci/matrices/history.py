@@ -8,9 +8,10 @@ Nothing in the product updates or deletes a ChangeRecord.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from orgs.models import Person
@@ -79,3 +80,67 @@ def history_for_matrix(
     if person is not None:
         records = records.filter(role_id__in=person.roles.values("id"))
     return records.order_by("-at", "-id")
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of a history, newest first, with the cursors of the pages around it."""
+
+    records: list[ChangeRecord]
+    older: str | None  # the cursor of the next (older) page, if there is one
+    newer: str | None  # the cursor of the previous (newer) page, if this is not the first
+
+
+class CursorInvalid(ValueError):
+    pass
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _cursor(record: ChangeRecord) -> str:
+    """``<microseconds since 1970>-<id>``: the record's place in the order, exactly (no float)."""
+    return f"{(record.at - _EPOCH) // _MICROSECOND}-{record.pk}"
+
+
+def _position(cursor: str) -> tuple[datetime, int]:
+    at, _, pk = cursor.partition("-")
+    if not (at.isdecimal() and pk.isdecimal()) or len(at) > 20 or len(pk) > 19:
+        raise CursorInvalid(
+            "This page's position is not one the history gave; start from the newest changes."
+        )
+    try:
+        return _EPOCH + int(at) * _MICROSECOND, int(pk)
+    except OverflowError:
+        raise CursorInvalid(
+            "This page's position is not one the history gave; start from the newest changes."
+        ) from None
+
+
+def history_page(
+    records: QuerySet[ChangeRecord], *, before: str = "", after: str = "", size: int = 100
+) -> HistoryPage:
+    """A page of ``records`` (newest first) by position, not by offset: the changes older than
+    ``before``, or newer than ``after``, or the newest. Deep pages cost what the first does."""
+    if before and after:
+        raise CursorInvalid("Ask for the changes before one position or after one, not both.")
+    if after:
+        at, pk = _position(after)
+        rows = list(records.filter(Q(at__gt=at) | Q(at=at, id__gt=pk)).order_by("at", "id")[: size + 1])
+        more_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        return HistoryPage(
+            rows, older=_cursor(rows[-1]) if rows else None, newer=_cursor(rows[0]) if more_newer else None
+        )
+    if before:
+        at, pk = _position(before)
+        records = records.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
+    rows = list(records.order_by("-at", "-id")[: size + 1])
+    more_older = len(rows) > size
+    rows = rows[:size]
+    return HistoryPage(
+        rows,
+        older=_cursor(rows[-1]) if more_older else None,
+        newer=_cursor(rows[0]) if before and rows else None,
+    )

@@ -196,7 +196,9 @@ class ChangeRecord(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["matrix", "-at"], name="change_matrix_at_idx")]
+        # The history reads pages by (at, id) positions (cursor pagination): the index gives any page,
+        # however deep, in one index range scan.
+        indexes = [models.Index(fields=["matrix", "-at", "-id"], name="change_matrix_at_id_idx")]
 
     def __str__(self) -> str:
         return f"{self.matrix_id} v{self.version} {self.kind} {self.field}"

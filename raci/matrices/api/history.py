@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.pagination import CursorPagination
 
 from orgs.models import Person
 from raci.matrices.api.base import (
@@ -30,8 +31,19 @@ class ChangeRecordSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class HistoryCursorPagination(CursorPagination):
+    """Pages by position in (at, id), newest first: the 2,000th page costs what the first does,
+    where an offset would scan every row before it. ``next``/``previous`` carry the cursor."""
+
+    ordering = ("-at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
 class HistoryList(MatrixScopedListView):
     serializer_class = ChangeRecordSerializer
+    pagination_class = HistoryCursorPagination
 
     @extend_schema(
         parameters=[

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from orgs.models import Person
-from raci.matrices.history import history_for_matrix
+from raci.matrices.history import CursorInvalid, history_for_matrix, history_page
 from raci.matrices.shortcuts import matrix_for_page
 from raci.parsing import parse_id
 
@@ -22,7 +21,11 @@ def history(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse
         Person.objects.filter(pk=person_id, organization=access.organization).first() if person_id else None
     )
     records = history_for_matrix(matrix=matrix, task_id=task_id, role_code=role, person=person)
-    page = Paginator(records, 100).get_page(request.GET.get("page"))
+    error = ""
+    try:
+        page = history_page(records, before=request.GET.get("before", ""), after=request.GET.get("after", ""))
+    except CursorInvalid as refusal:
+        error, page = str(refusal), history_page(records)
     return render(
         request,
         "matrices/history.html",
@@ -40,5 +43,7 @@ def history(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse
             .order_by("name")
             .values("id", "name"),
             "filters": {"task": task_id, "role": role, "person": person_id},
+            "error": error,
         },
+        status=400 if error else 200,
     )
