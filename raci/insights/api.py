@@ -237,7 +237,7 @@ class PersonResponsibilities(OrgScopedView):
                 "person": {
                     "id": person.pk,
                     "name": person.name,
-                    "roles": [r.code for r in person.roles.all()],
+                    "roles": sorted({r.code for r in person.roles.all()}),
                 },
                 "revision": reading.want,
                 "responsibilities": [{**r.to_dict(), "revision": numbers.get(r.matrix_id)} for r in found],

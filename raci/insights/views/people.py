@@ -114,7 +114,8 @@ def person_detail(request: HttpRequest, org_slug: str, person_id: int) -> HttpRe
     access = require_org(request.user, org_slug)
     organization = access.organization
     person = get_object_or_404(Person, pk=person_id, organization=organization)
-    roles = list(person.roles.order_by("order", "code").values_list("id", "code", "name"))
+    # Each role once, whether held for the organization, for a team, or both.
+    roles = list(person.roles.order_by("order", "code").values_list("id", "code", "name").distinct())
     drafts = pages_show_drafts(request)
     responsibilities = person_responsibilities(person=person, draft=drafts)
     schemes = matrix_schemes(organization=organization, matrix_ids={r.matrix_id for r in responsibilities})
