@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from orgs.models import Organization
 from raci import rules
 from raci.matrices.models import Matrix
-from raci.matrices.selectors import matrix_grid_get
+from raci.matrices.selectors import matrix_grids_get
 from raci.parsing import parse_id
 
 HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Info"}
@@ -34,8 +34,10 @@ class Command(BaseCommand):
             raise CommandError(f"No organization with slug '{org_slug}'.", returncode=2)
         matrices = self._matrices(organization, matrix)
         reports = []
+        # Every matrix in the loader's fixed number of queries, however many there are.
+        grids = matrix_grids_get(matrices=matrices)
         for item in matrices:
-            grid = matrix_grid_get(matrix=item)
+            grid = grids[item.pk]
             analysis = rules.analyse(grid)
             reports.append((item, grid, analysis))
 
