@@ -28,10 +28,11 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD_DEFAULT = "acme-demo-raci"
 DEMO_ORG_SLUG = "acme"
 DEMO_MATRIX_NAME = "Product management and marketing"
-# The second product line: its own matrix, its own PM and PMM, so every page shows who does a role
-# for which team (the first matrix belongs to the first product line).
+# Two product lines, so every page shows who does a role for which team. The founder (the demo
+# user) still runs the first line wearing both hats, and the first matrix is that line's; the second
+# line has its own PM and PMM and its own matrix.
 PRODUCT_LINES = [
-    ("Analytics app", "Ben Alvarez", "Elena Alvarez"),
+    ("Analytics app", "Ana Alvarez", "Ana Alvarez"),
     ("Data platform", "Chloe Alvarez", "Farid Alvarez"),
 ]
 SECOND_MATRIX_NAME = "Data platform: product management and marketing"

@@ -480,9 +480,9 @@ def test_the_schema_documents_the_endpoint_with_an_example(client):
 # --- Query counts -------------------------------------------------------------------------------
 
 # Session and user (2); the user's organizations; their people; the people's roles (with names);
-# people_responsibilities' three (roles held, letters, co-owners); acknowledgements; pending
-# sign-offs; the matrices; the organization switcher.
-PAGE_QUERIES = 12
+# people_responsibilities' four (roles held, letters, co-owners, who each role resolves to in each
+# matrix's team); acknowledgements; pending sign-offs; the matrices; the organization switcher.
+PAGE_QUERIES = 13
 # ... plus the older revisions' snapshots, one query for all, when some matrix was last
 # acknowledged at an older revision than its latest.
 PAGE_QUERIES_WITH_CHANGES = PAGE_QUERIES + 1

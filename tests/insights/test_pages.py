@@ -660,7 +660,7 @@ def test_matrix_pages_link_to_each_other_and_the_editor(client, cast, viewer, pa
 # its holders and its cells; search its five.
 QUERY_BOUNDS = {
     "search": 9,
-    "person-detail": 13,
+    "person-detail": 14,
     "role-detail": 7,
     "task-detail": 11,
     "matrix-overlap": 10,
