@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("raci.revisions.api_urls")),
     path("api/v1/", include("raci.insights.api_urls")),
     path("api/v1/", include("raci.delivery.api_urls")),
+    path("api/v1/", include("raci.exports.api_urls")),
     path("api/v1/", include(me_urls.api_urlpatterns)),
     path(
         "api/schema/",
@@ -45,6 +46,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("raci.revisions.urls")),
     path("o/<slug:org_slug>/", include("raci.insights.urls")),
     path("o/<slug:org_slug>/", include("raci.delivery.urls")),
+    path("o/<slug:org_slug>/", include("raci.exports.urls")),
 ]
 
 

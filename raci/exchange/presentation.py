@@ -45,8 +45,9 @@ PDF_ROWS_PER_PAGE = 32
 PDF_ROLES_PER_PAGE = 25
 SLIDE_ROWS = 12
 SLIDE_ROLES = 12
-# A person's card is one page: past this many tasks per letter it says how many more there are.
-CARD_TASKS_PER_SECTION = 14
+# A person's card is one page of this many lines (section titles and tasks); what does not fit is
+# counted ("and 12 more"), strongest letters first.
+CARD_LINES = 40
 # How many findings a summary lists (the counts cover them all).
 SUMMARY_FINDINGS = 12
 
@@ -235,7 +236,7 @@ _SECTION_TITLES = {
 }
 
 
-def person_cards(grid: MatrixGrid, *, per_section: int = CARD_TASKS_PER_SECTION) -> list[PersonCard]:
+def person_cards(grid: MatrixGrid, *, lines: int = CARD_LINES) -> list[PersonCard]:
     """ "What I own" for each active person holding a role of the matrix, in name order: the tasks
     where one of their roles holds a letter, under the strongest tone of their letters there."""
     scheme = grid.scheme
@@ -257,17 +258,19 @@ def person_cards(grid: MatrixGrid, *, per_section: int = CARD_TASKS_PER_SECTION)
             if spelled:
                 tone = min(tones, key=TONES.index)
                 found[tone].append((task.stage, task.name, ", ".join(spelled)))
-        sections = tuple(
-            CardSection(
-                title=_SECTION_TITLES[tone],
-                tone=tone,
-                tasks=tuple(found[tone][:per_section]),
-                more=max(0, len(found[tone]) - per_section),
+        sections = []
+        room = lines
+        for tone in TONES:
+            if not found[tone]:
+                continue
+            # The title takes a line, and a line is kept for "and N more" when needed.
+            fits = max(0, room - 1) if len(found[tone]) <= room - 1 else max(0, room - 2)
+            shown = found[tone][:fits]
+            room -= len(shown) + 1
+            sections.append(
+                CardSection(_SECTION_TITLES[tone], tone, tuple(shown), more=len(found[tone]) - len(shown))
             )
-            for tone in TONES
-            if found[tone]
-        )
-        cards.append(PersonCard(person=person, roles=tuple(held), sections=sections))
+        cards.append(PersonCard(person=person, roles=tuple(held), sections=tuple(sections)))
     return cards
 
 

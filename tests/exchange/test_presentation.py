@@ -227,7 +227,7 @@ def test_a_person_card_lists_tasks_under_the_strongest_letter_of_their_roles():
 
 def test_a_person_card_fits_one_page_and_says_how_many_more():
     grid = with_people(big_grid(30, 2), PersonEntry(id=1, name="Ada", role_codes=frozenset({"R0"})))
-    (card,) = person_cards(grid, per_section=10)
+    (card,) = person_cards(grid, lines=12)
 
     assert len(card.sections[0].tasks) == 10
     assert card.sections[0].more == 20
