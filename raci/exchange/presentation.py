@@ -41,7 +41,7 @@ TONE_COLOURS = {
 }
 
 # A page of the PDF holds this many lines (tasks and stage headings) and role columns; a slide less.
-PDF_ROWS_PER_PAGE = 32
+PDF_ROWS_PER_PAGE = 30
 PDF_ROLES_PER_PAGE = 25
 SLIDE_ROWS = 12
 SLIDE_ROLES = 12

@@ -40,9 +40,11 @@ def test_owner_downloads_the_pdf_of_the_draft_with_its_state_legend_and_findings
     cover, grid_page = pdf_text(response.content)
     assert "Ownership" in cover
     assert f"Draft, version {matrix.version}" in cover
-    assert "Accountable" in cover and "Findings" in cover
+    assert "Accountable" in cover
+    assert "Findings" in cover
     assert "sign-off" in cover
-    assert "Roadmap" in grid_page and "Launch plan" in grid_page
+    assert "Roadmap" in grid_page
+    assert "Launch plan" in grid_page
     assert "AR" in grid_page
 
 
@@ -79,7 +81,8 @@ def test_person_cards_give_each_person_a_page_of_what_they_own(client, owner, or
     assert len(pages) == 2
     pm_page = next(page for page in pages if "as PM" in page)
     assert "what I own" in pm_page
-    assert "I answer for" in pm_page and "Roadmap" in pm_page
+    assert "I answer for" in pm_page
+    assert "Roadmap" in pm_page
 
 
 def test_slides_have_a_title_a_grid_per_stage_findings_and_the_pm_pmm_overlap(
@@ -104,7 +107,9 @@ def test_slides_have_a_title_a_grid_per_stage_findings_and_the_pm_pmm_overlap(
     assert [plan_table.cell(0, i).text for i in range(3)] == ["Task", "PM", "PMM"]
     assert [plan_table.cell(2, i).text for i in range(3)] == ["Pricing", "A/R", "R"]
     venn_text = " ".join(s.text_frame.text for s in deck.slides[4].shapes if s.has_text_frame)
-    assert "Only PM (1)" in venn_text and "Both (1)" in venn_text and "Only PMM (1)" in venn_text
+    assert "Only PM (1)" in venn_text
+    assert "Both (1)" in venn_text
+    assert "Only PMM (1)" in venn_text
 
 
 def test_outsider_gets_404(client, outsider, matrix):
@@ -201,8 +206,10 @@ def test_the_progress_fragment_polls_while_the_job_runs_and_stops_when_done(clie
     ExportJob.objects.filter(pk=job.pk).update(status="done", progress=100, filename="x.pdf")
     done = client.get(url, headers={"HX-Request": "true"}).content.decode()
 
-    assert 'hx-trigger="every 1s"' in running and 'value="40"' in running
-    assert "hx-trigger" not in done and "download x.pdf" in done
+    assert 'hx-trigger="every 1s"' in running
+    assert 'value="40"' in running
+    assert "hx-trigger" not in done
+    assert "download x.pdf" in done
 
 
 def test_a_job_of_another_organization_is_a_404(client, outsider, matrix):
