@@ -339,7 +339,9 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 # Background work: the outbox (raci/outbox/), webhooks and emails (raci/delivery/) and the beat
 # schedule. Modules whose @outbox_handler functions run for dispatched events; the app refuses to
 # start if one of them cannot be imported.
-OUTBOX_HANDLER_MODULES = ["raci.delivery.webhooks", "raci.delivery.notifications"]
+OUTBOX_HANDLER_MODULES = ["raci.delivery.webhooks", "raci.delivery.notifications", "raci.delivery.chat"]
+# Where people open the site: chat messages link back to it (emails and pages use relative links).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The sweep re-enqueues events still undispatched after this long (their enqueue was lost).
 OUTBOX_SWEEP_AFTER_SECONDS = envint("OUTBOX_SWEEP_AFTER_SECONDS", 30)
 # An event whose handlers failed this many times is left for a person to look at (last_error).
@@ -363,5 +365,6 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "raci.tasks.outbox_sweep", "schedule": 60.0},
     "webhook-retry-sweep": {"task": "raci.tasks.webhook_retry_sweep", "schedule": 60.0},
+    "chat-retry-sweep": {"task": "raci.tasks.chat_retry_sweep", "schedule": 60.0},
     "review-reminders": {"task": "raci.tasks.review_reminders", "schedule": crontab(hour=7, minute=0)},
 }
