@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -155,7 +155,12 @@ class ExportJobDetail(OrgScopedView):
 
 
 class ExportJobFile(OrgScopedView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            409: OpenApiResponse(description="`export_not_ready`: the job is queued, running or failed."),
+        }
+    )
     def get(self, request, org_slug, job_id):
         """The file of a finished export job; 409 `export_not_ready` while it runs or after it failed."""
         job = get_object_or_404(ExportJob, pk=job_id, organization=self.organization)

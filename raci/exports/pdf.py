@@ -69,31 +69,31 @@ def _common(presentation: Presentation) -> dict:
 def render_matrix_pdf(presentation: Presentation, *, progress: Progress | None = None) -> bytes:
     grid = presentation.grid
     pages = matrix_pages(grid)
-    total = len(pages) + 1
     # Positions as text: the CSS must read "78.00mm" whatever the locale would make of a float.
     columns = [
         (index, f"{_TASK_COLUMN_MM + index * _ROLE_COLUMN_MM:.2f}")
         for index in range(max((len(page.roles) for page in pages), default=0))
     ]
-    context = {
-        **_common(presentation),
-        "total": total,
-        "columns": columns,
-        "column_mm": f"{_ROLE_COLUMN_MM:.2f}",
-    }
-    cover = render_to_string(
-        "exports/matrix_cover.pdf.html",
-        {
-            **context,
-            "summary": findings_summary(presentation.findings),
-            "people": people_by_role(grid),
-            "task_names": {task.id: task.name for task in grid.tasks},
-        },
+    context = {**_common(presentation), "columns": columns, "column_mm": f"{_ROLE_COLUMN_MM:.2f}"}
+    cover = _document(
+        render_to_string(
+            "exports/matrix_cover.pdf.html",
+            {
+                **context,
+                "summary": findings_summary(presentation.findings),
+                "people": people_by_role(grid),
+            },
+        )
     )
-    documents = [_document(cover)]
+    # The cover takes a page or more (many roles); every grid page is exactly one sheet (its lines
+    # are counted to fit), so the numbers are known before the grid is laid out.
+    offset = len(cover.pages)
+    context["total"] = offset + len(pages)
+    documents = [cover]
     chunks = [pages[i : i + CHUNK_PAGES] for i in range(0, len(pages), CHUNK_PAGES)]
     for done, chunk in enumerate(chunks, start=1):
-        html = render_to_string("exports/matrix_pages.pdf.html", {**context, "pages": chunk})
+        numbered = [(offset + page.number, page) for page in chunk]
+        html = render_to_string("exports/matrix_pages.pdf.html", {**context, "pages": numbered})
         documents.append(_document(html))
         if progress:
             progress(5 + 85 * done // len(chunks))
