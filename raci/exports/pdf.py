@@ -14,10 +14,13 @@ in chunks so a background job can report progress.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 
 from django.template.loader import render_to_string
 
 from raci.exchange.presentation import (
+    PDF_ROLES_PER_PAGE,
     TONE_COLOURS,
     findings_summary,
     legend,
@@ -51,17 +54,30 @@ def _refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"PDF exports load nothing: {url[:80]}")
 
 
+@cache
+def _stylesheet_text() -> str:
+    """pdf.css, then a class per role column position (``.c0`` …) and per tone (``.tone-accountable``
+    …). Given to WeasyPrint as a stylesheet: the HTML templates carry no style, like every page."""
+    width = f"{_ROLE_COLUMN_MM:.2f}mm"
+    positions = "".join(
+        f".c{index} {{ left: {_TASK_COLUMN_MM + index * _ROLE_COLUMN_MM:.2f}mm; width: {width}; }}\n"
+        for index in range(PDF_ROLES_PER_PAGE)
+    )
+    tones = "".join(f".tone-{tone} {{ background: #{colour}; }}\n" for tone, colour in TONE_COLOURS.items())
+    return (Path(__file__).with_name("pdf.css")).read_text() + positions + tones
+
+
 def _document(html: str):
     import weasyprint
 
-    return weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).render()
+    stylesheet = weasyprint.CSS(string=_stylesheet_text(), url_fetcher=_refuse_fetch)
+    return weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).render(stylesheets=[stylesheet])
 
 
 def _common(presentation: Presentation) -> dict:
     return {
         "p": presentation,
         "grid": presentation.grid,
-        "tones": TONE_COLOURS,
         "legend": legend(presentation.grid.scheme),
     }
 
@@ -69,12 +85,7 @@ def _common(presentation: Presentation) -> dict:
 def render_matrix_pdf(presentation: Presentation, *, progress: Progress | None = None) -> bytes:
     grid = presentation.grid
     pages = matrix_pages(grid)
-    # Positions as text: the CSS must read "78.00mm" whatever the locale would make of a float.
-    columns = [
-        (index, f"{_TASK_COLUMN_MM + index * _ROLE_COLUMN_MM:.2f}")
-        for index in range(max((len(page.roles) for page in pages), default=0))
-    ]
-    context = {**_common(presentation), "columns": columns, "column_mm": f"{_ROLE_COLUMN_MM:.2f}"}
+    context = _common(presentation)
     cover = _document(
         render_to_string(
             "exports/matrix_cover.pdf.html",

@@ -20,7 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from frameworks.models import Framework
 from orgs.models import Membership, Organization, Person, Role
 from raci.delivery import webhooks
-from raci.delivery.models import WebhookDelivery, WebhookEndpoint
+from raci.delivery.models import ChatChannel, WebhookDelivery, WebhookEndpoint
+from raci.exports.models import ExportJob
 from raci.matrices.models import Assignment, Matrix, Task
 from raci.outbox.models import OutboxEvent
 from raci.revisions.models import Acknowledgement, Revision, SignOff
@@ -52,6 +53,8 @@ KNOWN_PARAMS = {
     "signoff_id",
     "webhook_id",
     "delivery_id",
+    "job_id",
+    "channel_id",
 }
 # The parameters that name the containers others are looked up in; the "innermost" walk
 # keeps A's for these and puts B's everywhere else.
@@ -98,6 +101,22 @@ def _tenant(slug: str, label: str) -> Tenant:
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, event=event, kind=event.kind, status="failed"
     )
+    job = ExportJob.objects.create(
+        organization=organization,
+        matrix=matrix,
+        kind="pdf",
+        reading="draft",
+        status="done",
+        content=b"%PDF-1.7",
+        filename=f"{slug}.pdf",
+    )
+    # Created directly: the service would look the host up.
+    channel = ChatChannel.objects.create(
+        organization=organization,
+        platform="slack",
+        name=f"{label} channel",
+        url=f"https://93.184.215.14/{slug}/chat",
+    )
     return Tenant(
         organization=organization,
         ids={
@@ -112,6 +131,8 @@ def _tenant(slug: str, label: str) -> Tenant:
             "signoff_id": signoff.pk,
             "webhook_id": endpoint.pk,
             "delivery_id": str(delivery.delivery_id),
+            "job_id": str(job.pk),
+            "channel_id": channel.pk,
         },
     )
 
