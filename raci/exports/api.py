@@ -93,6 +93,9 @@ class PresentationView(MatrixScopedView):
                 200,
                 "application/vnd.openxmlformats-officedocument.presentationml.presentation",
             ): OpenApiTypes.BINARY,
+            409: OpenApiResponse(
+                description="`export_runs_as_job`: too large for a request; POST to `exports/`."
+            ),
         },
     )
     def get(self, request, org_slug, matrix_id):
