@@ -251,3 +251,20 @@ def test_a_job_runs_once_even_when_its_task_is_delivered_twice(matrix):
 
     assert first.status == "done"
     assert second is None
+
+
+def test_xlsx_of_a_revision_from_the_page_has_its_number_and_who_holds_each_role(
+    client, viewer, org, build_matrix
+):
+    import openpyxl
+
+    published = build_matrix(organization=org, tasks=2, roles=["PM"], people=True, published=True)
+    client.force_login(viewer)
+
+    response = client.get(reverse("matrix-export", args=[org.slug, published.pk, "xlsx"]) + "?view=1")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('-r1.xlsx"')
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[1:] == ["Legend", "Findings", "People"]
+    assert workbook["People"]["C2"].value != "(nobody)"
