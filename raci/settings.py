@@ -242,6 +242,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MatrixStatusEnum": "raci.matrices.models.Matrix.Status",
         "DeliveryStatusEnum": "raci.delivery.models.WebhookDelivery.Status",
+        "WebhookEventEnum": "raci.delivery.models.WEBHOOK_EVENTS",
+        "ChatEventEnum": "raci.delivery.models.CHAT_EVENT_CHOICES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     # No online validator badge: the docs page loads nothing from another host.

@@ -160,6 +160,7 @@ CHAT_EVENTS = {
     "signoff.decided": "Everyone asked has decided on a revision",
     "review.due": "A matrix is due for its review",
 }
+CHAT_EVENT_CHOICES = list(CHAT_EVENTS)
 
 
 class ChatChannel(models.Model):
