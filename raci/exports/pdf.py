@@ -32,7 +32,7 @@ from raci.exports.selectors import Presentation
 
 PDF_CONTENT_TYPE = "application/pdf"
 # Matrix pages rendered per WeasyPrint document: the unit of progress.
-CHUNK_PAGES = 12
+CHUNK_PAGES = 24
 # A4 landscape less margins, in millimetres; the task column, then equal role columns.
 _TASK_COLUMN_MM = 78
 _ROLE_COLUMN_MM = 7.9
@@ -67,11 +67,18 @@ def _stylesheet_text() -> str:
     return (Path(__file__).with_name("pdf.css")).read_text() + positions + tones
 
 
+@cache
+def _stylesheet():
+    import weasyprint
+
+    # Parsed once per process, not once per chunk of pages.
+    return weasyprint.CSS(string=_stylesheet_text(), url_fetcher=_refuse_fetch)
+
+
 def _document(html: str):
     import weasyprint
 
-    stylesheet = weasyprint.CSS(string=_stylesheet_text(), url_fetcher=_refuse_fetch)
-    return weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).render(stylesheets=[stylesheet])
+    return weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).render(stylesheets=[_stylesheet()])
 
 
 def _common(presentation: Presentation) -> dict:
