@@ -89,7 +89,10 @@ def build(slug: str):
     )
     homes = [mover if i < MOVER_PEOPLE else teams[i % len(teams)] for i in range(PEOPLE)]
     Person.teams.through.objects.bulk_create(
-        [Person.teams.through(person_id=p.pk, team_id=home.pk) for p, home in zip(people, homes, strict=True)],
+        [
+            Person.teams.through(person_id=p.pk, team_id=home.pk)
+            for p, home in zip(people, homes, strict=True)
+        ],
         batch_size=5000,
     )
     RoleHolding.objects.bulk_create(
@@ -122,10 +125,10 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.contrib.auth import get_user_model
     from django.test.utils import CaptureQueriesContext
 
     from orgs.models import Organization, RoleHolding, Team

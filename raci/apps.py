@@ -10,6 +10,7 @@ class RaciConfig(AppConfig):
         # alike; a handler module that cannot be imported stops the start (ImproperlyConfigured).
         from orgs.signals import role_changing
         from raci.delivery import tasks as delivery_tasks  # noqa: F401
+        from raci.exports import tasks as exports_tasks  # noqa: F401
         from raci.matrices import receivers
         from raci.outbox import tasks as outbox_tasks  # noqa: F401
         from raci.outbox.handlers import handlers_load

@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raci.settings")
 app = Celery("raci")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in the feature packages that own them (raci/outbox/tasks.py, raci/delivery/tasks.py).
-app.autodiscover_tasks(["raci.outbox", "raci.delivery"])
+app.autodiscover_tasks(["raci.outbox", "raci.delivery", "raci.exports"])
 
 # One log line per task, carrying its id and the id of the request that enqueued it
 # (raci/observability.py). Connected here, so workers and in-process (eager) runs alike have them.

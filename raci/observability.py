@@ -113,6 +113,9 @@ def logging_config(*, json_format: bool, level: str) -> dict[str, Any]:
             # "Task received" / "succeeded" / "raised": the task line replaces them (with the traceback).
             "celery.app.trace": {"level": "CRITICAL"},
             "celery.worker.strategy": {"level": "WARNING"},
+            # WeasyPrint logs every step and page of a PDF at INFO; its warnings still show.
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
         },
     }
 

@@ -302,6 +302,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MatrixStatusEnum": "raci.matrices.models.Matrix.Status",
         "DeliveryStatusEnum": "raci.delivery.models.WebhookDelivery.Status",
+        "WebhookEventEnum": "raci.delivery.models.WEBHOOK_EVENTS",
+        "ChatEventEnum": "raci.delivery.models.CHAT_EVENT_CHOICES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     # No online validator badge: the docs page loads nothing from another host.
@@ -406,7 +408,10 @@ OUTBOX_HANDLER_MODULES = [
     "raci.delivery.notifications",
     "raci.matrices.standing",
     "raci.reorganization.notifications",
+    "raci.delivery.chat",
 ]
+# Where people open the site: chat messages link back to it (emails and pages use relative links).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The sweep re-enqueues events still undispatched after this long (their enqueue was lost).
 OUTBOX_SWEEP_AFTER_SECONDS = envint("OUTBOX_SWEEP_AFTER_SECONDS", 30)
 # An event whose handlers failed this many times is left for a person to look at (last_error).
@@ -430,5 +435,6 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "raci.tasks.outbox_sweep", "schedule": 60.0},
     "webhook-retry-sweep": {"task": "raci.tasks.webhook_retry_sweep", "schedule": 60.0},
+    "chat-retry-sweep": {"task": "raci.tasks.chat_retry_sweep", "schedule": 60.0},
     "review-reminders": {"task": "raci.tasks.review_reminders", "schedule": crontab(hour=7, minute=0)},
 }

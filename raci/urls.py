@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/v1/", include("raci.delivery.api_urls")),
     path("api/v1/", include("raci.reorganization.api_urls")),
     path("api/v1/", include("raci.sharing.api_urls")),
+    path("api/v1/", include("raci.exports.api_urls")),
     path("api/v1/", include(me_urls.api_urlpatterns)),
     path(
         "api/schema/",
@@ -51,6 +52,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("raci.reorganization.urls")),
     path("o/<slug:org_slug>/", include("raci.people.urls")),
     path("", include("raci.sharing.urls")),
+    path("o/<slug:org_slug>/", include("raci.exports.urls")),
 ]
 
 

@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from raci.outbox.models import OutboxEvent
 
-__all__ = ["WEBHOOK_EVENTS", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint"]
+__all__ = [
+    "CHAT_EVENTS",
+    "WEBHOOK_EVENTS",
+    "ChatChannel",
+    "ChatMessage",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]
 
 # The event kinds an endpoint may subscribe to; other outbox kinds are never sent to webhooks.
 # assignment.changed: cells; matrix.changed: anything else about a matrix (created, renamed, tasks,
@@ -141,3 +149,112 @@ class WebhookAttempt(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300 and not self.error
+
+
+# Chat channels -----------------------------------------------------------------------------
+
+# What a chat channel may receive (raci/delivery/chat.py maps outbox events onto them).
+CHAT_EVENTS = {
+    "publication": "A revision is published: what changed, for whom",
+    "signoff.requested": "A published revision asks for sign-off",
+    "signoff.decided": "Everyone asked has decided on a revision",
+    "review.due": "A matrix is due for its review",
+}
+CHAT_EVENT_CHOICES = list(CHAT_EVENTS)
+
+
+class ChatChannel(models.Model):
+    """A Slack (incoming webhook) or Microsoft Teams (workflow webhook) channel an organization's
+    owners connected, with the events it receives."""
+
+    class Platform(models.TextChoices):
+        SLACK = "slack", "Slack"
+        TEAMS = "teams", "Microsoft Teams"
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="chat_channels"
+    )
+    platform = models.CharField(max_length=10, choices=Platform.choices)
+    name = models.CharField(max_length=100)
+    # The webhook URL is the channel's credential (anyone holding it can post there): pages and the
+    # API show only its host (``url_hint``). Checked like webhook URLs (raci/delivery/targets.py).
+    url = models.CharField(max_length=2000)
+    events = models.JSONField(default=list, blank=True)
+    active = models.BooleanField(default=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(active=False) | models.Q(disabled_at__isnull=True),
+                name="chat_channel_active_not_disabled",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(platform__in=["slack", "teams"]), name="chat_channel_platform_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()}: {self.name}"
+
+    def receives(self, event: str) -> bool:
+        return event in CHAT_EVENTS and (not self.events or event in self.events)
+
+    @property
+    def url_hint(self) -> str:
+        from urllib.parse import urlsplit
+
+        return f"{urlsplit(self.url).hostname or '?'}/…"
+
+
+class ChatMessage(models.Model):
+    """One message for one channel: the platform's JSON body, its state and the next attempt."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    channel = models.ForeignKey(
+        ChatChannel, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
+    # The outbox event it comes from (none for a test message); one message per channel and event.
+    event = models.ForeignKey(
+        OutboxEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="chat_messages"
+    )
+    kind = models.CharField(max_length=32)
+    body = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["channel", "created_at"], name="chat_message_channel_idx"),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="chat_message_pending_idx",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "event", "kind"], name="chat_message_once_per_event"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sent", "failed"]), name="chat_message_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.channel_id} ({self.status})"

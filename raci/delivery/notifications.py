@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from raci.delivery.sending import DISABLED_EVENT, deliveries_phrase
 from raci.matrices.models import Matrix
 from raci.matrices.selectors import column_people
 from raci.outbox import handlers as outbox
+from raci.outbox.emit import outbox_emit
 from raci.outbox.handlers import outbox_handler, send_email_once
 from raci.outbox.models import OutboxEvent
 from raci.revisions.models import Revision
@@ -210,7 +212,19 @@ def review_reminders_send(*, now=None) -> int:
                     subject, body, settings.DEFAULT_FROM_EMAIL, owners
                 ),
             )
-        Revision.objects.filter(pk=revision.pk).update(review_reminded_at=now)
+        with transaction.atomic():
+            Revision.objects.filter(pk=revision.pk).update(review_reminded_at=now)
+            # Chat channels that chose "review due" hear it too (raci/delivery/chat.py).
+            outbox_emit(
+                kind="review.due",
+                organization=matrix.organization,
+                payload={
+                    "organization": matrix.organization.slug,
+                    "matrix": {"id": matrix.pk, "name": matrix.name},
+                    "revision": {"id": revision.pk, "number": revision.number},
+                    "published_on": f"{revision.published_at:%Y-%m-%d}",
+                },
+            )
         due += 1
     return due
 

@@ -165,6 +165,11 @@ def _post(url: str, body: bytes, headers: dict[str, str], *, keep_excerpt: bool 
     return _Outcome(status_code=status_code, error=error[:2000], duration_ms=elapsed(), excerpt=excerpt)
 
 
+def post_once(url: str, body: bytes, headers: dict[str, str]) -> _Outcome:
+    """One POST to a checked target, redirects refused: what chat channels send through too."""
+    return _post(url, body, headers)
+
+
 def webhook_attempt(*, delivery_id, only_if_due: bool = True) -> WebhookDelivery | None:
     """Make one attempt of a pending delivery and record it.
 

@@ -44,3 +44,28 @@ def webhook_retry_sweep() -> int:
 def review_reminders() -> int:
     """Daily (celery beat): remind matrix owners whose review is due."""
     return notifications.review_reminders_send()
+
+
+@shared_task(bind=True, name="raci.tasks.send_chat_message", max_retries=None)
+def send_chat_message(self, message_id: int) -> str | None:
+    """One attempt of a chat message; a retry when it is still pending (the sweep in eager mode)."""
+    # chat imports webhooks, which imports this module for its tasks: import it when the task runs.
+    from raci.delivery import chat
+
+    message = chat.chat_attempt(message_id=message_id)
+    if message is None:
+        return None
+    if message.status == message.Status.PENDING and not self.request.is_eager:
+        raise self.retry(countdown=sending.webhook_backoff(message.attempts))
+    return message.status
+
+
+@shared_task(name="raci.tasks.chat_retry_sweep")
+def chat_retry_sweep() -> int:
+    """Enqueue pending chat messages whose attempt is overdue; returns how many."""
+    from raci.delivery import chat
+
+    ids = chat.chat_due_ids()
+    for message_id in ids:
+        enqueue_on_commit(send_chat_message, message_id)
+    return len(ids)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from django.urls import path
 
-from raci.delivery import views
+from raci.delivery import chat_views, views
 
 webhook = "settings/webhooks/<int:webhook_id>/"
 excerpts = views.webhook_set_excerpts
 
+channel = "settings/chat/<int:channel_id>/"
+
 urlpatterns = [
+    path("settings/chat/", chat_views.chat_page, name="settings-chat"),
+    path(channel + "test/", chat_views.chat_test, name="settings-chat-test"),
+    path(channel + "enable/", chat_views.chat_set_active, {"active": True}, name="settings-chat-enable"),
+    path(channel + "disable/", chat_views.chat_set_active, {"active": False}, name="settings-chat-disable"),
+    path(channel + "delete/", chat_views.chat_delete, name="settings-chat-delete"),
     path("settings/webhooks/", views.webhooks_page, name="settings-webhooks"),
     path(webhook, views.webhook_detail, name="settings-webhook"),
     path(webhook + "enable/", views.webhook_set_active, {"active": True}, name="settings-webhook-enable"),

@@ -23,6 +23,15 @@ from raci.exchange.formats import (
     ExchangeError,
     formula_quote,
 )
+from raci.exchange.workbook import (
+    FINDINGS_SHEET,
+    PEOPLE_SHEET,
+    add_findings_sheet,
+    add_people_sheet,
+    style_legend,
+    style_matrix_sheet,
+)
+from raci.rules.engine import evaluate
 from raci.rules.grid import MatrixGrid, RoleColumn, TaskRow
 
 # Characters Excel forbids in a sheet title, and what stands in for each.
@@ -54,7 +63,10 @@ def export_csv(grid: MatrixGrid) -> bytes:
 
 
 def export_xlsx(grid: MatrixGrid) -> bytes:
-    """The matrix as an XLSX workbook: the table on the first sheet, the scheme's letters on "Legend"."""
+    """The matrix as an XLSX workbook people present and import back: the table on the first sheet
+    (coloured by letter, stages grouped, set up to print), the scheme's letters on "Legend", then
+    the rules engine's findings and who holds each role (``workbook``). Only the first sheet is
+    read on import, and nothing on it but the table."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title(grid.name)
@@ -81,6 +93,10 @@ def export_xlsx(grid: MatrixGrid) -> bytes:
     legend.column_dimensions["A"].width = 8
     legend.column_dimensions["B"].width = 18
     legend.column_dimensions["C"].width = 70
+    style_matrix_sheet(sheet, grid)
+    style_legend(legend, grid.scheme)
+    add_findings_sheet(workbook, grid, evaluate(grid), _xlsx_text)
+    add_people_sheet(workbook, grid, _xlsx_text)
 
     out = io.BytesIO()
     workbook.save(out)
@@ -143,8 +159,11 @@ def sheet_title(name: str) -> str:
     title = title.strip("'")[:_SHEET_TITLE_MAX].rstrip().strip("'")
     if not title:
         return "Matrix"
-    # "History" is reserved by Excel; "Legend" is our second sheet.
-    if title.casefold() in {"history", LEGEND_SHEET.casefold()}:
+    # "History" is reserved by Excel; the other sheets of the workbook have their own names.
+    if title.casefold() in {
+        "history",
+        *(name.casefold() for name in (LEGEND_SHEET, FINDINGS_SHEET, PEOPLE_SHEET)),
+    }:
         return f"{title} (matrix)"
     return title
 

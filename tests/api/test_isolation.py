@@ -24,7 +24,8 @@ from orgs.invitations import invitation_create
 from orgs.models import Invitation, Membership, Organization, Person, Role
 from orgs.teams import holding_add, team_create
 from raci.delivery import webhooks
-from raci.delivery.models import WebhookDelivery, WebhookEndpoint
+from raci.delivery.models import ChatChannel, WebhookDelivery, WebhookEndpoint
+from raci.exports.models import ExportJob
 from raci.matrices.models import Assignment, Matrix, Task
 from raci.outbox.models import OutboxEvent
 from raci.revisions.models import Acknowledgement, Revision, SignOff
@@ -62,6 +63,8 @@ KNOWN_PARAMS = {
     "holding_id",
     "link_id",
     "invitation_id",
+    "job_id",
+    "channel_id",
 }
 # The parameters that name the containers others are looked up in; the "innermost" walk
 # keeps A's for these and puts B's everywhere else.
@@ -120,6 +123,22 @@ def _tenant(slug: str, label: str) -> Tenant:
         invited_by=boss.user,
         base_url="http://testserver/",
     )
+    job = ExportJob.objects.create(
+        organization=organization,
+        matrix=matrix,
+        kind="pdf",
+        reading="draft",
+        status="done",
+        content=b"%PDF-1.7",
+        filename=f"{slug}.pdf",
+    )
+    # Created directly: the service would look the host up.
+    channel = ChatChannel.objects.create(
+        organization=organization,
+        platform="slack",
+        name=f"{label} channel",
+        url=f"https://93.184.215.14/{slug}/chat",
+    )
     return Tenant(
         organization=organization,
         ids={
@@ -138,6 +157,8 @@ def _tenant(slug: str, label: str) -> Tenant:
             "holding_id": holding.pk,
             "link_id": link.pk,
             "invitation_id": invitation.pk,
+            "job_id": str(job.pk),
+            "channel_id": channel.pk,
         },
     )
 

@@ -182,7 +182,7 @@ def test_xlsx_sets_column_widths():
 def test_xlsx_sheet_is_named_after_the_matrix():
     workbook = load(export_xlsx(make_grid([], name="Launch: Q3/Q4 [draft]")))
 
-    assert workbook.sheetnames == ["Launch Q3-Q4 (draft)", "Legend"]
+    assert workbook.sheetnames == ["Launch Q3-Q4 (draft)", "Legend", "Findings", "People"]
 
 
 @pytest.mark.parametrize(
@@ -195,6 +195,7 @@ def test_xlsx_sheet_is_named_after_the_matrix():
         ("***", "Matrix"),
         ("Legend", "Legend (matrix)"),
         ("history", "history (matrix)"),
+        ("People", "People (matrix)"),
     ],
 )
 def test_sheet_title_follows_excels_rules(name, title):

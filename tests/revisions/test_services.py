@@ -122,9 +122,7 @@ def test_sign_off_asks_exactly_the_people_holding_accountable_roles(clean_matrix
         )
     )
     assert {"PM", "PMM"} <= accountable_roles
-    assert {"Ana Alvarez"} <= set(
-        Person.objects.filter(pk__in=expected).values_list("name", flat=True)
-    )
+    assert {"Ana Alvarez"} <= set(Person.objects.filter(pk__in=expected).values_list("name", flat=True))
     assert set(revision.signoffs.values_list("person_id", flat=True)) == expected
     assert signoff_state(revision).label == "awaiting sign-off"
 

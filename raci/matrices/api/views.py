@@ -388,8 +388,8 @@ class ExportView(MatrixScopedView):
         the `X-Raci-Shows` (`draft` or `revision <number>`) and `X-Raci-Version` headers, JSON also in
         `shows`; a revision's file name ends in `-r<number>`, the draft's in `-v<version>`.
         """
-        export_kind(request)
-        grid, shown = self.read(people=False)
+        # The XLSX has a sheet of who holds each role; the other formats carry no people.
+        grid, shown = self.read(people=export_kind(request) == "xlsx")
         return export_response(grid, request, shown=shown)
 
 

@@ -16,14 +16,16 @@ from raci.matrices.forms import ImportForm
 from raci.matrices.imports import ImportRejected
 from raci.matrices.imports import matrix_import as import_file
 from raci.matrices.models import Matrix
-from raci.matrices.selectors import matrix_grid_get
-from raci.matrices.shortcuts import editor_url, file_download, matrix_for_page, web_actor
+from raci.matrices.readings import READ_DRAFT, matrix_read
+from raci.matrices.shortcuts import editor_url, file_download, matrix_for_page, page_reading, web_actor
 
 
 @login_required
 def matrix_export(request: HttpRequest, org_slug: str, matrix_id: int, kind: str) -> HttpResponse:
+    """The draft, or the revision ``?view=`` names (its file name then ends in ``r<number>``)."""
     _, matrix = matrix_for_page(request, org_slug, matrix_id)
-    return file_download(matrix_grid_get(matrix=matrix, people=False), kind)
+    grid, shown = matrix_read(matrix=matrix, reading=page_reading(request, default=READ_DRAFT))
+    return file_download(grid, kind, tag=None if shown.draft else f"r{shown.revision}")
 
 
 def _import_session_key(matrix: Matrix) -> str:

@@ -1,0 +1,99 @@
+"""The chat channels settings page: connect Slack and Teams channels, choose their events, send a
+test message, enable, disable, delete. Owners only (outsiders 404, other members 403), like webhooks."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from orgs.access import Need, require_org
+from orgs.forms import add_service_errors
+from raci.delivery import chat
+from raci.delivery.models import CHAT_EVENTS, ChatChannel
+
+RECENT_MESSAGES = 10
+
+
+class ChatChannelForm(forms.Form):
+    platform = forms.ChoiceField(choices=ChatChannel.Platform.choices)
+    name = forms.CharField(max_length=100, help_text="How you recognise it, e.g. #product-leads.")
+    url = forms.CharField(
+        label="Webhook URL",
+        max_length=2000,
+        help_text=(
+            "Slack: an incoming webhook URL (https://hooks.slack.com/services/…). Teams: the URL of a "
+            'workflow "Post to a channel when a webhook request is received". It is kept secret: only '
+            "its host is shown afterwards."
+        ),
+        widget=forms.URLInput(attrs={"autocomplete": "off"}),
+    )
+    events = forms.MultipleChoiceField(
+        choices=list(CHAT_EVENTS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every event.",
+    )
+
+
+def _channel(access, channel_id: int) -> ChatChannel:
+    return get_object_or_404(ChatChannel, pk=channel_id, organization=access.organization)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def chat_page(request: HttpRequest, org_slug: str) -> HttpResponse:
+    access = require_org(request.user, org_slug, Need.OWN)
+    form = ChatChannelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            channel = chat.chat_channel_create(
+                organization=access.organization, created_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{channel} connected. Send it a test message to check.")
+            return redirect("settings-chat", org_slug)
+    channels = list(ChatChannel.objects.filter(organization=access.organization).order_by("created_at", "id"))
+    context = {"organization": access.organization, "access": access, "channels": channels, "form": form}
+    return render(request, "delivery/chat/list.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def chat_test(request: HttpRequest, org_slug: str, channel_id: int) -> HttpResponse:
+    access = require_org(request.user, org_slug, Need.OWN)
+    channel = _channel(access, channel_id)
+    message = chat.chat_channel_test(channel=channel, user=request.user)
+    message.refresh_from_db()
+    if message.status == message.Status.SENT:
+        messages.success(request, f"Test message sent to {channel}.")
+    elif message.status == message.Status.FAILED or message.last_error:
+        messages.error(request, f"The test message to {channel} failed: {message.last_error}")
+    else:
+        messages.success(request, f"Test message to {channel} queued.")
+    return redirect("settings-chat", org_slug)
+
+
+@login_required
+@require_POST
+def chat_set_active(request: HttpRequest, org_slug: str, channel_id: int, active: bool) -> HttpResponse:
+    access = require_org(request.user, org_slug, Need.OWN)
+    channel = chat.chat_channel_update(channel=_channel(access, channel_id), active=active)
+    messages.success(request, f"{channel} {'enabled' if active else 'disabled'}.")
+    return redirect("settings-chat", org_slug)
+
+
+@login_required
+@require_POST
+def chat_delete(request: HttpRequest, org_slug: str, channel_id: int) -> HttpResponse:
+    access = require_org(request.user, org_slug, Need.OWN)
+    channel = _channel(access, channel_id)
+    chat.chat_channel_delete(channel=channel)
+    messages.success(request, f"{channel} disconnected.")
+    return redirect("settings-chat", org_slug)
