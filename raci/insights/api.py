@@ -245,7 +245,7 @@ class PersonResponsibilities(OrgScopedView):
         )
 
 
-MAP_PAGE_SIZE = 100
+MAP_PAGE_SIZE = 50
 
 
 class CompanyMapView(OrgScopedView):

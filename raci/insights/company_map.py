@@ -33,6 +33,11 @@ class Owner:
     role: str
     people: tuple[str, ...]
 
+    @property
+    def label(self) -> str:
+        """``PM: Ben, Chloe`` as the page writes it."""
+        return f"{self.role}: {', '.join(self.people)}" if self.people else self.role
+
     def text(self) -> str:
         return f"{self.role} ({', '.join(self.people)})" if self.people else f"{self.role} (nobody)"
 
@@ -48,6 +53,16 @@ class Ownership:
     task_id: int
     accountable: list[Owner] = field(default_factory=list)
     responsible: list[Owner] = field(default_factory=list)
+
+    # Written once in Python: the page shows thousands of these, and a template loop per owner
+    # costs more than the rest of the page.
+    @property
+    def accountable_text(self) -> str:
+        return "; ".join(owner.label for owner in self.accountable)
+
+    @property
+    def responsible_text(self) -> str:
+        return "; ".join(owner.label for owner in self.responsible)
 
     @property
     def owned(self) -> bool:
@@ -167,6 +182,15 @@ class CompanyMap:
     def to_dict(self, activities: Sequence[MapActivity] | None = None) -> dict:
         """The map as JSON; ``activities`` narrows the detailed list to one page of it (the gaps,
         duplicates and counts always cover the whole map)."""
+        # Owners are shared between ownerships (one per team and role): each is written once.
+        written: dict[int, dict] = {}
+
+        def owner(x: Owner) -> dict:
+            found = written.get(id(x))
+            if found is None:
+                found = written[id(x)] = {"role": x.role, "people": list(x.people)}
+            return found
+
         return {
             "scope": self.scope,
             "matrices": self.matrices,
@@ -184,12 +208,8 @@ class CompanyMap:
                             "matrix": o.matrix,
                             "matrix_id": o.matrix_id,
                             "task_id": o.task_id,
-                            "accountable": [
-                                {"role": x.role, "people": list(x.people)} for x in o.accountable
-                            ],
-                            "responsible": [
-                                {"role": x.role, "people": list(x.people)} for x in o.responsible
-                            ],
+                            "accountable": [owner(x) for x in o.accountable],
+                            "responsible": [owner(x) for x in o.responsible],
                         }
                         for o in a.ownerships
                     ],
