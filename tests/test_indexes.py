@@ -9,8 +9,8 @@ from django.db import connection
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 OUR_TABLES = ("orgs_", "frameworks_", "raci_")
-# Django's own tables and the automatic many-to-many table of Person.roles are not ours to shape.
-NOT_OURS = ("orgs_person_roles",)
+# Django's own tables and the automatic many-to-many table of Person.teams are not ours to shape.
+NOT_OURS = ("orgs_person_teams",)
 
 INDEXES = """
 SELECT t.relname, i.relname, x.indisunique,

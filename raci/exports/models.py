@@ -27,8 +27,9 @@ class ExportJob(models.Model):
         FAILED = "failed", "Failed"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No index of its own: export_job_org_created leads with it.
     organization = models.ForeignKey(
-        "orgs.Organization", on_delete=models.CASCADE, related_name="export_jobs"
+        "orgs.Organization", on_delete=models.CASCADE, related_name="export_jobs", db_index=False
     )
     matrix = models.ForeignKey("raci.Matrix", on_delete=models.CASCADE, related_name="export_jobs")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -113,6 +113,8 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     log = folder / "worker.log"
     env = {
         **os.environ,
+        # The project's settings, whatever another test left in this process's environment.
+        "DJANGO_SETTINGS_MODULE": "raci.settings",
         "DEBUG": "true",
         "DATABASE_URL": _database_url(),
         "DB_CONN_MAX_AGE": "0",  # no connection left open when the test database is flushed or dropped

@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import sys
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "tests.oidc_provider.settings"
-
 CLIENT_ID = "raci-test-client"
 CLIENT_SECRET = "raci-test-secret-0123456789"
 USERNAME = "kim"
@@ -18,6 +16,9 @@ EMAIL = "kim@globex.example"
 
 
 def main() -> None:
+    # Set here, not at import: the browser test imports this module for its constants, and an
+    # import-time change would reach every process the test run starts afterwards.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.oidc_provider.settings"
     import django
 
     django.setup()
