@@ -80,10 +80,6 @@ def _teams(organization) -> dict[int, Team]:
     return {team.pk: team for team in services.teams_of(organization)}
 
 
-def _team(organization, team_id, field: str = "parent") -> Team | None:
-    return services.team_of(organization, team_id, field=field)
-
-
 class TeamList(OrgScopedListView):
     """Every team, in tree order (each parent before its teams)."""
 
@@ -106,7 +102,7 @@ class TeamList(OrgScopedListView):
         team = services.team_create(
             organization=self.organization,
             name=data["name"],
-            parent=_team(self.organization, data.get("parent")),
+            parent=services.team_of(self.organization, data.get("parent"), field="parent"),
             description=data.get("description", ""),
         )
         return Response(
@@ -136,7 +132,9 @@ class TeamDetail(OrgScopedView):
         team = self.get_object()
         data = valid_data(TeamUpdateSerializer, request)
         if "parent" in data:
-            services.team_move(team=team, parent=_team(self.organization, data["parent"]))
+            services.team_move(
+                team=team, parent=services.team_of(self.organization, data["parent"], field="parent")
+            )
         if "name" in data or "description" in data:
             services.team_update(team=team, name=data.get("name"), description=data.get("description"))
         return self._answer(team)
@@ -208,7 +206,7 @@ class HoldingList(OrgScopedListView):
         if role is None:
             raise ValidationError({"role": f"{self.organization.name} has no role {data['role']}."})
         holding = services.holding_add(
-            person=person, role=role, team=_team(self.organization, data.get("team"), "team")
+            person=person, role=role, team=services.team_of(self.organization, data.get("team"))
         )
         return Response(HoldingSerializer(holding).data, status=status.HTTP_201_CREATED)
 

@@ -6,6 +6,7 @@ import csv
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -13,21 +14,11 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from orgs.access import require_org
-from orgs.teams import team_label, teams_of
+from orgs.teams import team_label, team_of, teams_of
 from raci.exchange import formula_quote
 from raci.insights.company_map import company_map
 from raci.insights.views.common import base_context
 from raci.parsing import parse_id
-
-
-def map_team(organization, value: str | None):
-    """The team of ``?team=``: None for the whole organization, ``False`` for junk or another
-    organization's id (which reads as unknown)."""
-    if not value:
-        return None
-    team_id = parse_id(value)
-    return next((t for t in teams_of(organization) if t.pk == team_id), False)
-
 
 ACTIVITIES_PER_PAGE = 25
 
@@ -36,9 +27,14 @@ ACTIVITIES_PER_PAGE = 25
 def organization_map(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = require_org(request.user, org_slug)
     organization = access.organization
-    team = map_team(organization, request.GET.get("team"))
-    if team is False:
-        return HttpResponseBadRequest("No such team in this organization: choose one from the list.")
+    team = None
+    if value := request.GET.get("team"):
+        try:
+            team = team_of(organization, parse_id(value))
+        except ValidationError:
+            team = None
+        if team is None:  # not an id, or no team of this organization
+            return HttpResponseBadRequest("No such team in this organization: choose one from the list.")
     result = company_map(organization=organization, team=team)
     if request.GET.get("format") == "csv":
         out = io.StringIO()
