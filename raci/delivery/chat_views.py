@@ -1,5 +1,6 @@
-"""The chat channels settings page: connect Slack and Teams channels, choose their events, send a
-test message, enable, disable, delete. Owners only (outsiders 404, other members 403), like webhooks."""
+"""The chat channels settings page: connect Slack and Teams channels for the organization or a team,
+choose their events, send a test message, enable, disable, delete; and each channel's page, which
+edits its name, events, team and state. Owners only (outsiders 404, other members 403), like webhooks."""
 
 from __future__ import annotations
 
@@ -13,13 +14,40 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from orgs.access import Need, require_org
 from orgs.forms import add_service_errors
+from orgs.teams import team_label, teams_of
 from raci.delivery import chat
 from raci.delivery.models import CHAT_EVENTS, ChatChannel
 
 RECENT_MESSAGES = 10
+WHOLE_ORGANIZATION = ""
 
 
-class ChatChannelForm(forms.Form):
+def _team_choices(teams) -> list[tuple[str, str]]:
+    by_id = {team.pk: team for team in teams}
+    return [(WHOLE_ORGANIZATION, "The whole organization")] + [
+        (str(team.pk), team_label(team, by_id)) for team in teams
+    ]
+
+
+_TEAM_HELP = (
+    "A team's channel hears about the matrices of that team and of the teams under it; the whole "
+    "organization's hears about every matrix, teams' included."
+)
+_EVENTS_HELP = "None ticked: every event."
+
+
+class ChannelTeamMixin:
+    """The ``team`` choice: the whole organization or one of its teams, in tree order."""
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if teams:
+            self.fields["team"].choices = _team_choices(teams)
+        else:  # no teams: every channel is the organization's
+            del self.fields["team"]
+
+
+class ChatChannelForm(ChannelTeamMixin, forms.Form):
     platform = forms.ChoiceField(choices=ChatChannel.Platform.choices)
     name = forms.CharField(max_length=100, help_text="How you recognise it, e.g. #product-leads.")
     url = forms.CharField(
@@ -36,7 +64,22 @@ class ChatChannelForm(forms.Form):
         choices=list(CHAT_EVENTS.items()),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: every event.",
+        help_text=_EVENTS_HELP,
+    )
+    team = forms.ChoiceField(choices=(), required=False, help_text=_TEAM_HELP)
+
+
+class ChatChannelEditForm(ChannelTeamMixin, forms.Form):
+    name = forms.CharField(max_length=100)
+    events = forms.MultipleChoiceField(
+        choices=list(CHAT_EVENTS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_EVENTS_HELP,
+    )
+    team = forms.ChoiceField(choices=(), required=False, help_text=_TEAM_HELP)
+    active = forms.BooleanField(
+        label="Enabled", required=False, help_text="Enabling again clears the count of failed messages."
     )
 
 
@@ -48,7 +91,8 @@ def _channel(access, channel_id: int) -> ChatChannel:
 @require_http_methods(["GET", "HEAD", "POST"])
 def chat_page(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = require_org(request.user, org_slug, Need.OWN)
-    form = ChatChannelForm(request.POST if request.method == "POST" else None)
+    teams = teams_of(access.organization)
+    form = ChatChannelForm(request.POST if request.method == "POST" else None, teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
             channel = chat.chat_channel_create(
@@ -60,8 +104,56 @@ def chat_page(request: HttpRequest, org_slug: str) -> HttpResponse:
             messages.success(request, f"{channel} connected. Send it a test message to check.")
             return redirect("settings-chat", org_slug)
     channels = list(ChatChannel.objects.filter(organization=access.organization).order_by("created_at", "id"))
-    context = {"organization": access.organization, "access": access, "channels": channels, "form": form}
+    by_id = {team.pk: team for team in teams}
+    for channel in channels:
+        channel.team_label = chat.chat_channel_team_label(channel, by_id)
+    context = {
+        "organization": access.organization,
+        "access": access,
+        "channels": channels,
+        "form": form,
+        "has_teams": bool(teams),
+    }
     return render(request, "delivery/chat/list.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def chat_edit(request: HttpRequest, org_slug: str, channel_id: int) -> HttpResponse:
+    """A channel's page: its name, events, team and state in one form."""
+    access = require_org(request.user, org_slug, Need.OWN)
+    channel = _channel(access, channel_id)
+    teams = teams_of(access.organization)
+    initial = {
+        "name": channel.name,
+        "events": channel.events,
+        "team": str(channel.team_id or WHOLE_ORGANIZATION),
+        "active": channel.active,
+    }
+    form = ChatChannelEditForm(
+        request.POST if request.method == "POST" else None, initial=initial, teams=teams
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            channel = chat.chat_channel_update(channel=channel, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            channel.refresh_from_db()
+        else:
+            messages.success(request, f"{channel} saved.")
+            return redirect("settings-chat", org_slug)
+    by_id = {team.pk: team for team in teams}
+    channel.team_label = chat.chat_channel_team_label(channel, by_id)
+    recent = list(channel.messages.order_by("-created_at", "-id")[:RECENT_MESSAGES])
+    context = {
+        "organization": access.organization,
+        "access": access,
+        "channel": channel,
+        "form": form,
+        "recent": recent,
+        "has_teams": bool(teams),
+    }
+    return render(request, "delivery/chat/edit.html", context, status=400 if form.errors else 200)
 
 
 @login_required
