@@ -10,11 +10,21 @@ from django.urls import reverse
 from orgs.teams import TeamInUse, team_delete, team_merge
 from raci.delivery import chat
 from raci.delivery.models import ChatChannel, ChatMessage
-from tests.delivery.test_chat import assert_slack_shape, bodies, receiver  # noqa: F401 (fixture)
+from tests.delivery.test_chat import assert_slack_shape, bodies
+from tests.delivery.test_webhooks import Receiver
 from tests.factories import OrganizationFactory, TeamFactory
 from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receiver(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True  # the receiver is on 127.0.0.1
+    settings.SITE_URL = "https://raci.example"
+    server = Receiver()
+    yield server
+    server.close()
 
 
 @pytest.fixture
@@ -28,7 +38,7 @@ def tree(org):
     }
 
 
-def connect(org, receiver, name, team=None, events=("publication",)):  # noqa: F811
+def connect(org, receiver, name, team=None, events=("publication",)):
     return chat.chat_channel_create(
         organization=org, platform="slack", name=name, url=receiver.url, events=list(events), team=team
     )
