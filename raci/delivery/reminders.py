@@ -169,8 +169,17 @@ def acknowledgement_reminder_emails(event: OutboxEvent) -> None:
     )
     mine = settings.SITE_URL.rstrip("/") + reverse("my-responsibilities")
     subject = one_line(f"[RACI] Please acknowledge {matrix['name']}, revision {revision['number']}")
-    people = Person.objects.filter(pk__in=payload["people"], active=True).exclude(email="").order_by("pk")
-    for person in people.only("pk", "name", "email"):
+    # The person's own address, else their account's (only linked people are reminded).
+    people = (
+        Person.objects.filter(pk__in=payload["people"], active=True)
+        .select_related("user")
+        .only("pk", "name", "email", "user__email")
+        .order_by("pk")
+    )
+    for person in people:
+        address = person.email or (person.user.email if person.user else "")
+        if not address:
+            continue
         body = (
             f"Hello {person.name},\n\n"
             f"{matrix['name']} was published as revision {revision['number']} on {payload['published_on']}, "
@@ -178,6 +187,4 @@ def acknowledgement_reminder_emails(event: OutboxEvent) -> None:
             f"Read them and acknowledge: {link}\n"
             f"Everything you hold, across matrices: {mine}\n"
         )
-        send_email_once(
-            key=f"ack-reminder:{event.pk}:{person.pk}", subject=subject, body=body, to=[person.email]
-        )
+        send_email_once(key=f"ack-reminder:{event.pk}:{person.pk}", subject=subject, body=body, to=[address])

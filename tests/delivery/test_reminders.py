@@ -86,6 +86,17 @@ def test_people_who_have_not_acknowledged_are_emailed_after_the_interval(
     assert f"/o/{org.slug}/m/{revision.matrix_id}/revisions/1/" in mail.body
 
 
+def test_a_person_without_an_address_of_their_own_is_emailed_at_their_accounts(
+    org, pm, build_matrix, mailoutbox, django_capture_on_commit_callbacks
+):
+    ana = person(org, pm, email="")
+    revision = published(org, build_matrix)
+
+    send(revision, 3, django_capture_on_commit_callbacks)
+
+    assert [mail.to for mail in mailoutbox] == [[ana.user.email]]
+
+
 def test_nobody_is_reminded_before_the_interval(
     org, pm, build_matrix, mailoutbox, django_capture_on_commit_callbacks
 ):
