@@ -5,6 +5,7 @@ edits its name, events, team and state. Owners only (outsiders 404, other member
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from orgs import services as org_services
 from orgs.access import Need, require_org
 from orgs.forms import add_service_errors
 from orgs.teams import team_label, teams_of
@@ -83,6 +85,18 @@ class ChatChannelEditForm(ChannelTeamMixin, forms.Form):
     )
 
 
+class ReminderForm(forms.Form):
+    acknowledgement_reminder_days = forms.IntegerField(
+        label="Remind every (days)",
+        required=False,
+        min_value=0,
+        max_value=365,
+        help_text="People who have not acknowledged a revision that concerns them are reminded by email this "
+        "many days after it was published, then every this many days; channels that chose acknowledgement "
+        "reminders hear how many are left. Empty: the default; 0: never.",
+    )
+
+
 def _channel(access, channel_id: int) -> ChatChannel:
     return get_object_or_404(ChatChannel, pk=channel_id, organization=access.organization)
 
@@ -103,18 +117,54 @@ def chat_page(request: HttpRequest, org_slug: str) -> HttpResponse:
         else:
             messages.success(request, f"{channel} connected. Send it a test message to check.")
             return redirect("settings-chat", org_slug)
-    channels = list(ChatChannel.objects.filter(organization=access.organization).order_by("created_at", "id"))
+    return _page(request, access, teams=teams, form=form)
+
+
+def _page(request, access, *, teams, form=None, reminder_form=None) -> HttpResponse:
+    organization = access.organization
+    form = form or ChatChannelForm(teams=teams)
+    reminder_form = reminder_form or ReminderForm(
+        initial={"acknowledgement_reminder_days": organization.acknowledgement_reminder_days}
+    )
+    channels = list(ChatChannel.objects.filter(organization=organization).order_by("created_at", "id"))
     by_id = {team.pk: team for team in teams}
     for channel in channels:
         channel.team_label = chat.chat_channel_team_label(channel, by_id)
     context = {
-        "organization": access.organization,
+        "organization": organization,
         "access": access,
         "channels": channels,
         "form": form,
         "has_teams": bool(teams),
+        "reminder_form": reminder_form,
+        "default_reminder_days": settings.ACKNOWLEDGEMENT_REMINDER_DAYS,
     }
-    return render(request, "delivery/chat/list.html", context, status=400 if form.errors else 200)
+    failed = form.errors or reminder_form.errors
+    return render(request, "delivery/chat/list.html", context, status=400 if failed else 200)
+
+
+@login_required
+@require_POST
+def chat_reminders(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The organization's acknowledgement reminder interval (it decides emails and chat alike)."""
+    access = require_org(request.user, org_slug, Need.OWN)
+    form = ReminderForm(request.POST)
+    if form.is_valid():
+        try:
+            organization = org_services.organization_update(
+                organization=access.organization, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            days = organization.acknowledgement_reminder_days
+            if days == 0:
+                messages.success(request, "Nobody is reminded to acknowledge any more.")
+            else:
+                every = settings.ACKNOWLEDGEMENT_REMINDER_DAYS if days is None else days
+                messages.success(request, f"People are reminded to acknowledge every {every} days.")
+            return redirect("settings-chat", org_slug)
+    return _page(request, access, teams=teams_of(access.organization), reminder_form=form)
 
 
 @login_required

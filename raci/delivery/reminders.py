@@ -8,8 +8,9 @@ revision — the columns resolved in the matrix's team as every read resolves th
 (``orgs.teams.holders_resolved``), like the "pending acknowledgements" of /me/. Archived matrices
 are left alone.
 
-When: ``settings.ACKNOWLEDGEMENT_REMINDER_DAYS`` (N, default 3; 0 turns reminders off) after the
-revision was published, then at most once every N days per person and revision.
+When: N days after the revision was published, then at most once every N days per person and
+revision; N is the organization's ``acknowledgement_reminder_days``, else the installation's
+``ACKNOWLEDGEMENT_REMINDER_DAYS`` (default 3); 0 turns reminders off.
 ``AcknowledgementReminder`` keeps when each person was last reminded of each revision, so running
 the job twice (the beat task and ``manage.py send_reminders``) reminds once.
 
@@ -43,9 +44,20 @@ from raci.revisions.models import Acknowledgement, PublishedCell, Revision
 EVENT = "acknowledgement.reminder"
 
 
+def reminder_interval(organization, *, days: int | None = None) -> timedelta | None:
+    """How long after a publication, then between reminders: ``days`` if given, else the
+    organization's choice, else the installation's; None when reminders are off (0)."""
+    if days is None:
+        days = organization.acknowledgement_reminder_days
+    if days is None:
+        days = settings.ACKNOWLEDGEMENT_REMINDER_DAYS
+    return timedelta(days=days) if days > 0 else None
+
+
 @dataclass
 class _Round:
     revision: Revision
+    interval: timedelta
     concerned: set[int] = field(default_factory=set)
     pending: set[int] = field(default_factory=set)
     due: list[int] = field(default_factory=list)
@@ -60,22 +72,24 @@ def acknowledgement_reminders_send(*, now=None, days: int | None = None) -> int:
     the reminders created and updated and one outbox event per matrix.
     """
     now = now or timezone.now()
-    days = settings.ACKNOWLEDGEMENT_REMINDER_DAYS if days is None else days
-    if days <= 0:
-        return 0
-    interval = timedelta(days=days)
     newer = Revision.objects.filter(matrix=OuterRef("matrix"), number__gt=OuterRef("number"))
-    revisions = list(
-        Revision.objects.filter(published_at__lte=now - interval)
+    # At least a day old (the shortest interval an organization may choose), then each
+    # organization's own interval.
+    candidates = (
+        Revision.objects.filter(published_at__lte=now - timedelta(days=days or 1))
         .exclude(matrix__status=Matrix.Status.ARCHIVED)
         .exclude(Exists(newer))
         .select_related("matrix__organization")
         .defer("snapshot", "note", "override_reason")
         .order_by("matrix_id")
     )
-    if not revisions:
+    rounds: dict[int, _Round] = {}
+    for revision in candidates:
+        interval = reminder_interval(revision.matrix.organization, days=days)
+        if interval is not None and revision.published_at <= now - interval:
+            rounds[revision.matrix_id] = _Round(revision, interval)
+    if not rounds:
         return 0
-    rounds = {revision.matrix_id: _Round(revision) for revision in revisions}
     columns: dict[int, set[int]] = {}
     for matrix_id, role_id in (
         PublishedCell.objects.filter(matrix_id__in=rounds, role__isnull=False)
@@ -121,7 +135,7 @@ def acknowledgement_reminders_send(*, now=None, days: int | None = None) -> int:
                 to_create.append(
                     AcknowledgementReminder(revision_id=revision_id, person_id=person, sent_at=now)
                 )
-            elif last[1] <= now - interval:
+            elif last[1] <= now - round_.interval:
                 to_update.append(last[0])
             else:
                 continue

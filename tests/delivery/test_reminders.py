@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from orgs.teams import holding_add
@@ -20,6 +21,7 @@ from raci.revisions.models import Acknowledgement, Revision
 from tests.delivery.test_chat import assert_slack_shape, assert_teams_shape, bodies
 from tests.delivery.test_webhooks import Receiver
 from tests.factories import PersonFactory, RoleFactory, TeamFactory, UserFactory
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -338,3 +340,81 @@ def test_send_reminders_command_does_both_and_is_idempotent(
         "Review reminders: 1 matrix. Acknowledgement reminders: 1 person.",
         "Review reminders: 0 matrices. Acknowledgement reminders: 0 people.",
     ]
+
+
+# The organization's interval ------------------------------------------------------------------------
+
+
+def test_the_organizations_interval_overrides_the_default(
+    org, pm, build_matrix, mailoutbox, django_capture_on_commit_callbacks
+):
+    org.acknowledgement_reminder_days = 7
+    org.save(update_fields=["acknowledgement_reminder_days"])
+    person(org, pm)
+    revision = published(org, build_matrix)
+
+    assert send(revision, 3, django_capture_on_commit_callbacks) == 0
+    assert send(revision, 7, django_capture_on_commit_callbacks) == 1
+
+
+def test_an_organization_may_turn_reminders_off(
+    org, pm, build_matrix, mailoutbox, django_capture_on_commit_callbacks
+):
+    org.acknowledgement_reminder_days = 0
+    org.save(update_fields=["acknowledgement_reminder_days"])
+    person(org, pm)
+    revision = published(org, build_matrix)
+
+    assert send(revision, 300, django_capture_on_commit_callbacks) == 0
+
+
+def test_an_owner_sets_the_interval_on_the_chat_page(client, owner, org):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("settings-chat-reminders", args=[org.slug]),
+        {"acknowledgement_reminder_days": "5"},
+        follow=True,
+    )
+
+    org.refresh_from_db()
+    assert org.acknowledgement_reminder_days == 5
+    assert "People are reminded to acknowledge every 5 days." in response.content.decode()
+
+
+def test_a_negative_interval_is_refused_and_nothing_changes(client, owner, org):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("settings-chat-reminders", args=[org.slug]), {"acknowledgement_reminder_days": "-1"}
+    )
+
+    assert response.status_code == 400
+    org.refresh_from_db()
+    assert org.acknowledgement_reminder_days is None
+
+
+@pytest.mark.parametrize(("who", "status"), [("editor", 403), ("viewer", 403), ("outsider", 404)])
+def test_only_owners_set_the_interval(client, org, who, status, request):
+    client.force_login(request.getfixturevalue(who))
+
+    response = client.post(
+        reverse("settings-chat-reminders", args=[org.slug]), {"acknowledgement_reminder_days": "1"}
+    )
+
+    assert response.status_code == status
+    org.refresh_from_db()
+    assert org.acknowledgement_reminder_days is None
+
+
+def test_the_api_sets_the_interval_and_refuses_more_than_a_year(client_for, owner, org):
+    api = client_for(owner)
+    url = reverse("api-org", args=[org.slug])
+
+    set_ = api.patch(url, {"acknowledgement_reminder_days": 14}, format="json")
+    refused = api.patch(url, {"acknowledgement_reminder_days": 366}, format="json")
+
+    assert set_.json()["acknowledgement_reminder_days"] == 14
+    assert_error(refused, 400)
+    org.refresh_from_db()
+    assert org.acknowledgement_reminder_days == 14
