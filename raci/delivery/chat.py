@@ -210,7 +210,9 @@ def chat_channels_for(*, organization_id: int, team_id: int | None):
     return ChatChannel.objects.filter(scope, organization_id=organization_id, active=True)
 
 
-def _fan_out(event: OutboxEvent, kind: str, note: ChatNote, *, team_id: int | None) -> None:
+def _fan_out(event: OutboxEvent, kind: str, note: ChatNote, *, team_id: int | None = None) -> None:
+    """A message for each active channel that chose ``kind`` and hears about matrices of
+    ``team_id`` (None: the organization's channels only), once per channel and event."""
     channels = [
         channel
         for channel in chat_channels_for(organization_id=event.organization_id, team_id=team_id)
