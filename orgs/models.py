@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -26,6 +26,12 @@ class Organization(models.Model):
     # the provider verified joins as a viewer (orgs.sso). Empty: nobody joins that way.
     sso_domain = models.CharField(
         "single sign-on domain", max_length=253, blank=True, validators=[validate_domain]
+    )
+    # Days after a publication, then between reminders, before people who have not acknowledged it
+    # are reminded (raci.delivery.reminders). Empty: the installation's ACKNOWLEDGEMENT_REMINDER_DAYS;
+    # 0: no reminders.
+    acknowledgement_reminder_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(365)]
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

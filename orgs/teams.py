@@ -12,12 +12,12 @@ chosen level, marked inactive, as before teams existed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, Value
+from django.db.models import Prefetch, ProtectedError, Q, RestrictedError, Value
 from django.db.models.functions import Concat, Substr
 
 from orgs.exceptions import Conflict
@@ -29,6 +29,18 @@ PATH_SEPARATOR = "/"
 
 class TeamInUse(Conflict):
     code = "team_in_use"
+
+
+# What other apps keep per team and move to the target when a team merges into another (raci's
+# chat channels): functions (source, target) registered when those apps load; orgs imports none of
+# them. Deleting a team they still point at is refused instead (their foreign keys RESTRICT).
+MERGE_FOLLOWERS: list[Callable[[Team, Team], None]] = []
+
+
+def team_merge_follower(follow: Callable[[Team, Team], None]) -> Callable[[Team, Team], None]:
+    if follow not in MERGE_FOLLOWERS:
+        MERGE_FOLLOWERS.append(follow)
+    return follow
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,7 +134,22 @@ def team_delete(*, team: Team) -> None:
             f"{team.name} has {matrices} matri{'x' if matrices == 1 else 'ces'}; move them to another "
             "team or merge the team."
         )
-    team.delete()
+    try:
+        with transaction.atomic():
+            team.delete()
+    except (ProtectedError, RestrictedError) as error:
+        # Another app's rows still belong to the team (a chat channel of raci): name them.
+        held = getattr(error, "restricted_objects", None) or getattr(error, "protected_objects", ())
+        counts: dict[str, int] = {}
+        for obj in held:
+            meta = obj._meta
+            counts[str(meta.verbose_name)] = counts.get(str(meta.verbose_name), 0) + 1
+        what = ", ".join(
+            f"{count} {name if count == 1 else name + 's'}" for name, count in sorted(counts.items())
+        )
+        raise TeamInUse(
+            f"{team.name} still has {what}; move them to another team or delete them first."
+        ) from error
 
 
 def team_of(organization: Organization, team_id: int | None, *, field: str = "team") -> Team | None:
@@ -236,6 +263,8 @@ def team_merge(*, source: Team, target: Team) -> None:
                 holding.save(update_fields=["team"])
         for child in Team.objects.filter(parent=source):
             team_move(team=child, parent=target)
+        for follow in MERGE_FOLLOWERS:
+            follow(source, target)
         team_delete(team=source)
 
 

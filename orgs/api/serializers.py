@@ -15,7 +15,15 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["slug", "name", "headcount", "sso_domain", "created_at", "access"]
+        fields = [
+            "slug",
+            "name",
+            "headcount",
+            "sso_domain",
+            "acknowledgement_reminder_days",
+            "created_at",
+            "access",
+        ]
         read_only_fields = ["created_at", "access"]
 
     def get_access(self, organization) -> str | None:
@@ -37,6 +45,15 @@ class OrganizationUpdateSerializer(OrganizationInputSerializer):
         allow_blank=True,
         help_text="Single sign-on: people whose provider verified an address at this domain join as "
         "viewers. Empty: nobody joins that way.",
+    )
+    acknowledgement_reminder_days = serializers.IntegerField(
+        min_value=0,
+        max_value=365,
+        required=False,
+        allow_null=True,
+        help_text="People who have not acknowledged a revision that concerns them are reminded this many "
+        "days after it was published, then at most once every this many days. Null: the installation's "
+        "default (3 unless configured); 0: no reminders.",
     )
 
 
