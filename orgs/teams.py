@@ -12,7 +12,7 @@ chosen level, marked inactive, as before teams existed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from django.db.models.functions import Concat, Substr
 
 from orgs.exceptions import Conflict
 from orgs.models import Organization, Person, Role, RoleHolding, Team
+from orgs.signals import team_merging
 
 MAX_DEPTH = 20
 PATH_SEPARATOR = "/"
@@ -29,18 +30,6 @@ PATH_SEPARATOR = "/"
 
 class TeamInUse(Conflict):
     code = "team_in_use"
-
-
-# What other apps keep per team and move to the target when a team merges into another (raci's
-# chat channels): functions (source, target) registered when those apps load; orgs imports none of
-# them. Deleting a team they still point at is refused instead (their foreign keys RESTRICT).
-MERGE_FOLLOWERS: list[Callable[[Team, Team], None]] = []
-
-
-def team_merge_follower(follow: Callable[[Team, Team], None]) -> Callable[[Team, Team], None]:
-    if follow not in MERGE_FOLLOWERS:
-        MERGE_FOLLOWERS.append(follow)
-    return follow
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,8 +252,7 @@ def team_merge(*, source: Team, target: Team) -> None:
                 holding.save(update_fields=["team"])
         for child in Team.objects.filter(parent=source):
             team_move(team=child, parent=target)
-        for follow in MERGE_FOLLOWERS:
-            follow(source, target)
+        team_merging.send(sender=Team, source=source, target=target)
         team_delete(team=source)
 
 

@@ -35,7 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orgs.models import Team
-from orgs.teams import lineages, team_find, team_label, team_merge_follower, team_of
+from orgs.teams import lineages, team_find, team_label, team_of
 from raci.delivery.chat_format import ChatNote, chat_body
 from raci.delivery.models import CHAT_EVENTS, ChatChannel, ChatMessage
 from raci.delivery.sending import USER_AGENT, post_once, webhook_backoff
@@ -337,8 +337,7 @@ def chat_acknowledgement_reminder(event: OutboxEvent) -> None:
     _fan_out(event, "acknowledgement.reminder", note, team_id=_team_of_event(payload))
 
 
-@team_merge_follower
-def chat_channels_follow_merge(source: Team, target: Team) -> None:
+def chat_channels_follow_merge(*, source: Team, target: Team, **kwargs) -> None:
     """A team merging into another takes its channels along (orgs.teams.team_merge)."""
     ChatChannel.objects.filter(team=source).update(team=target)
 
