@@ -315,3 +315,16 @@ def test_bad_pairs_through_the_api_are_a_400_that_changes_nothing(client_for, or
 def test_an_editor_cannot_declare_pairs_through_the_api(client_for, org, editor):
     response = client_for(editor).patch(_org_url(org), {"split_pairs": [["SALES", "CS"]]}, format="json")
     assert response.status_code == 403
+
+
+def test_a_matrixs_own_pairs_are_stored_as_the_organizations_are(build_matrix, org):
+    matrix = build_matrix(organization=org, roles=["PM"])
+    matrix_update(matrix=matrix, rule_settings={"split_pairs": [["sales", "cs"], ["CS", "SALES"]]})
+    matrix.refresh_from_db()
+    assert matrix.rule_settings == {"split_pairs": [["SALES", "CS"]]}
+
+
+def test_a_matrix_pair_of_one_role_twice_is_refused(build_matrix, org):
+    matrix = build_matrix(organization=org, roles=["PM"])
+    with pytest.raises(ValidationError, match="split_pairs: Pair 1 names PM twice"):
+        matrix_update(matrix=matrix, rule_settings={"split_pairs": [["PM", "PM"]]})
