@@ -5,9 +5,13 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexV
 from django.db import models
 from django.db.models.functions import Lower
 
-from orgs.validators import validate_domain, validate_multiline_text, validate_single_line
+from orgs.validators import (
+    ROLE_CODE_PATTERN,
+    validate_domain,
+    validate_multiline_text,
+    validate_single_line,
+)
 
-ROLE_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{0,15}$"
 role_code_validator = RegexValidator(
     ROLE_CODE_PATTERN,
     "A role code is 1–16 capital letters, digits or underscores, starting with a letter (PM, PMM, ENG).",
@@ -33,6 +37,9 @@ class Organization(models.Model):
     acknowledgement_reminder_days = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(365)]
     )
+    # Rules-engine settings for every matrix of the organization, under the matrix's own:
+    # {"split_pairs": [["PM", "PMM"], ["SALES", "CS"]]} (orgs.services.organization_rule_settings_set).
+    rule_settings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

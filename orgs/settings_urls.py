@@ -11,6 +11,7 @@ settings = "o/<slug:org_slug>/settings/"
 
 urlpatterns = [
     path(settings + "roles/", views.roles, name="settings-roles"),
+    path(settings + "roles/split-pairs/", views.split_pairs, name="settings-split-pairs"),
     path(settings + "roles/<int:role_id>/edit/", views.role_edit, name="settings-role-edit"),
     path(settings + "roles/<int:role_id>/delete/", views.role_delete, name="settings-role-delete"),
     path(settings + "people/", views.people, name="settings-people"),

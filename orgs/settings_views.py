@@ -31,6 +31,7 @@ from orgs.forms import (
     MemberLevelForm,
     PersonForm,
     RoleForm,
+    SplitPairsForm,
     SsoDomainForm,
     add_service_errors,
 )
@@ -82,9 +83,20 @@ def roles(request: HttpRequest, org_slug: str) -> HttpResponse:
         else:
             messages.success(request, f"Role {role.code} added.")
             return redirect("settings-roles", access.organization.slug)
-    status = INVALID if form.errors else 200
+    return _roles_page(request, access, form=form, status=INVALID if form.errors else 200)
+
+
+def _roles_page(
+    request: HttpRequest,
+    access: OrgAccess,
+    *,
+    form: RoleForm | None = None,
+    pairs_form: SplitPairsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    organization = access.organization
     # Two queries whatever the number of roles and people: roles, then who holds them.
-    role_list = access.organization.roles.prefetch_related(
+    role_list = organization.roles.prefetch_related(
         Prefetch(
             "holdings",
             queryset=RoleHolding.objects.select_related("person", "team").order_by(
@@ -92,9 +104,42 @@ def roles(request: HttpRequest, org_slug: str) -> HttpResponse:
             ),
         )
     )
+    declared = organization.rule_settings.get("split_pairs")
+    if pairs_form is None:
+        text = "\n".join(" ".join(pair) for pair in declared or ())
+        pairs_form = SplitPairsForm(initial={"split_pairs": text, "use_default": declared is None})
     return render(
-        request, "orgs/settings/roles.html", _context(access, roles=role_list, form=form), status=status
+        request,
+        "orgs/settings/roles.html",
+        _context(
+            access, roles=role_list, form=form or RoleForm(), pairs_form=pairs_form, split_pairs=declared
+        ),
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def split_pairs(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Owners declare which pairs of roles should check each other in every matrix."""
+    access = require_org(request.user, org_slug, Need.OWN)
+    form = SplitPairsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.organization_split_pairs_set(
+                organization=access.organization, split_pairs=form.cleaned_data["split_pairs"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            pairs = access.organization.rule_settings.get("split_pairs")
+            if pairs is None:
+                said = "PM and PMM, the default"
+            else:
+                said = ", ".join(" and ".join(pair) for pair in pairs) or "no pairs"
+            messages.success(request, f"Roles that check each other: {said}. Matrix health is being updated.")
+            return redirect("settings-roles", access.organization.slug)
+    return _roles_page(request, access, pairs_form=form, status=INVALID)
 
 
 @login_required

@@ -7,17 +7,18 @@ One JSON object, written with sorted keys and every list in a stable order, so e
 data twice gives the same text (only ``exported_at`` differs)::
 
     {"format": "raci-organization", "version": 1, "exported_at": "<ISO 8601, UTC>",
-     "organization": {"name", "slug", "headcount", "created_at"},
+     "organization": {"name", "slug", "headcount", "rule_settings", "created_at"},
      "roles":       [{"code", "name", "description", "order"}],                       by code
      "teams":       [{"key", "name", "description", "parent": key, "created_at"}],  by path of names
      "people":      [{"key", "name", "email", "title", "user", "active", "roles": [code], by name
                       "teams": [key], "team_roles": [{"role": code, "team": key}]}]
      "members":     [{"username", "email", "level", "created_at"}],                   by username
      "other_users": [{"username", "email"}],                                          by username
-     "frameworks":  [{"slug", "name", "summary", "scheme", "version", "role_names",
+     "frameworks":  [{"slug", "name", "summary", "scheme", "version", "role_names", "split_pairs",
                       "stages": [{"name", "description", "order",
                                   "activities": [{"name", "description", "order",
-                                                  "suggested_letters"}]}]}],        by slug
+                                                  "suggested_letters", "source",
+                                                  "shared_accountability"}]}]}],    by slug
      "matrices":    [{"name", "scheme", "status", "version", "rule_settings",
                       "review_interval_days", "framework": slug, "published_revision": number,
                       "team": key,
@@ -56,6 +57,14 @@ comparing revisions, restoring one, reading "as of revision N" and the read mode
 Tasks and deleted roles get new ids in the order of their keys (a deleted one's id is reserved by
 inserting and deleting a placeholder row, so no later row ever takes it), which is why exporting
 an imported organization numbers everything as the first export did.
+
+A matrix's ``rule_settings`` name the tasks whose accountability is shared by design
+(``shared_accountability_tasks``) by id as well: the file writes their task keys, and importing maps
+them to the new tasks. A file written before this did wrote the source's ids, which name nothing
+here: importing drops them (the tasks then report two Accountables as an error again, as they would
+after any change of ids). The organization's ``rule_settings`` (its split pairs), a framework's
+``split_pairs`` and an activity's ``source`` and ``shared_accountability`` came later too: a file
+without them reads as an organization or framework that declares none.
 
 What is not in the file, and why
 --------------------------------
@@ -107,6 +116,7 @@ from django.utils.dateparse import parse_datetime
 from frameworks.models import Activity, Framework, Stage
 from frameworks.schemes import SCHEMES
 from orgs.models import Membership, Organization, Person, Role, RoleHolding, Team
+from orgs.validators import split_pairs_clean
 from raci.delivery.models import WebhookEndpoint
 from raci.delivery.webhooks import webhook_events_validate, webhook_url_validate
 from raci.matrices.models import Assignment, ChangeRecord, Matrix, MatrixRole, Task
@@ -140,6 +150,24 @@ def document_dumps(document: dict[str, Any]) -> str:
 
 def _when(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _settings_out(settings: dict[str, Any], task_key: dict[int, str]) -> dict[str, Any]:
+    """A matrix's rule settings with the tasks they name written as task keys."""
+    if "shared_accountability_tasks" not in settings:
+        return settings
+    shared = settings["shared_accountability_tasks"]
+    return {
+        **settings,
+        "shared_accountability_tasks": [task_key[pk] for pk in shared if pk in task_key],
+    }
+
+
+def _split_pairs_check(value: Any, path: str) -> None:
+    try:
+        split_pairs_clean(value)
+    except ValidationError as exc:
+        raise BackupError(f"{path}: {exc.messages[0]}") from None
 
 
 def _natural(key: str) -> tuple[str, int, str]:
@@ -199,6 +227,7 @@ class _Export:
                 "name": organization.name,
                 "slug": organization.slug,
                 "headcount": organization.headcount,
+                "rule_settings": organization.rule_settings,
                 "created_at": _when(organization.created_at),
             },
             "roles": [
@@ -317,6 +346,7 @@ class _Export:
                 "scheme": framework.scheme,
                 "version": framework.version,
                 "role_names": framework.role_names,
+                "split_pairs": framework.split_pairs,
                 "stages": [
                     {
                         "name": stage.name,
@@ -328,6 +358,8 @@ class _Export:
                                 "description": activity.description,
                                 "order": activity.order,
                                 "suggested_letters": activity.suggested_letters,
+                                "source": activity.source,
+                                "shared_accountability": activity.shared_accountability,
                             }
                             for activity in stage.activities.all()
                         ],
@@ -416,7 +448,7 @@ class _Export:
                     "scheme": matrix.scheme,
                     "status": matrix.status,
                     "version": matrix.version,
-                    "rule_settings": matrix.rule_settings,
+                    "rule_settings": _settings_out(matrix.rule_settings, task_key),
                     "review_interval_days": matrix.review_interval_days,
                     "framework": matrix.framework.slug if matrix.framework else None,
                     "published_revision": numbers.get(matrix.published_revision_id),
@@ -725,6 +757,10 @@ def document_check(document: Any) -> dict[str, Any]:
         )
     _fields(document, "document", TOP)
     _fields(document["organization"], "organization", ORGANIZATION)
+    organization_settings = document["organization"].get("rule_settings", {})
+    _check(organization_settings, OBJECT, "organization.rule_settings")
+    if "split_pairs" in organization_settings:
+        _split_pairs_check(organization_settings["split_pairs"], "organization.rule_settings.split_pairs")
     roles = _each(document, "roles", "document", ROLE)
     codes = _unique([(role["code"], path) for role, path in roles], "the role code")
     users = _each(document, "members", "document", MEMBER) + _each(document, "other_users", "document", USER)
@@ -763,11 +799,15 @@ def document_check(document: Any) -> dict[str, Any]:
     frameworks = _each(document, "frameworks", "document", FRAMEWORK)
     _unique([(framework["slug"], path) for framework, path in frameworks], "the framework slug")
     for framework, path in frameworks:
+        _split_pairs_check(framework.get("split_pairs", []), f"{path}.split_pairs")
         stages = _each(framework, "stages", path, STAGE)
         _unique([(stage["name"], p) for stage, p in stages], "the stage")
         for stage, stage_path in stages:
             activities = _each(stage, "activities", stage_path, ACTIVITY)
             _unique([(activity["name"], p) for activity, p in activities], "the activity")
+            for activity, p in activities:
+                _check(activity.get("source", ""), TEXT, f"{p}.source")
+                _check(activity.get("shared_accountability", False), FLAG, f"{p}.shared_accountability")
     matrices = _each(document, "matrices", "document", MATRIX)
     _unique([(matrix["name"], path) for matrix, path in matrices], "the matrix name")
     for matrix, path in matrices:
@@ -791,6 +831,14 @@ def _matrix_check(matrix: dict, path: str, *, codes: set, usernames: set, people
     for task, p in tasks:
         if task["activity"] is not None:
             _fields(task["activity"], f"{p}.activity", ACTIVITY_REF)
+    shared = matrix["rule_settings"].get("shared_accountability_tasks", [])
+    _check(shared, LIST, f"{path}.rule_settings.shared_accountability_tasks")
+    for i, key in enumerate(shared):
+        where = f"{path}.rule_settings.shared_accountability_tasks[{i}]"
+        # A number is a task id of a file written before keys were: importing drops it.
+        if not isinstance(key, int) or isinstance(key, bool):
+            _check(key, TEXT, where)
+            _known(key, task_keys, where, "the task")
     cells = _each(matrix, "cells", path, CELL)
     _unique([((cell["task"], cell["role"]), p) for cell, p in cells], "the cell")
     for cell, p in cells:
@@ -937,7 +985,12 @@ class _Import:
 
     def _organization(self) -> None:
         data = self.doc["organization"]
-        organization = Organization(name=data["name"], slug=self.slug, headcount=data["headcount"])
+        organization = Organization(
+            name=data["name"],
+            slug=self.slug,
+            headcount=data["headcount"],
+            rule_settings=data.get("rule_settings", {}),
+        )
         _clean(organization, "organization")
         organization.save()
         Organization.objects.filter(pk=organization.pk).update(created_at=_time(data["created_at"]))
@@ -1093,6 +1146,7 @@ class _Import:
                 version=data["version"],
                 organization=self.organization,
                 role_names=data["role_names"],
+                split_pairs=split_pairs_clean(data.get("split_pairs", [])),
             )
             _clean(framework, path)
             framework.save()
@@ -1122,6 +1176,8 @@ class _Import:
                                 description=activity["description"],
                                 order=activity["order"],
                                 suggested_letters=activity["suggested_letters"],
+                                source=activity.get("source", ""),
+                                shared_accountability=activity.get("shared_accountability", False),
                             ),
                             f"{path}.stages[{j}].activities[{k}]",
                         )
@@ -1213,7 +1269,17 @@ class _Import:
         )
         revisions = self._revisions(matrix, data, path, task_id)
         published = revisions.get(data["published_revision"])
+        settings = data["rule_settings"]
+        if "shared_accountability_tasks" in settings:
+            # Task keys to the new ids; numbers (the source's ids, in older files) name nothing here.
+            settings = {
+                **settings,
+                "shared_accountability_tasks": [
+                    task_id[key] for key in settings["shared_accountability_tasks"] if isinstance(key, str)
+                ],
+            }
         Matrix.objects.filter(pk=matrix.pk).update(
+            rule_settings=settings,
             published_revision=published,
             created_at=_time(data["created_at"]),
             updated_at=_time(data["updated_at"]),

@@ -274,6 +274,7 @@ def _body(path: str, method: str, ids: dict):
         "/tasks/reorder/": {"order": [ids["task_id"]]},
         "/grid/": {"changes": [{"task": ids["task_id"], "role": "BX", "expected": "A", "letters": "R"}]},
         "/what-if/": {"operations": [{"op": "remove_role", "role": "BX"}]},
+        "/what-if/save/": {"operations": [{"op": "remove_role", "role": "BX"}], "name": "Hijacked"},
         "/save-as-framework/": {"slug": "hijacked", "name": "Hijacked"},
         "/revisions/": {"note": "Hijacked", "override_reason": "Hijacked"},
         "/restore/": {},

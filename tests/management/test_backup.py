@@ -582,3 +582,121 @@ def test_a_title_that_is_not_text_is_refused_with_its_place(acme, tmp_path):
     organization_delete(organization=acme.organization, acting_user=acme.owner)
     document["people"][0]["title"] = ["not", "text"]
     assert "people[0].title" in _refused(tmp_path, document)
+
+
+# Shared accountability, split pairs and sources ----------------------------------------------------
+
+
+@pytest.fixture
+def shared(build_matrix) -> Organization:
+    """A matrix adopted from the organization's own framework that shares accountability for revenue
+    growth by design, pairs SALES and CS, and names its sources; the organization pairs PM and ENG."""
+    from frameworks.services import framework_load
+    from orgs.services import organization_split_pairs_set
+
+    owner = UserFactory(username="sharer")
+    org = organization_create(name="Shared", slug="shared", owner=owner, headcount=30)
+    organization_split_pairs_set(organization=org, split_pairs=[["PM", "ENG"]])
+    for code in ["PM", "PMM"]:
+        role_create(organization=org, code=code, name=code)
+    framework_load(
+        organization=org,
+        data={
+            "slug": "shared-growth",
+            "name": "Growth",
+            "split_pairs": [["SALES", "CS"]],
+            "stages": [
+                {
+                    "name": "Grow",
+                    "activities": [
+                        {"name": "Pricing", "source": "seeds/004", "letters": {"PMM": "AR", "PM": "C"}},
+                        {
+                            "name": "Revenue growth",
+                            "source": "seeds/001",
+                            "shared_accountability": True,
+                            "letters": {"PM": "A", "PMM": "AR"},
+                        },
+                    ],
+                }
+            ],
+        },
+    )
+    matrix_adopt(organization=org, framework=Framework.objects.get(slug="shared-growth"), name="Growth")
+    return org
+
+
+def _shared_task_names(organization: Organization) -> set[str]:
+    matrix = Matrix.objects.get(organization=organization, name="Growth")
+    ids = matrix.rule_settings["shared_accountability_tasks"]
+    return set(Task.objects.filter(pk__in=ids, matrix=matrix).values_list("name", flat=True))
+
+
+def test_shared_accountability_tasks_are_written_as_task_keys(shared, tmp_path):
+    document = _export("shared", tmp_path / "shared.json")
+    [matrix] = document["matrices"]
+    key = {task["name"]: task["key"] for task in matrix["tasks"]}["Revenue growth"]
+    assert matrix["rule_settings"]["shared_accountability_tasks"] == [key]
+
+
+def test_shared_accountability_survives_the_round_trip_as_the_same_tasks_by_name(shared, tmp_path):
+    old_ids = set(
+        Matrix.objects.get(organization=shared, name="Growth").rule_settings["shared_accountability_tasks"]
+    )
+    assert _shared_task_names(shared) == {"Revenue growth"}
+    _export("shared", tmp_path / "shared.json")
+    organization_delete(organization=shared, acting_user=User.objects.get(username="sharer"))
+
+    _import(tmp_path / "shared.json")
+
+    imported = Organization.objects.get(slug="shared")
+    assert _shared_task_names(imported) == {"Revenue growth"}
+    matrix = Matrix.objects.select_related("organization").get(organization=imported, name="Growth")
+    assert not old_ids & set(matrix.rule_settings["shared_accountability_tasks"])
+    # Two Accountables on revenue growth are by design again: information, not an error.
+    codes = {(f.code, f.severity) for f in rules.analyse(matrix_grid_get(matrix=matrix)).findings}
+    assert ("task.multiple_accountable", rules.Severity.INFO) in codes
+    assert ("task.multiple_accountable", rules.Severity.ERROR) not in codes
+
+
+def test_split_pairs_and_sources_survive_the_round_trip(shared, tmp_path):
+    _export("shared", tmp_path / "shared.json")
+    organization_delete(organization=shared, acting_user=User.objects.get(username="sharer"))
+    _import(tmp_path / "shared.json")
+    imported = Organization.objects.get(slug="shared")
+    assert imported.rule_settings == {"split_pairs": [["PM", "ENG"]]}
+    framework = Framework.objects.get(slug="shared-growth")
+    assert framework.split_pairs == [["SALES", "CS"]]
+    activities = {a.name: a for a in framework.stages.get().activities.all()}
+    assert (activities["Revenue growth"].source, activities["Revenue growth"].shared_accountability) == (
+        "seeds/001",
+        True,
+    )
+    assert Matrix.objects.get(organization=imported).rule_settings["split_pairs"] == [["SALES", "CS"]]
+
+
+def test_task_ids_in_a_file_written_before_task_keys_are_dropped(shared, tmp_path):
+    document = _export("shared", tmp_path / "shared.json")
+    organization_delete(organization=shared, acting_user=User.objects.get(username="sharer"))
+    document["matrices"][0]["rule_settings"]["shared_accountability_tasks"] = [7, 8]
+    (tmp_path / "old.json").write_text(json.dumps(document), encoding="utf-8")
+    _import(tmp_path / "old.json")
+    matrix = Matrix.objects.get(organization__slug="shared")
+    assert matrix.rule_settings["shared_accountability_tasks"] == []
+
+
+def test_a_shared_task_key_not_in_the_file_is_refused_with_its_place(shared, tmp_path):
+    document = _export("shared", tmp_path / "shared.json")
+    organization_delete(organization=shared, acting_user=User.objects.get(username="sharer"))
+    document["matrices"][0]["rule_settings"]["shared_accountability_tasks"] = ["t99"]
+    refused = _refused(tmp_path, document)
+    assert (
+        "matrices[0].rule_settings.shared_accountability_tasks[0]: the task 't99' is not in the file"
+        in refused
+    )
+
+
+def test_a_bad_split_pair_in_the_file_is_refused_with_its_place(shared, tmp_path):
+    document = _export("shared", tmp_path / "shared.json")
+    organization_delete(organization=shared, acting_user=User.objects.get(username="sharer"))
+    document["organization"]["rule_settings"] = {"split_pairs": [["PM", "PM"]]}
+    assert "organization.rule_settings.split_pairs: Pair 1 names PM twice" in _refused(tmp_path, document)
