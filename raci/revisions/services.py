@@ -182,7 +182,9 @@ def matrix_publish(
             override_reason=override_reason.strip() if errors else "",
             signoff_required=require_signoff,
         )
-        revision.full_clean()
+        # The snapshot is the loader's own document, serialised once by the save (validating it would
+        # serialise a megabyte of JSON a second time).
+        revision.full_clean(exclude=["snapshot"])
         revision.save()
         locked.published_revision = revision
         locked.save(update_fields=["published_revision"])
