@@ -40,7 +40,7 @@ def matrix_health_refresh(*, matrix_id: int, force: bool = False) -> bool:
     matrix = Matrix.objects.select_related("organization").filter(pk=matrix_id).first()
     if matrix is None or (not force and matrix.health_version == matrix.version):
         return False
-    analysis = rules.analyse(matrix_grid_get(matrix=matrix), fixes=False)  # counts only
+    analysis = rules.analyse(matrix_grid_get(matrix=matrix))
     # Never overwrite a health computed at a newer version by a concurrent refresh.
     newer = Q(health_version__gt=matrix.version)
     Matrix.objects.filter(pk=matrix.pk).exclude(newer).update(
