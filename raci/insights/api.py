@@ -23,7 +23,12 @@ from orgs.teams import team_of
 from orgs.validators import validate_single_line
 from raci import rules
 from raci.insights.company_map import company_map
-from raci.insights.selectors import person_responsibilities
+from raci.insights.selectors import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    CursorInvalid,
+    person_responsibilities_page,
+)
 from raci.matrices.adoption import matrix_from_grid
 from raci.matrices.api.base import REVISION_PARAMETER, MatrixScopedView, api_actor, reading_from
 from raci.matrices.api.serializers import MatrixSerializer
@@ -256,9 +261,35 @@ PEOPLE_REVISION_PARAMETER = OpenApiParameter(
 )
 
 
+CURSOR_PARAMETER = OpenApiParameter(
+    "cursor",
+    OpenApiTypes.STR,
+    description=(
+        "Where a page starts: the opaque cursor in `next` or `previous` of the page before. Items come "
+        "by matrix name, then task order, a page of tasks at a time (every letter of the person on a task "
+        "is on the same page); omit for the first page. A cursor not made by the API is a 400."
+    ),
+)
+PAGE_SIZE_PARAMETER = OpenApiParameter(
+    "page_size",
+    OpenApiTypes.INT,
+    description=f"Tasks per page, 1 to {MAX_PAGE_SIZE} (default {PAGE_SIZE}).",
+)
+
+
+def _page_size(request) -> int:
+    raw = request.query_params.get("page_size", "")
+    if not raw:
+        return PAGE_SIZE
+    size = parse_id(raw)
+    if size is None or not 1 <= size <= MAX_PAGE_SIZE:
+        raise ApiValidationError({"page_size": [f"A whole number from 1 to {MAX_PAGE_SIZE}."]})
+    return size
+
+
 class PersonResponsibilities(OrgScopedView):
     @extend_schema(
-        parameters=[PEOPLE_REVISION_PARAMETER],
+        parameters=[PEOPLE_REVISION_PARAMETER, CURSOR_PARAMETER, PAGE_SIZE_PARAMETER],
         responses={200: OpenApiTypes.OBJECT},
         examples=[
             OpenApiExample(
@@ -266,6 +297,8 @@ class PersonResponsibilities(OrgScopedView):
                 value={
                     "person": {"id": 12, "name": "Ana", "roles": ["PM"]},
                     "revision": "published",
+                    "next": "https://raci.example/api/v1/orgs/acme/people/12/responsibilities/?cursor=WyJhIiwiUHJvZHVjdCIsMyw0LDQxXQ",
+                    "previous": None,
                     "responsibilities": [
                         {
                             "matrix": {"id": 3, "name": "Product management and marketing"},
@@ -285,7 +318,8 @@ class PersonResponsibilities(OrgScopedView):
     def get(self, request, org_slug, person_id):
         """Every R, A, C or I this person carries through their roles, across the organization's matrices:
         as published (default; each item's `revision` is its matrix's published revision) or, with
-        `?revision=draft`, in the drafts (`revision` null)."""
+        `?revision=draft`, in the drafts (`revision` null). Paginated by cursor: `next` and `previous`
+        are the URLs of the pages around this one (null at either end)."""
         reading = reading_from(request, default=READ_PUBLISHED)
         if reading.number is not None:
             raise ApiValidationError(
@@ -300,7 +334,14 @@ class PersonResponsibilities(OrgScopedView):
         person = get_object_or_404(
             Person.objects.prefetch_related("roles"), pk=person_id, organization=self.organization
         )
-        found = person_responsibilities(person=person, draft=draft)
+        size = _page_size(request)
+        try:
+            page = person_responsibilities_page(
+                person=person, draft=draft, cursor=request.query_params.get("cursor") or None, size=size
+            )
+        except CursorInvalid as error:
+            raise ApiValidationError({"cursor": [str(error)]}) from error
+        found = page.items
         # The published revision of each matrix listed: one query, whatever their number.
         numbers = (
             {}
@@ -319,9 +360,19 @@ class PersonResponsibilities(OrgScopedView):
                     "roles": sorted({r.code for r in person.roles.all()}),
                 },
                 "revision": reading.want,
+                "next": _page_url(request, page.next),
+                "previous": _page_url(request, page.previous),
                 "responsibilities": [{**r.to_dict(), "revision": numbers.get(r.matrix_id)} for r in found],
             }
         )
+
+
+def _page_url(request, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    params = request.query_params.copy()
+    params["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 MAP_PAGE_SIZE = 50

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0008_teams'),
-        ('raci', '0015_export_job_index'),
+        ('raci', '0016_history_unconstrained'),
     ]
 
     operations = [
