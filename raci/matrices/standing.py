@@ -46,7 +46,7 @@ def matrix_health_refresh(*, matrix_id: int, force: bool = False) -> bool:
     matrix = Matrix.objects.select_related("organization").filter(pk=matrix_id).first()
     if matrix is None or (not force and matrix.health_version == matrix.version):
         return False
-    _store(matrix, rules.analyse(matrix_grid_get(matrix=matrix)))
+    _store(matrix, rules.analyse(matrix_grid_get(matrix=matrix), fixes=False))
     return True
 
 
@@ -59,7 +59,7 @@ def organization_health_refresh(*, organization_id: int) -> int:
     )
     grids = matrix_grids_get(matrices=matrices)
     for matrix in matrices:
-        _store(matrix, rules.analyse(grids[matrix.pk]))
+        _store(matrix, rules.analyse(grids[matrix.pk], fixes=False))
     return len(matrices)
 
 

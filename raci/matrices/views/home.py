@@ -64,7 +64,7 @@ def organization_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     matrices = []
     for matrix in listed:
         if matrix.health_version is None:
-            analysis = rules.analyse(grids[matrix.pk])
+            analysis = rules.analyse(grids[matrix.pk], fixes=False)
             health, counts = analysis.health, analysis.counts()
         else:
             health, counts = matrix.health, matrix.finding_counts
