@@ -120,3 +120,11 @@ class SsoDomainForm(forms.Form):
         help_text="People who sign in through single sign-on with an address at this domain, verified by "
         "the provider, join as viewers. Leave empty to turn this off.",
     )
+
+
+class DiscussionSettingForm(forms.Form):
+    viewers_may_comment = forms.BooleanField(
+        required=False,
+        label="Viewers may comment on drafts",
+        help_text="Editors and owners always may; everyone can read the discussion.",
+    )

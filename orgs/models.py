@@ -27,6 +27,8 @@ class Organization(models.Model):
     sso_domain = models.CharField(
         "single sign-on domain", max_length=253, blank=True, validators=[validate_domain]
     )
+    # Whether viewers may comment on drafts (raci.discussion); editors and owners always may.
+    viewers_may_comment = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -313,7 +313,11 @@ def organization_update(*, organization: Organization, **changes) -> Organizatio
         changes["sso_domain"] = changes["sso_domain"].strip().lower()
     _apply(
         organization,
-        {k: v for k, v in changes.items() if k in {"name", "slug", "headcount", "sso_domain"}},
+        {
+            k: v
+            for k, v in changes.items()
+            if k in {"name", "slug", "headcount", "sso_domain", "viewers_may_comment"}
+        },
         unique=_slug_free(organization) if "slug" in changes else None,
     )
     return organization

@@ -15,7 +15,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["slug", "name", "headcount", "sso_domain", "created_at", "access"]
+        fields = ["slug", "name", "headcount", "sso_domain", "viewers_may_comment", "created_at", "access"]
         read_only_fields = ["created_at", "access"]
 
     def get_access(self, organization) -> str | None:
@@ -37,6 +37,11 @@ class OrganizationUpdateSerializer(OrganizationInputSerializer):
         allow_blank=True,
         help_text="Single sign-on: people whose provider verified an address at this domain join as "
         "viewers. Empty: nobody joins that way.",
+    )
+    viewers_may_comment = serializers.BooleanField(
+        required=False,
+        help_text="Whether viewers may comment on drafts' discussion threads (editors and owners always "
+        "may). Owners only.",
     )
 
 

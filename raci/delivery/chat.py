@@ -32,6 +32,8 @@ from raci.delivery.chat_format import ChatNote, chat_body
 from raci.delivery.models import CHAT_EVENTS, ChatChannel, ChatMessage
 from raci.delivery.sending import USER_AGENT, post_once, webhook_backoff
 from raci.delivery.webhooks import webhook_target_validate, webhook_url_validate
+from raci.discussion.notifications import subject_of, thread_url
+from raci.discussion.services import MENTIONED_EVENT
 from raci.outbox.handlers import enqueue_on_commit, outbox_handler
 from raci.outbox.models import OutboxEvent
 from raci.revisions.models import Revision
@@ -236,6 +238,20 @@ def chat_review_due(event: OutboxEvent) -> None:
         _absolute(reverse("matrix-detail", args=[payload["organization"], payload["matrix"]["id"]])),
     )
     _fan_out(event, "review.due", note)
+
+
+@outbox_handler(MENTIONED_EVENT)
+def chat_mention(event: OutboxEvent) -> None:
+    """Channels that chose "discussion": who was mentioned where, with the comment's start."""
+    payload = event.payload
+    names = ", ".join(f"@{name}" for name in payload.get("mentioned_names", ()))
+    note = ChatNote(
+        subject_of(payload).removeprefix("[RACI] "),
+        (f"{names}: {payload['excerpt']}",),
+        thread_url(payload),
+        link_text="Open the thread",
+    )
+    _fan_out(event, "discussion", note)
 
 
 # Sending ---------------------------------------------------------------------------------

@@ -159,6 +159,7 @@ CHAT_EVENTS = {
     "signoff.requested": "A published revision asks for sign-off",
     "signoff.decided": "Everyone asked has decided on a revision",
     "review.due": "A matrix is due for its review",
+    "discussion": "Someone is @mentioned in a draft's discussion",
 }
 CHAT_EVENT_CHOICES = list(CHAT_EVENTS)
 
