@@ -32,7 +32,7 @@ from raci.delivery.chat_format import ChatNote, chat_body
 from raci.delivery.models import CHAT_EVENTS, ChatChannel, ChatMessage
 from raci.delivery.sending import USER_AGENT, post_once, webhook_backoff
 from raci.delivery.webhooks import webhook_target_validate, webhook_url_validate
-from raci.discussion.notifications import subject_of, thread_url
+from raci.discussion.notifications import mention_line, thread_url
 from raci.discussion.services import MENTIONED_EVENT
 from raci.outbox.handlers import enqueue_on_commit, outbox_handler
 from raci.outbox.models import OutboxEvent
@@ -246,8 +246,8 @@ def chat_mention(event: OutboxEvent) -> None:
     payload = event.payload
     names = ", ".join(f"@{name}" for name in payload.get("mentioned_names", ()))
     note = ChatNote(
-        subject_of(payload).removeprefix("[RACI] "),
-        (f"{names}: {payload['excerpt']}",),
+        mention_line(payload, whom=names or "someone"),
+        (payload["excerpt"],),
         thread_url(payload),
         link_text="Open the thread",
     )

@@ -20,16 +20,18 @@ def thread_url(payload: dict) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def subject_of(payload: dict) -> str:
+def mention_line(payload: dict, *, whom: str = "you") -> str:
+    """"ben mentioned you on Ownership: Pricing (PM)", on one line (names refuse breaks, old rows
+    may not)."""
     where = payload["task"]["name"] + (f" ({payload['role']})" if payload.get("role") else "")
-    text = f"[RACI] {payload['author'] or 'Someone'} mentioned you on {payload['matrix']['name']}: {where}"
+    text = f"{payload['author'] or 'Someone'} mentioned {whom} on {payload['matrix']['name']}: {where}"
     return " ".join(text.split())
 
 
 @outbox_handler(MENTIONED_EVENT)
 def mention_emails(event: OutboxEvent) -> None:
     payload = event.payload
-    subject = subject_of(payload)
+    subject = "[RACI] " + mention_line(payload)
     body = (
         f"{payload['author'] or 'Someone'} wrote in the discussion of {payload['matrix']['name']}:\n\n"
         f"{payload['excerpt']}\n\n"
