@@ -21,7 +21,7 @@ def thread_url(payload: dict) -> str:
 
 
 def mention_line(payload: dict, *, whom: str = "you") -> str:
-    """"ben mentioned you on Ownership: Pricing (PM)", on one line (names refuse breaks, old rows
+    """ "ben mentioned you on Ownership: Pricing (PM)", on one line (names refuse breaks, old rows
     may not)."""
     where = payload["task"]["name"] + (f" ({payload['role']})" if payload.get("role") else "")
     text = f"{payload['author'] or 'Someone'} mentioned {whom} on {payload['matrix']['name']}: {where}"

@@ -124,11 +124,7 @@ def threads(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse
             target=target,
             form=form,
             # Without a task in the URL the form offers every task and column (two queries).
-            tasks=list(
-                matrix.tasks.filter(archived=False).order_by("order", "id").only("id", "name", "stage")
-            )
-            if choose
-            else [],
+            tasks=list(matrix.tasks.filter(archived=False).order_by("order", "id")) if choose else [],
             columns=list(MatrixRole.objects.filter(matrix=matrix).select_related("role").order_by("order"))
             if choose
             else [],

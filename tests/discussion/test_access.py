@@ -20,7 +20,9 @@ def threads_page(matrix) -> str:
 
 
 def settle_page(thread, action: str) -> str:
-    return reverse(f"discussion-{action}", args=[thread.matrix.organization.slug, thread.matrix_id, thread.pk])
+    return reverse(
+        f"discussion-{action}", args=[thread.matrix.organization.slug, thread.matrix_id, thread.pk]
+    )
 
 
 def forbid_viewer_comments(org) -> None:
@@ -39,7 +41,8 @@ def test_every_member_reads_the_threads_and_a_thread(client, thread, who, reques
 
 
 @pytest.mark.parametrize(
-    "url", [threads_page, thread_page, lambda t: reverse("discussion-badges", args=["acme-test", t.matrix_id])]
+    "url",
+    [threads_page, thread_page, lambda t: reverse("discussion-badges", args=["acme-test", t.matrix_id])],
 )
 def test_outsider_gets_404_on_every_discussion_page(client, thread, outsider, url):
     client.force_login(outsider)
@@ -70,7 +73,9 @@ def test_viewer_gets_403_on_comment_when_the_organization_says_no(client, thread
     forbid_viewer_comments(org)
     client.force_login(viewer)
     assert client.post(thread_page(thread), {"body": "Me too"}).status_code == 403
-    assert client.post(threads_page(thread.matrix), {"task": thread.task_id, "body": "New"}).status_code == 403
+    assert (
+        client.post(threads_page(thread.matrix), {"task": thread.task_id, "body": "New"}).status_code == 403
+    )
     assert (Comment.objects.count(), Thread.objects.count()) == (1, 1)
 
 
@@ -140,7 +145,9 @@ def test_api_outsider_gets_404_everywhere(client_for, thread, outsider, method, 
 
 
 def test_api_viewer_gets_403_on_resolve(client_for, thread, viewer):
-    response = client_for(viewer).patch(thread_api(thread.matrix, thread.pk), {"resolved": True}, format="json")
+    response = client_for(viewer).patch(
+        thread_api(thread.matrix, thread.pk), {"resolved": True}, format="json"
+    )
     assert_error(response, 403)
 
 
@@ -152,7 +159,9 @@ def test_api_viewer_comments_by_default_and_gets_403_when_the_organization_says_
     assert client.post(url, {"body": "ok"}, format="json").status_code == 201
     forbid_viewer_comments(org)
     assert_error(client.post(url, {"body": "again"}, format="json"), 403)
-    assert_error(client.post(threads_api(thread.matrix), {"task": thread.task_id, "body": "x"}, format="json"), 403)
+    assert_error(
+        client.post(threads_api(thread.matrix), {"task": thread.task_id, "body": "x"}, format="json"), 403
+    )
     assert Comment.objects.count() == 2
 
 

@@ -23,7 +23,9 @@ def test_editor_starts_a_thread_on_a_cell(client_for, matrix, task, editor):
 
 
 def test_a_thread_on_the_task_itself_has_a_null_role(client_for, matrix, task, owner):
-    response = client_for(owner).post(threads_api(matrix), {"task": task.pk, "body": "Split it?"}, format="json")
+    response = client_for(owner).post(
+        threads_api(matrix), {"task": task.pk, "body": "Split it?"}, format="json"
+    )
     assert response.json()["role"] is None
 
 
@@ -98,7 +100,9 @@ def test_mentioning_a_non_member_is_a_400_naming_them(client_for, matrix, thread
         thread_api(matrix, thread.pk) + "comments/", {"body": "@outsider?"}, format="json"
     )
     error = assert_error(response, 400)
-    assert error["details"]["body"] == ["@outsider is not a member of Acme: mention members by their username."]
+    assert error["details"]["body"] == [
+        "@outsider is not a member of Acme: mention members by their username."
+    ]
 
 
 def test_script_tags_come_back_as_the_text_that_was_written(client_for, matrix, thread, owner):
@@ -118,7 +122,9 @@ def test_script_tags_come_back_as_the_text_that_was_written(client_for, matrix, 
         ({"task": "TASK", "role": "CEO", "body": "x"}, "role"),
     ],
 )
-def test_starting_a_thread_on_something_not_in_the_matrix_is_a_400(client_for, matrix, task, owner, payload, field):
+def test_starting_a_thread_on_something_not_in_the_matrix_is_a_400(
+    client_for, matrix, task, owner, payload, field
+):
     if payload.get("task") == "TASK":
         payload = {**payload, "task": task.pk}
     error = assert_error(client_for(owner).post(threads_api(matrix), payload, format="json"), 400)
@@ -128,7 +134,9 @@ def test_starting_a_thread_on_something_not_in_the_matrix_is_a_400(client_for, m
 
 def test_an_archived_matrix_answers_409(client_for, matrix, thread, owner):
     Matrix.objects.filter(pk=matrix.pk).update(status=Matrix.Status.ARCHIVED)
-    response = client_for(owner).post(thread_api(matrix, thread.pk) + "comments/", {"body": "x"}, format="json")
+    response = client_for(owner).post(
+        thread_api(matrix, thread.pk) + "comments/", {"body": "x"}, format="json"
+    )
     assert_error(response, 409, "matrix_archived")
 
 

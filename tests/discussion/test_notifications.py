@@ -36,7 +36,10 @@ def test_each_person_mentioned_gets_one_email_with_a_link_to_the_thread(
     assert message.subject == "[RACI] owner mentioned you on Ownership: Task 0 (PM)"
     assert "can you agree?" in message.body
     matrix = thread.matrix
-    assert f"https://raci.example/o/{matrix.organization.slug}/m/{matrix.pk}/discussion/{thread.pk}/" in message.body
+    assert (
+        f"https://raci.example/o/{matrix.organization.slug}/m/{matrix.pk}/discussion/{thread.pk}/"
+        in message.body
+    )
 
 
 def test_a_mention_is_emailed_once_even_if_the_event_is_dispatched_again(
