@@ -103,6 +103,7 @@ class ThreadInputSerializer(serializers.Serializer):
     role = serializers.CharField(
         required=False,
         allow_null=True,
+        allow_blank=True,
         max_length=16,
         help_text="A column's role code to discuss that cell; leave out for the task itself.",
     )

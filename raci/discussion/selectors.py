@@ -56,6 +56,12 @@ def thread_get(*, matrix: Matrix, thread_id) -> Thread:
     return thread
 
 
+def threads_resolved_in(*, matrix: Matrix, number: int) -> list[Thread]:
+    """The threads of ``matrix`` resolved for revision ``number`` (two queries): what the discussion
+    settled before that revision was published."""
+    return list(_threads(matrix).filter(resolved_revision=number).order_by("resolved_at", "id"))
+
+
 def open_thread_count(*, matrix: Matrix) -> int:
     """Open threads on ``matrix`` (one query): the publish form's "3 open threads"."""
     return Thread.objects.filter(matrix=matrix, resolved_at__isnull=True).count()

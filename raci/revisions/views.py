@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from orgs.access import Need, may_act_for
 from orgs.models import Person
 from raci import rules
-from raci.discussion.selectors import open_thread_count
+from raci.discussion.selectors import open_thread_count, threads_resolved_in
 from raci.matrices.changes import MatrixArchived
 from raci.matrices.models import Matrix
 from raci.matrices.readings import READ_PUBLISHED, matrix_read
@@ -136,6 +136,8 @@ def revision_detail(request: HttpRequest, org_slug: str, matrix_id: int, number:
                 if may_act_for(request.user, signoff.person, owners_may=True, access=access)
             },
             previous=revision.number - 1 if revision.number > 1 else None,
+            # The discussion this revision settled (threads resolved before it was published).
+            settled=threads_resolved_in(matrix=matrix, number=revision.number),
         ),
     )
 

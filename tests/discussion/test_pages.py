@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from raci.discussion.models import COMMENT_MAX_LENGTH, Comment, Thread
 from raci.discussion.services import comment_add, thread_resolve, thread_start
+from raci.revisions.services import matrix_publish
 from tests.discussion.test_access import thread_page, threads_page
 
 
@@ -115,3 +116,14 @@ def test_the_task_page_shows_the_tasks_threads(client, matrix, task, thread, vie
     assert "Who owns this?" in page
     assert thread_page(thread) in page
     assert "Start a thread on this task" in page
+
+
+def test_a_revision_lists_the_threads_resolved_before_it_was_published(client, matrix, thread, owner):
+    thread_resolve(thread=thread, user=owner)
+    matrix_publish(matrix=matrix)
+    client.force_login(owner)
+    page = client.get(
+        reverse("revision-detail", args=[matrix.organization.slug, matrix.pk, 1])
+    ).content.decode()
+    assert "Settled in discussion" in page
+    assert thread_page(thread) in page
