@@ -63,7 +63,9 @@ class Comment(models.Model):
         validators=[MinLengthValidator(1), MaxLengthValidator(COMMENT_MAX_LENGTH), validate_multiline_text]
     )
     # The members the body @mentions (checked to be members when written), notified once.
-    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", through="Mention"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -72,3 +74,17 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment {self.pk} in thread {self.thread_id}"
+
+
+class Mention(models.Model):
+    """A member a comment @mentions. Its own model so the pair's unique index is the only index
+    led by the comment (Django's automatic table would add a second, redundant one)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "user"], name="mention_once_per_comment")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in comment {self.comment_id}"
