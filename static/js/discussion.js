@@ -82,7 +82,7 @@
     const role = cell.tagName === "TD" ? roles[cell.cellIndex - 1] : undefined;
     if (role) {
       cellLink.href = `${threadsUrl}?task=${encodeURIComponent(task)}&role=${encodeURIComponent(role)}`;
-      cellLink.textContent = `Discuss this cell (${role})`;
+      cellLink.title = `Discuss the ${role} cell of this task`;
       cellLink.hidden = false;
     } else {
       cellLink.hidden = true;

@@ -32,7 +32,8 @@ def test_discussing_a_cell_from_the_editor_marks_the_cell(page: Page, live_serve
 
     select(page, target)
     link = page.locator("#discuss-cell")
-    expect(link).to_have_text(f"Discuss this cell ({code})")
+    expect(link).to_be_visible()
+    expect(link).to_have_attribute("href", re.compile(rf"\?task={task.pk}&role={code}$"))
     link.click()
     expect(page.get_by_role("heading", name=f"Start a thread on {task.name} × {code}")).to_be_visible()
     page.get_by_label("Comment").fill("Should this be <b>ours</b>? @demo")
