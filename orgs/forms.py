@@ -152,3 +152,11 @@ class SplitPairsForm(forms.Form):
             pairs.append(codes)
         data["split_pairs"] = pairs
         return data
+
+
+class DiscussionSettingForm(forms.Form):
+    viewers_may_comment = forms.BooleanField(
+        required=False,
+        label="Viewers may comment on drafts",
+        help_text="Editors and owners always may; everyone can read the discussion.",
+    )

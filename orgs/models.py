@@ -40,6 +40,8 @@ class Organization(models.Model):
     # Rules-engine settings for every matrix of the organization, under the matrix's own:
     # {"split_pairs": [["PM", "PMM"], ["SALES", "CS"]]} (orgs.services.organization_rule_settings_set).
     rule_settings = models.JSONField(default=dict, blank=True)
+    # Whether viewers may comment on drafts (raci.discussion); editors and owners always may.
+    viewers_may_comment = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -319,7 +319,15 @@ def organization_update(*, organization: Organization, **changes) -> Organizatio
         {
             k: v
             for k, v in changes.items()
-            if k in {"name", "slug", "headcount", "sso_domain", "acknowledgement_reminder_days"}
+            if k
+            in {
+                "name",
+                "slug",
+                "headcount",
+                "sso_domain",
+                "acknowledgement_reminder_days",
+                "viewers_may_comment",
+            }
         },
         unique=_slug_free(organization) if "slug" in changes else None,
     )

@@ -42,6 +42,7 @@ urlpatterns = [
     path(settings + "members/<int:member_id>/remove/", views.member_remove, name="settings-member-remove"),
     path(settings + "members/<int:member_id>/unlock/", views.member_unlock, name="settings-member-unlock"),
     path(settings + "members/invite/", invitation_views.invite, name="settings-invite"),
+    path(settings + "members/discussion/", views.discussion_setting, name="settings-discussion"),
     path(settings + "members/sso/", invitation_views.sso_domain, name="settings-sso-domain"),
     path(
         settings + "invitations/<int:invitation_id>/resend/",

@@ -26,6 +26,7 @@ from orgs.access import Need, OrgAccess, require_org
 from orgs.accounts import sign_in_unlock
 from orgs.forms import (
     ApiTokenForm,
+    DiscussionSettingForm,
     InvitationForm,
     MemberAddForm,
     MemberLevelForm,
@@ -339,10 +340,32 @@ def members_page(
             invitation_days=settings.INVITATION_EXPIRY_DAYS,
             sso_enabled=bool(settings.OIDC_ISSUER),
             sso_form=sso_form or SsoDomainForm(initial={"sso_domain": organization.sso_domain}),
+            discussion_form=DiscussionSettingForm(
+                initial={"viewers_may_comment": organization.viewers_may_comment}
+            ),
             levels=Membership.Level.choices,
         ),
         status=status,
     )
+
+
+@login_required
+@require_POST
+def discussion_setting(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Owners choose whether viewers may comment on drafts (raci.discussion)."""
+    access = require_org(request.user, org_slug, Need.OWN)
+    form = DiscussionSettingForm(request.POST)
+    form.is_valid()  # a checkbox: absent is False, never invalid
+    organization = services.organization_update(
+        organization=access.organization, viewers_may_comment=form.cleaned_data["viewers_may_comment"]
+    )
+    messages.success(
+        request,
+        "Viewers may comment on drafts."
+        if organization.viewers_may_comment
+        else "Only editors and owners may comment on drafts now; viewers still read the discussion.",
+    )
+    return redirect("settings-members", organization.slug)
 
 
 @login_required

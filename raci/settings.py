@@ -410,6 +410,7 @@ OUTBOX_HANDLER_MODULES = [
     "raci.reorganization.notifications",
     "raci.delivery.chat",
     "raci.delivery.reminders",
+    "raci.discussion.notifications",
 ]
 # Where people open the site: chat messages link back to it (emails and pages use relative links).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

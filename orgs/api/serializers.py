@@ -40,6 +40,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "sso_domain",
             "acknowledgement_reminder_days",
             "split_pairs",
+            "viewers_may_comment",
             "created_at",
             "access",
         ]
@@ -75,6 +76,11 @@ class OrganizationUpdateSerializer(OrganizationInputSerializer):
         "default (3 unless configured); 0: no reminders.",
     )
     split_pairs = _split_pairs_field(required=False)
+    viewers_may_comment = serializers.BooleanField(
+        required=False,
+        help_text="Whether viewers may comment on drafts' discussion threads (editors and owners always "
+        "may). Owners only.",
+    )
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0008_teams'),
+        ('orgs', '0009_discussion_setting'),
     ]
 
     operations = [

@@ -40,6 +40,8 @@ from raci.delivery.chat_format import ChatNote, chat_body
 from raci.delivery.models import CHAT_EVENTS, ChatChannel, ChatMessage
 from raci.delivery.sending import USER_AGENT, post_once, webhook_backoff
 from raci.delivery.webhooks import webhook_target_validate, webhook_url_validate
+from raci.discussion.notifications import mention_line, thread_url
+from raci.discussion.services import MENTIONED_EVENT
 from raci.matrices.models import Matrix
 from raci.outbox.handlers import enqueue_on_commit, outbox_handler
 from raci.outbox.models import OutboxEvent
@@ -340,6 +342,20 @@ def chat_acknowledgement_reminder(event: OutboxEvent) -> None:
 def chat_channels_follow_merge(*, source: Team, target: Team, **kwargs) -> None:
     """A team merging into another takes its channels along (orgs.teams.team_merge)."""
     ChatChannel.objects.filter(team=source).update(team=target)
+
+
+@outbox_handler(MENTIONED_EVENT)
+def chat_mention(event: OutboxEvent) -> None:
+    """Channels that chose "discussion": who was mentioned where, with the comment's start."""
+    payload = event.payload
+    names = ", ".join(f"@{name}" for name in payload.get("mentioned_names", ()))
+    note = ChatNote(
+        mention_line(payload, whom=names or "someone"),
+        (payload["excerpt"],),
+        thread_url(payload),
+        link_text="Open the thread",
+    )
+    _fan_out(event, "discussion", note, team_id=_team_of_event(payload))
 
 
 # Sending ---------------------------------------------------------------------------------

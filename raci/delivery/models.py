@@ -161,6 +161,7 @@ CHAT_EVENTS = {
     "signoff.decided": "Everyone asked has decided on a revision",
     "review.due": "A matrix is due for its review",
     "acknowledgement.reminder": "People are reminded to acknowledge a published revision",
+    "discussion": "Someone is @mentioned in a draft's discussion",
 }
 CHAT_EVENT_CHOICES = list(CHAT_EVENTS)
 

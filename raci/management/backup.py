@@ -8,6 +8,7 @@ data twice gives the same text (only ``exported_at`` differs)::
 
     {"format": "raci-organization", "version": 1, "exported_at": "<ISO 8601, UTC>",
      "organization": {"name", "slug", "headcount", "rule_settings", "created_at"},
+     "organization": {"name", "slug", "headcount", "viewers_may_comment", "created_at"},
      "roles":       [{"code", "name", "description", "order"}],                       by code
      "teams":       [{"key", "name", "description", "parent": key, "created_at"}],  by path of names
      "people":      [{"key", "name", "email", "title", "user", "active", "roles": [code], by name
@@ -34,7 +35,11 @@ data twice gives the same text (only ``exported_at`` differs)::
                                      "signoff_required", "review_reminded_at",
                                      "signoffs": [{"person", "decision", "comment", "decided_at",
                                                    "decided_by"}],
-                                     "acknowledgements": [{"person", "at"}]}]}],    by name
+                                     "acknowledgements": [{"person", "at"}]}],
+                      "threads":   [{"task", "role", "created_by", "created_at", "resolved_at",
+                                     "resolved_by", "resolved_revision",
+                                     "comments": [{"author", "body", "created_at",
+                                                   "mentions": [username]}]}]}],  by name
      "webhooks":    [{"url", "events", "active", "log_response_excerpt", "created_by",
                       "created_at"}]}
 
@@ -119,6 +124,7 @@ from orgs.models import Membership, Organization, Person, Role, RoleHolding, Tea
 from orgs.validators import split_pairs_clean
 from raci.delivery.models import WebhookEndpoint
 from raci.delivery.webhooks import webhook_events_validate, webhook_url_validate
+from raci.discussion.models import Comment, Thread
 from raci.matrices.models import Assignment, ChangeRecord, Matrix, MatrixRole, Task
 from raci.revisions.models import Acknowledgement, Revision, SignOff
 from raci.revisions.selectors import snapshot_grid
@@ -228,6 +234,7 @@ class _Export:
                 "slug": organization.slug,
                 "headcount": organization.headcount,
                 "rule_settings": organization.rule_settings,
+                "viewers_may_comment": organization.viewers_may_comment,
                 "created_at": _when(organization.created_at),
             },
             "roles": [
@@ -269,6 +276,14 @@ class _Export:
                 "decided_by_id", flat=True
             ),
             WebhookEndpoint.objects.filter(organization=organization).values_list("created_by_id", flat=True),
+            Thread.objects.filter(matrix__organization=organization).values_list("created_by_id", flat=True),
+            Thread.objects.filter(matrix__organization=organization).values_list("resolved_by_id", flat=True),
+            Comment.objects.filter(thread__matrix__organization=organization).values_list(
+                "author_id", flat=True
+            ),
+            Comment.mentions.through.objects.filter(
+                comment__thread__matrix__organization=organization
+            ).values_list("user_id", flat=True),
         ]
         ids = {pk for source in sources for pk in source.order_by().distinct() if pk is not None}
         users = get_user_model().objects.filter(pk__in=ids).order_by("username")
@@ -417,6 +432,18 @@ class _Export:
         acknowledgements: dict[int, list[Acknowledgement]] = {}
         for acknowledgement in Acknowledgement.objects.filter(revision__matrix__organization=organization):
             acknowledgements.setdefault(acknowledgement.revision_id, []).append(acknowledgement)
+        threads: dict[int, list[Thread]] = {}
+        for thread in (
+            Thread.objects.filter(**in_org)
+            .prefetch_related(
+                Prefetch(
+                    "comments",
+                    queryset=Comment.objects.order_by("created_at", "id").prefetch_related("mentions"),
+                )
+            )
+            .order_by("created_at", "id")
+        ):
+            threads.setdefault(thread.matrix_id, []).append(thread)
 
         # Roles deleted since a revision was published: numbered across the organization.
         snapshot_roles = {
@@ -495,9 +522,30 @@ class _Export:
                     "revisions": [
                         self._revision(r, task_key, signoffs, acknowledgements) for r in matrix_revisions
                     ],
+                    "threads": [self._thread(thread, task_key) for thread in threads.get(matrix.pk, [])],
                 }
             )
         return documents
+
+    def _thread(self, thread: Thread, task_key: dict[int, str]) -> dict:
+        return {
+            "task": task_key[thread.task_id],
+            "role": self.role_code[thread.role_id] if thread.role_id else None,
+            "created_by": self.username(thread.created_by_id),
+            "created_at": _when(thread.created_at),
+            "resolved_at": _when(thread.resolved_at),
+            "resolved_by": self.username(thread.resolved_by_id),
+            "resolved_revision": thread.resolved_revision,
+            "comments": [
+                {
+                    "author": self.username(comment.author_id),
+                    "body": comment.body,
+                    "created_at": _when(comment.created_at),
+                    "mentions": sorted(self.usernames[user.pk] for user in comment.mentions.all()),
+                }
+                for comment in thread.comments.all()
+            ],
+        }
 
     def _revision(self, revision: Revision, task_key: dict[int, str], signoffs, acknowledgements) -> dict:
         snapshot = copy.deepcopy(revision.snapshot)
@@ -712,6 +760,17 @@ SIGNOFF = {
     "decided_by": (TEXT, _NULL),
 }
 ACKNOWLEDGEMENT = {"person": TEXT, "at": TIME}
+THREAD = {
+    "task": TEXT,
+    "role": (TEXT, _NULL),
+    "created_by": (TEXT, _NULL),
+    "created_at": TIME,
+    "resolved_at": (TIME, _NULL),
+    "resolved_by": (TEXT, _NULL),
+    "resolved_revision": (NUMBER, _NULL),
+    "comments": LIST,
+}
+COMMENT = {"author": (TEXT, _NULL), "body": TEXT, "created_at": TIME, "mentions": LIST}
 SNAPSHOT = {"name": TEXT, "version": NUMBER, "scheme": TEXT, "roles": LIST, "tasks": LIST, "cells": LIST}
 SNAPSHOT_ROLE = {"id": TEXT, "code": TEXT, "name": TEXT}
 SNAPSHOT_TASK = {"id": TEXT, "name": TEXT, "stage": TEXT, "order": NUMBER}
@@ -870,6 +929,20 @@ def _matrix_check(matrix: dict, path: str, *, codes: set, usernames: set, people
         _unique([(ack["person"], ap) for ack, ap in acknowledgements], "the person")
         for ack, ap in acknowledgements:
             _known(ack["person"], people, f"{ap}.person", "the person")
+    # Discussion threads came after version 1 first shipped: files without them still read.
+    live_tasks = {task["key"] for task, _ in tasks}
+    for thread, p in _each({"threads": _optional_list(matrix, "threads", path)}, "threads", path, THREAD):
+        _known(thread["task"], live_tasks, f"{p}.task", "the task")
+        _known(thread["role"], codes, f"{p}.role", "the role")
+        _known(thread["created_by"], usernames, f"{p}.created_by", "the user")
+        _known(thread["resolved_by"], usernames, f"{p}.resolved_by", "the user")
+        if (thread["resolved_at"] is None) != (thread["resolved_revision"] is None):
+            raise BackupError(f"{p}: a resolved thread names its revision, an open one does not.")
+        for comment, cp in _each(thread, "comments", p, COMMENT):
+            _known(comment["author"], usernames, f"{cp}.author", "the user")
+            for i, name in enumerate(comment["mentions"]):
+                _check(name, TEXT, f"{cp}.mentions[{i}]")
+                _known(name, usernames, f"{cp}.mentions[{i}]", "the user")
 
 
 # Import ------------------------------------------------------------------------------------------
@@ -990,6 +1063,7 @@ class _Import:
             slug=self.slug,
             headcount=data["headcount"],
             rule_settings=data.get("rule_settings", {}),
+            viewers_may_comment=bool(data.get("viewers_may_comment", True)),
         )
         _clean(organization, "organization")
         organization.save()
@@ -1268,6 +1342,7 @@ class _Import:
             ],
         )
         revisions = self._revisions(matrix, data, path, task_id)
+        self._threads(matrix, data, path, task_id)
         published = revisions.get(data["published_revision"])
         settings = data["rule_settings"]
         if "shared_accountability_tasks" in settings:
@@ -1336,6 +1411,52 @@ class _Import:
         Task.objects.bulk_create(rows, batch_size=1000)
         Task.objects.filter(pk__in=[row.pk for row in placeholders]).delete()
         return {key: row.pk for key, row in zip(ordered, rows, strict=True)}
+
+    def _threads(self, matrix: Matrix, data: dict, path: str, task_id: dict[str, int]) -> None:
+        items = data.get("threads", [])
+        threads = _insert_as_was(
+            Thread,
+            [
+                (
+                    Thread(
+                        matrix=matrix,
+                        task_id=task_id[item["task"]],
+                        role_id=self.role_id[item["role"]] if item["role"] else None,
+                        created_by=self.user(item["created_by"]),
+                        resolved_at=_time(item["resolved_at"]),
+                        resolved_by=self.user(item["resolved_by"]),
+                        resolved_revision=item["resolved_revision"],
+                    ),
+                    {"created_at": _time(item["created_at"])},
+                )
+                for item in items
+            ],
+        )
+        written = [
+            (thread, comment, f"{path}.threads[{i}].comments[{j}]")
+            for i, (thread, item) in enumerate(zip(threads, items, strict=True))
+            for j, comment in enumerate(item["comments"])
+        ]
+        comments = _insert_as_was(
+            Comment,
+            [
+                (
+                    _clean(
+                        Comment(thread=thread, author=self.user(data["author"]), body=data["body"]), where
+                    ),
+                    {"created_at": _time(data["created_at"])},
+                )
+                for thread, data, where in written
+            ],
+        )
+        mention = Comment.mentions.through
+        mention.objects.bulk_create(
+            [
+                mention(comment_id=comment.pk, user_id=self.users[name].pk)
+                for comment, (_, data, _) in zip(comments, written, strict=True)
+                for name in data["mentions"]
+            ]
+        )
 
     def _revisions(
         self, matrix: Matrix, data: dict, path: str, task_id: dict[str, int]

@@ -32,6 +32,8 @@ from orgs.teams import holding_add, person_teams_set, team_create
 from raci import rules
 from raci.delivery.models import WebhookEndpoint
 from raci.delivery.webhooks import webhook_endpoint_create, webhook_endpoint_update
+from raci.discussion.models import Thread
+from raci.discussion.services import comment_add, thread_resolve, thread_start
 from raci.insights.selectors import person_responsibilities
 from raci.management.backup import FORMAT, VERSION
 from raci.matrices.adoption import framework_from_matrix, matrix_adopt
@@ -122,6 +124,13 @@ def acme(build_matrix) -> Acme:
     )
     retro = task_create(matrix=delivery, name="Retro", stage="Stage 0", description="Look back.", actor=web)
     assignment_set(matrix=delivery, task=retro, role=roles["PM"], letters="AR", actor=web)
+    # Discussion: a cell's thread with a mention and a reply, and the task's own thread, resolved.
+    cell_thread = thread_start(
+        matrix=delivery, task_id=tasks["Build"].pk, role_code="ENG", body="@vic ok?", author=ed
+    )
+    comment_add(thread=cell_thread, body="Fine by me <b>really</b>", author=vic)
+    settled = thread_start(matrix=delivery, task_id=retro.pk, body="Monthly?", author=olga)
+    thread_resolve(thread=settled, user=ed)
     second = revisions.matrix_publish(matrix=delivery, actor=web, note="Second cut", require_signoff=True)
     signoff = SignOff.objects.get(revision=second)
     revisions.signoff_decide(signoff=signoff, user=olga, decision="approved", comment="Looks right")
@@ -700,3 +709,55 @@ def test_a_bad_split_pair_in_the_file_is_refused_with_its_place(shared, tmp_path
     organization_delete(organization=shared, acting_user=User.objects.get(username="sharer"))
     document["organization"]["rule_settings"] = {"split_pairs": [["PM", "PM"]]}
     assert "organization.rule_settings.split_pairs: Pair 1 names PM twice" in _refused(tmp_path, document)
+
+
+def test_discussion_threads_survive_the_round_trip(acme, tmp_path):
+    def discussion(slug):
+        return sorted(
+            (
+                thread.task.name,
+                thread.role.code if thread.role_id else None,
+                thread.created_by.username,
+                thread.resolved_by.username if thread.resolved_by_id else None,
+                thread.resolved_revision,
+                tuple(
+                    (
+                        c.author.username,
+                        c.body,
+                        tuple(sorted(u.username for u in c.mentions.all())),
+                        c.created_at,
+                    )
+                    for c in thread.comments.order_by("id")
+                ),
+            )
+            for thread in Thread.objects.filter(matrix__organization__slug=slug)
+        )
+
+    before = discussion("acme")
+    assert len(before) == 2
+    document = _export("acme", tmp_path / "acme.json")
+    delivery = next(m for m in document["matrices"] if m["name"] == "Delivery")
+    assert [t["comments"][0]["mentions"] for t in delivery["threads"]] == [["vic"], []]
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    _import(tmp_path / "acme.json", "--slug", "acme-copy")
+    assert discussion("acme-copy") == before
+
+
+def test_a_file_written_before_discussion_imports_without_threads(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    document["organization"].pop("viewers_may_comment")
+    for matrix in document["matrices"]:
+        matrix.pop("threads")
+    (tmp_path / "old.json").write_text(json.dumps(document))
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    _import(tmp_path / "old.json", "--slug", "acme-old")
+    assert not Thread.objects.filter(matrix__organization__slug="acme-old").exists()
+    assert Organization.objects.get(slug="acme-old").viewers_may_comment is True
+
+
+def test_a_resolved_thread_without_its_revision_is_refused_with_its_place(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    delivery = next(m for m in document["matrices"] if m["name"] == "Delivery")
+    delivery["threads"][1]["resolved_revision"] = None
+    message = _refused(tmp_path, document, "--slug", "acme-bad")
+    assert "threads[1]: a resolved thread names its revision" in message

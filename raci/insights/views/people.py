@@ -14,6 +14,7 @@ from frameworks.schemes import Scheme
 from orgs.access import require_org
 from orgs.models import Person, Role
 from raci import rules
+from raci.discussion.selectors import ALL, threads_filtered
 from raci.insights.selectors import (
     CursorInvalid,
     Responsibility,
@@ -380,5 +381,6 @@ def task_detail(request: HttpRequest, org_slug: str, matrix_id: int, task_id: in
             absent=absent,
             shown=shown,
             publication=publication_state(matrix=matrix),
+            threads=list(threads_filtered(matrix=matrix, state=ALL, task_id=task.pk)),
         ),
     )
