@@ -255,7 +255,7 @@ def _claim(keys: list[str]) -> set[str]:
         table = connection.ops.quote_name(SentNotification._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {table} (key, sent_at) SELECT unnest(%s::varchar[]), %s "  # noqa: S608
+                f"INSERT INTO {table} (key, sent_at) SELECT unnest(%s::varchar[]), %s "
                 "ON CONFLICT (key) DO NOTHING RETURNING key",
                 [keys, now],
             )

@@ -5,8 +5,8 @@ that does not grow with the number of people told."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection
 
 from orgs.models import Person
 from raci.delivery.notifications import send_publication_emails
