@@ -2,22 +2,31 @@
 organizations' published matrices, what changed for them since they last acknowledged, and what
 waits for them (acknowledgements, sign-offs).
 
-One read, ``my_responsibilities(user)``, in a fixed number of queries however many matrices,
-tasks and organizations there are:
+One page of it per read, ``my_responsibilities(user, cursor=)``: at most ``MATRICES_PER_PAGE`` whole
+matrices (what changed and the acknowledgement are per matrix), in a fixed number of queries however
+many matrices, tasks and organizations there are:
 
 1. the user's organizations (``organizations_for``: a user removed from an organization no
    longer sees it, even if a person there is still linked to their account);
 2. the people linked to the user in those organizations;
 3. the roles those people hold;
-4-6. ``people_responsibilities`` (the published read model: letters and co-owners);
-7. every acknowledgement of those people;
-8. their pending sign-offs on latest revisions;
-9. the matrices involved, with their latest published revision;
-10. only when some matrix was last acknowledged at an older revision than its latest: the
-    snapshots of those older revisions, all in one query (the latest revision's letters come
+4. every acknowledgement of those people;
+5. their pending sign-offs on latest revisions;
+6-7. every page's matrices, without a letter: the (matrix, team, role) triples of the read model
+   the people's roles hold, and who those roles resolve to for each team (``orgs.teams``; one more
+   query for the teams' paths when a matrix belongs to a team);
+8. those matrices and the ones acknowledged at an older revision, with their latest revision;
+9-12. for the page's matrices only, ``people_responsibilities`` (letters and co-owners);
+13. only when some matrix of the page was last acknowledged at an older revision than its latest:
+    the snapshots of those older revisions, all in one query (the latest revision's letters come
     from the read model, so only the older side is loaded);
-11. only when the user is a member of an organization without a linked person: the owners of
+14. only when the user is a member of an organization without a linked person: the owners of
     those organizations, one UNION query.
+
+Pages are in the order (organization name, organization id, matrix name without case, matrix id);
+the cursor is the position of the last (next page) or first (previous page) matrix shown. Every
+page lists every acknowledgement and sign-off waiting; a matrix acknowledged at an older revision
+in which the person held nothing then or now takes a place on its page and shows nothing (rare).
 
 "What changed for you" compares, task by task, the letters the person's roles held in the
 revision they last acknowledged with those of the latest revision: gained, changed and lost tasks.
