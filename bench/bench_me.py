@@ -159,7 +159,8 @@ def main() -> int:
                 changes = sum(m.changes.count for o in result.organizations for m in o.matrices if m.changes)
                 report.append(
                     f"{case}, {what}, {label} ({shown} of {result.matrix_count} matrices, "
-                    f"{len(cursors)} pages): {lines:,} task lines" + (f", {changes:,} changes" if changes else "")
+                    f"{len(cursors)} pages): {lines:,} task lines"
+                    + (f", {changes:,} changes" if changes else "")
                 )
                 report.append(
                     f"  GET /me/  median {median:7.1f} ms   min {fastest:7.1f} ms   "
