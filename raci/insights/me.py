@@ -667,10 +667,16 @@ def _read(user, position: tuple[bool, PageKey] | None, size: int) -> MyResponsib
     found = MyResponsibilities(
         unlinked=unlinked, linked=True, matrix_count=len(entries), organization_count=len(person_of)
     )
-    if end < len(entries):
-        found.next = cursor_encode(keys[end - 1]) if end > start else None
-    if start > 0:
-        found.previous = cursor_encode(keys[start], before=True) if end > start else None
+    if end > start:
+        found.next = cursor_encode(keys[end - 1]) if end < len(keys) else None
+        found.previous = cursor_encode(keys[start], before=True) if start > 0 else None
+    elif position is not None and keys:
+        # A page left empty by a link older than the matrices (renamed, archived): lead back.
+        before, key = position
+        if before:
+            found.next = cursor_encode(key)
+        else:
+            found.previous = cursor_encode(key, before=True)
 
     page_ids = {key[3] for key, _person_id in shown}
     on_page_people = {person_id for _key, person_id in shown}

@@ -639,3 +639,15 @@ def test_the_api_answers_400_to_a_cursor_it_did_not_make(me, published):
     response = client.get(API_ME, {"cursor": "WyJ4Il0"})
     assert response.status_code == 400
     assert "cursor" in json.dumps(response.json())
+
+
+def test_a_page_link_past_the_last_matrix_leads_back_to_the_last_page(me, org, person):
+    from raci.insights.me import cursor_encode
+
+    _matrices(org, person, 7)
+    beyond = cursor_encode(("zzz", 10**9, "zzz", 10**9))
+    page = my_responsibilities(me, cursor=beyond)
+    assert page.organizations == []
+    assert page.next is None
+    back = my_responsibilities(me, cursor=page.previous)
+    assert [m.name for m in back.organizations[0].matrices] == [f"Matrix {i}" for i in range(2, 7)]
