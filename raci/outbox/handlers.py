@@ -283,7 +283,12 @@ def send_emails_once(messages: list[tuple[str, EmailMessage]]) -> int:
     for key, _message in messages:
         if not key or len(key) > 255:
             raise ValueError("send_emails_once needs keys of 1 to 255 characters.")
-    wanted = [(key, message) for key, message in messages if message.recipients()]
+    wanted: list[tuple[str, EmailMessage]] = []
+    seen: set[str] = set()
+    for key, message in messages:
+        if key not in seen and message.recipients():  # one message per key, as send_once
+            seen.add(key)
+            wanted.append((key, message))
     claimed = _claim([key for key, _message in wanted])
     pending = [(key, message) for key, message in wanted if key in claimed]
     if not pending:

@@ -377,3 +377,14 @@ def test_send_emails_once_keeps_the_keys_of_the_emails_sent_before_a_failure(db,
     assert set(SentNotification.objects.values_list("key", flat=True)) == {"bulk:0"}
     assert send_emails_once(messages) == 2
     assert [m.to for m in mailoutbox] == [["0@example.com"], ["1@example.com"], ["2@example.com"]]
+
+
+def test_send_emails_once_sends_one_message_per_key_even_given_twice(db, mailoutbox):
+    from django.core.mail import EmailMessage
+
+    from raci.outbox.handlers import send_emails_once
+
+    first = EmailMessage("first", "b", "from@example.com", ["a@example.com"])
+    second = EmailMessage("second", "b", "from@example.com", ["a@example.com"])
+    assert send_emails_once([("same", first), ("same", second)]) == 1
+    assert [m.subject for m in mailoutbox] == ["first"]
