@@ -131,9 +131,26 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         "archived_tasks": list(matrix.tasks.filter(archived=True).values("id", "name"))
         if read.editing
         else [],
-        "task_form": TaskForm(),
+        **_add_task_form(request, matrix),
     }
     return render(request, "matrices/matrix_detail.html", context)
+
+
+def _add_task_key(matrix: Matrix) -> str:
+    return f"add-task:{matrix.pk}"
+
+
+def _add_task_form(request: HttpRequest, matrix: Matrix) -> dict:
+    """The add-task form, with the error and values of a refused attempt (kept in the session by
+    ``task_add``): shown in the form itself, its name field focused, not at the top of the page."""
+    refused = request.session.pop(_add_task_key(matrix), None)  # marks the session changed only if there
+    if not refused:
+        return {"task_form": TaskForm()}
+    form = TaskForm(initial={"name": refused["name"], "stage": refused["stage"]})
+    form.fields["name"].widget.attrs.update(
+        {"autofocus": True, "aria-invalid": "true", "aria-describedby": "add-task-error"}
+    )
+    return {"task_form": form, "add_task_error": refused["error"]}
 
 
 # Compressed, unlike pages: these rows hold no CSRF token or other secret and echo nothing from the
@@ -254,14 +271,24 @@ def fix_apply(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRespon
 def task_add(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
     _, matrix = matrix_for_page(request, org_slug, matrix_id, Need.EDIT)
     form = TaskForm(request.POST)
+    error = None
     if form.is_valid():
+        known_stage = Task.objects.filter(matrix=matrix, stage=form.cleaned_data["stage"].strip()).exists()
         try:
             task = services.task_create(actor=web_actor(request), matrix=matrix, **form.cleaned_data)
-            messages.success(request, f"Added '{task.name}'.")
         except (ValidationError, MatrixArchived) as exc:
-            messages.error(request, error_text(exc))
+            error = error_text(exc)
+        else:
+            new_stage = f" in a new stage '{task.stage}'" if task.stage and not known_stage else ""
+            messages.success(request, f"Added '{task.name}'{new_stage}.")
     else:
-        messages.error(request, error_text(form.errors))
+        error = error_text(form.errors)
+    if error:
+        request.session[_add_task_key(matrix)] = {
+            "error": error,
+            "name": request.POST.get("name", "")[:200],
+            "stage": request.POST.get("stage", "")[:120],
+        }
     return redirect(editor_url(matrix) + "#add-task")
 
 
