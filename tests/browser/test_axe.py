@@ -50,6 +50,8 @@ def test_axe_finds_no_violation_on_any_page(axe_page, live_server):
         "history": f"/o/acme/m/{demo.matrix.pk}/history/",
         "import": f"/o/acme/m/{demo.matrix.pk}/import/",
         "settings": f"/o/acme/m/{demo.matrix.pk}/settings/",
+        "new matrix": "/o/acme/new/",
+        "new matrix from a table": "/o/acme/new/table/",
     }
     found = {}
     for name, path in pages.items():

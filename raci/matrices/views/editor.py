@@ -289,6 +289,8 @@ def task_add(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRespons
             "name": request.POST.get("name", "")[:200],
             "stage": request.POST.get("stage", "")[:120],
         }
+        # No #fragment: it would keep the browser from focusing the name field (autofocus).
+        return redirect(editor_url(matrix))
     return redirect(editor_url(matrix) + "#add-task")
 
 
