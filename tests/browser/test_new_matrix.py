@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from orgs.models import Role
 from raci.management.demo import DEMO_PASSWORD_DEFAULT, demo_seed
 from raci.matrices.models import Assignment, Matrix
-from tests.browser.test_axe import axe_page, violations  # noqa: F401 (a fixture)
+from tests.browser.test_axe import violations
 from tests.browser.test_editor import open_editor, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
