@@ -53,13 +53,16 @@ class Scheme:
     work_phrase: str = "does the work"
     rule_notes: str = ""
     _by_code: dict[str, Letter] = field(init=False, repr=False, compare=False)
+    _codes: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {letter.code: letter for letter in self.letters})
+        # Read for every cell the rules engine looks at: joined once.
+        object.__setattr__(self, "_codes", "".join(letter.code for letter in self.letters))
 
     @property
     def codes(self) -> str:
-        return "".join(letter.code for letter in self.letters)
+        return self._codes
 
     def letter(self, code: str) -> Letter:
         return self._by_code[code]

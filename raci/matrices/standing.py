@@ -40,13 +40,19 @@ def matrix_health_refresh(*, matrix_id: int, force: bool = False) -> bool:
     matrix = Matrix.objects.select_related("organization").filter(pk=matrix_id).first()
     if matrix is None or (not force and matrix.health_version == matrix.version):
         return False
-    analysis = rules.analyse(matrix_grid_get(matrix=matrix))
+    matrix_health_store(matrix=matrix, analysis=rules.analyse(matrix_grid_get(matrix=matrix)))
+    return True
+
+
+def matrix_health_store(*, matrix: Matrix, analysis: rules.Analysis) -> None:
+    """Store ``analysis`` (of ``matrix``'s draft at ``matrix.version``) as its health: for a caller that
+    analysed the draft anyway (the editor after an edit), so the refresh the change enqueued finds the
+    health current and has nothing to do."""
     # Never overwrite a health computed at a newer version by a concurrent refresh.
     newer = Q(health_version__gt=matrix.version)
     Matrix.objects.filter(pk=matrix.pk).exclude(newer).update(
         health=analysis.health, finding_counts=analysis.counts(), health_version=matrix.version
     )
-    return True
 
 
 @outbox_handler("assignment.changed")

@@ -19,6 +19,7 @@ from orgs.access import Need, OrgAccess
 from raci import rules
 from raci.matrices import editor, services
 from raci.matrices.cells import BatchInvalid, CellChange, CellConflict, grid_apply_changes
+from raci.matrices.editing import cells_edit
 from raci.matrices.changes import MatrixArchived
 from raci.matrices.forms import CellBatchForm, CellForm, MatrixSettingsForm, TaskEditForm, TaskForm
 from raci.matrices.models import Matrix, Task
@@ -41,9 +42,11 @@ def _edit_url_pattern(organization_slug: str, matrix_id: int) -> str:
     return reverse("task-edit", args=[organization_slug, matrix_id, 0]).replace("/t/0/", "/t/{id}/")
 
 
-def _panel(grid, analysis) -> dict:
+def _panel(grid, analysis, matrix: Matrix) -> dict:
     """What the findings panel, the health and the rows' badges need, on the page and after an edit."""
     return {
+        # Reversed once for the panel's fix forms (a hundred findings may offer a thousand fixes).
+        "fix_url": reverse("matrix-fix", args=[matrix.organization.slug, matrix.pk]),
         "analysis": analysis,
         "counts": analysis.counts(),
         "findings": editor.findings_shown(analysis.findings),
@@ -113,7 +116,7 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
-        **_panel(grid, analysis),
+        **_panel(grid, analysis, matrix),
         "has_rows": bool(read.groups),
         # The first rows only: the rest arrive from matrix_rows once the page is usable.
         "grid_body": mark_safe(_body(read, org_slug, 0, editor.FIRST_ROWS)),  # escaped by grid_body_html
@@ -185,31 +188,29 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         for c in raw
     ]
     state, message = "saved", "Saved"
-    try:
-        grid_apply_changes(actor=web_actor(request), matrix=matrix, changes=changes)
-    except CellConflict:
+    # The writer leaves ``matrix`` at its new version; the grid is read and analysed once.
+    edited = cells_edit(actor=web_actor(request), matrix=matrix, changes=changes)
+    grid, analysis, refused = edited.grid, edited.analysis, edited.refused
+    if isinstance(refused, CellConflict):
         state, message = (
             "conflict",
             "Someone else changed "
             + ("this cell" if len(changes) == 1 else "some of these cells")
             + " first; nothing was saved and the cells now show their letters.",
         )
-    except BatchInvalid as exc:
+    elif isinstance(refused, BatchInvalid):
         state = "failed"
         message = "Not saved: " + "; ".join(
-            dict.fromkeys(msg for errors in exc.errors.values() for msg in errors.values())
+            dict.fromkeys(msg for errors in refused.errors.values() for msg in errors.values())
         )
-    except MatrixArchived as exc:
-        state, message = "failed", str(exc)
+    elif isinstance(refused, MatrixArchived):
+        state, message = "failed", str(refused)
     if state == "saved" and len(changes) > 1:
         message = f"Saved {len(changes)} cells"
-    # The writer left ``matrix`` at its new version; the grid is read once, for the findings.
-    grid = matrix_grid_get(matrix=matrix)
     tasks = {t.id for t in grid.tasks}
     roles = {r.code for r in grid.roles}
     if state == "failed" and not any(c.task in tasks and c.role in roles for c in changes):
         return HttpResponseBadRequest(message)
-    analysis = rules.analyse(grid)
     badges = editor.badges_by_task(analysis.findings)
     cells = [
         {"task": c.task, "role": c.role, "letters": grid.letters(c.task, c.role)}
@@ -221,7 +222,7 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
-        **_panel(grid, analysis),
+        **_panel(grid, analysis, matrix),
         "badges": mark_safe(  # editor.badge_html escapes every value
             "".join(editor.badge_html(t, badges.get(t, editor.Badge()), oob=True) for t in changed_tasks)
         ),
@@ -276,7 +277,10 @@ def task_add(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRespons
         known_stage = Task.objects.filter(matrix=matrix, stage=form.cleaned_data["stage"].strip()).exists()
         try:
             task = services.task_create(actor=web_actor(request), matrix=matrix, **form.cleaned_data)
-        except (ValidationError, MatrixArchived) as exc:
+        except MatrixArchived as exc:
+            # An archived matrix shows no add-task form: the page's messages say why.
+            messages.error(request, str(exc))
+        except ValidationError as exc:
             error = error_text(exc)
         else:
             new_stage = f" in a new stage '{task.stage}'" if task.stage and not known_stage else ""
