@@ -274,3 +274,42 @@ def fix_changes(raw: str, *, limit: int) -> list[dict[str, object]] | None:
             }
         )
     return changes
+
+
+def findings_list_html(findings: Iterable[Finding], *, fix_url: str | None, csrf_token: str) -> str:
+    """The findings panel's list, built in Python like the grid body: the panel is sent with every
+    edit, and a hundred findings of a large matrix may offer more than a thousand fixes, each a form
+    (Django's template engine took about 40 ms for them at 1,000 x 50). ``fix_url`` None: no fix
+    buttons (a reader, an archived matrix). Every value is escaped."""
+    token = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">' if fix_url else ""
+    )
+    parts = ["<ol>"]
+    for finding in findings:
+        severity = escape(str(finding.severity))
+        message = escape(finding.message)
+        parts.append(f'<li class="finding {severity}"><span class="badge {severity}">{severity}</span> ')
+        if finding.task_id:
+            role = f' data-role="{escape(finding.role_code)}"' if finding.role_code else ""
+            parts.append(
+                f'<a href="#task-{finding.task_id}" data-task="{finding.task_id}"{role}>{message}</a>'
+            )
+        elif finding.role_code:
+            code = escape(finding.role_code)
+            parts.append(f'<a href="#col-{code}" data-role="{code}">{message}</a>')
+        else:
+            parts.append(message)
+        if finding.hint:
+            parts.append(f'<p class="hint">{escape(finding.hint)}</p>')
+        if fix_url and finding.suggested_fixes:
+            parts.append('<div class="fixes">')
+            for fix in finding.suggested_fixes:
+                parts.append(
+                    f'<form method="post" action="{escape(fix_url)}">{token}'
+                    f'<input type="hidden" name="changes" value="{escape(fix.changes_json)}">'
+                    f'<button type="submit" class="secondary">{escape(fix.label)}</button></form>'
+                )
+            parts.append("</div>")
+        parts.append("</li>")
+    parts.append("</ol>")
+    return "".join(parts)

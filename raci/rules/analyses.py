@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from raci.rules.engine import evaluate
 from raci.rules.findings import Finding, Severity
-from raci.rules.grid import MatrixGrid
+from raci.rules.grid import MatrixGrid, collector_paused
 from raci.rules.tally import Tally
 
 
@@ -265,6 +265,9 @@ class Analysis:
 
 def analyse(grid: MatrixGrid) -> Analysis:
     """Findings, health and workload together, from one pass over the cells."""
-    tally = Tally.of(grid)
-    findings = evaluate(grid, tally)
-    return Analysis(findings=findings, health=health_score(grid, findings), workload=workload(grid, tally))
+    with collector_paused():
+        tally = Tally.of(grid)
+        findings = evaluate(grid, tally)
+        return Analysis(
+            findings=findings, health=health_score(grid, findings), workload=workload(grid, tally)
+        )

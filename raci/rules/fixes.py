@@ -24,10 +24,20 @@ def soft_letter(scheme: Scheme) -> str:
     return ""
 
 
+# (scheme, letters, letter) -> letters without it: a scheme spells a handful of cells, and a large
+# matrix asks the same question thousands of times.
+_WITHOUT: dict[tuple[str, str, str, str], str] = {}
+
+
 def without(scheme: Scheme, raw: str, letter: str) -> str:
     """``raw`` without ``letter``; a cell left empty keeps the role asked (``soft_letter``)."""
-    rest = scheme.order(set(raw) - {letter})
-    return rest or soft_letter(scheme)
+    key = (scheme.key, scheme.codes, raw, letter)
+    found = _WITHOUT.get(key)
+    if found is None:
+        found = scheme.order(set(raw) - {letter}) or soft_letter(scheme)
+        if len(_WITHOUT) < 10_000:
+            _WITHOUT[key] = found
+    return found
 
 
 def with_letter(scheme: Scheme, raw: str, letter: str) -> str | None:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.middleware.csrf import get_token
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
@@ -19,12 +20,11 @@ from orgs.access import Need, OrgAccess
 from raci import rules
 from raci.matrices import editor, services
 from raci.matrices.cells import BatchInvalid, CellChange, CellConflict, grid_apply_changes
-from raci.matrices.editing import cells_edit
 from raci.matrices.changes import MatrixArchived
+from raci.matrices.editing import cells_edit
 from raci.matrices.forms import CellBatchForm, CellForm, MatrixSettingsForm, TaskEditForm, TaskForm
 from raci.matrices.models import Matrix, Task
 from raci.matrices.readings import Shown, matrix_read, publication_state
-from raci.matrices.selectors import matrix_grid_get
 from raci.matrices.shortcuts import (
     editor_url,
     error_text,
@@ -42,14 +42,19 @@ def _edit_url_pattern(organization_slug: str, matrix_id: int) -> str:
     return reverse("task-edit", args=[organization_slug, matrix_id, 0]).replace("/t/0/", "/t/{id}/")
 
 
-def _panel(grid, analysis, matrix: Matrix) -> dict:
+def _panel(request: HttpRequest, grid, analysis, matrix: Matrix, *, can_edit: bool) -> dict:
     """What the findings panel, the health and the rows' badges need, on the page and after an edit."""
+    shown = editor.findings_shown(analysis.findings)
+    fix_url = reverse("matrix-fix", args=[matrix.organization.slug, matrix.pk]) if can_edit else None
     return {
-        # Reversed once for the panel's fix forms (a hundred findings may offer a thousand fixes).
-        "fix_url": reverse("matrix-fix", args=[matrix.organization.slug, matrix.pk]),
         "analysis": analysis,
         "counts": analysis.counts(),
-        "findings": editor.findings_shown(analysis.findings),
+        "findings": shown,
+        "findings_list": mark_safe(  # findings_list_html escapes every value
+            editor.findings_list_html(
+                shown, fix_url=fix_url, csrf_token=get_token(request) if fix_url else ""
+            )
+        ),
         "findings_total": len(analysis.findings),
         "task_names": {t.id: t.name for t in grid.tasks},
     }
@@ -116,7 +121,7 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
-        **_panel(grid, analysis, matrix),
+        **_panel(request, grid, analysis, matrix, can_edit=read.can_edit),
         "has_rows": bool(read.groups),
         # The first rows only: the rest arrive from matrix_rows once the page is usable.
         "grid_body": mark_safe(_body(read, org_slug, 0, editor.FIRST_ROWS)),  # escaped by grid_body_html
@@ -222,7 +227,7 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
-        **_panel(grid, analysis, matrix),
+        **_panel(request, grid, analysis, matrix, can_edit=matrix.status != Matrix.Status.ARCHIVED),
         "badges": mark_safe(  # editor.badge_html escapes every value
             "".join(editor.badge_html(t, badges.get(t, editor.Badge()), oob=True) for t in changed_tasks)
         ),
