@@ -3,8 +3,8 @@
     .venv/bin/python bench/screenshots.py        (or: make screenshots)
 
 Writes docs/img/editor-desktop.png (the editor at 1440 x 900) and docs/img/phone-who-does-what.png
-(at 390 px: "who owns pricing?" searched, and the task found, with who does what on it). Nothing is fetched from another
-host: the database is build/screenshots.sqlite3, rebuilt on every run with `migrate`,
+(at 390 px: "who owns pricing?" searched, and the task found, with who does what on it).
+Nothing is fetched from another host: the database is build/screenshots.sqlite3, rebuilt on every run with `migrate`,
 `load_frameworks` and `seed_demo`, then served by `runserver` on a free local port.
 """
 
@@ -97,10 +97,9 @@ def main() -> int:
             # "Who owns pricing?" typed in the search box, then the task it finds: who does what on it.
             page.goto(f"{base}/o/acme/search/?q=pricing")
             page.locator("main").get_by_role("link", name="Pricing").first.click()
-            page.locator("main h1").scroll_into_view_if_needed()
-            page.evaluate(
-                "window.scrollTo(0, document.querySelector('main h1').getBoundingClientRect().top + window.scrollY - 12)"
-            )
+            top = page.locator("main h1").evaluate("h => h.getBoundingClientRect().top + window.scrollY")
+            page.mouse.wheel(0, top - 12)
+            page.wait_for_timeout(300)
             shoot(page, "phone-who-does-what.png")
             chromium.close()
     finally:
