@@ -5,8 +5,8 @@
 Writes docs/img/editor-desktop.png (the editor at 1440 x 900) and docs/img/phone-who-does-what.png
 (at 390 px: "who owns pricing?" searched, and the task found, with who does what on it).
 Nothing is fetched from another host: the database is build/screenshots.sqlite3, rebuilt on every
-run with `migrate`,
-`load_frameworks` and `seed_demo`, then served by `runserver` on a free local port.
+run with `migrate`, `load_frameworks` and `seed_demo`, then served by `runserver` on a free local
+port.
 """
 
 from __future__ import annotations
