@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -74,3 +75,35 @@ def test_the_findings_list_escapes_every_value_and_posts_each_fix_with_the_token
     assert 'name="csrfmiddlewaretoken" value="tok"' in html
     assert "Keep A on &lt;PM&gt;" in html
     assert "<form" not in findings_list_html([finding], fix_url=None, csrf_token="")
+
+
+def _edit(client, matrix, task, letters, expected, **extra):
+    url = f"/o/{matrix.organization.slug}/m/{matrix.pk}/cell/"
+    return client.post(
+        url,
+        {"task": task.pk, "role": "R1", "expected": expected, "letters": letters, **extra},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+
+
+def test_an_edit_answers_with_the_findings_panel_only_when_it_changed(client, org, editor, build_matrix):
+    matrix = build_matrix(organization=org, tasks=3, roles=3)
+    task = matrix.tasks.order_by("order").first()
+    client.force_login(editor)
+    page = client.get(f"/o/{org.slug}/m/{matrix.pk}/").content.decode()
+    before = re.search(r'id="findings"[^>]*data-digest="([0-9a-f]+)"', page).group(1)
+    # A second Accountable on the task: a new finding, so the panel comes with the answer.
+    answer = _edit(client, matrix, task, "A", "", findings=before)
+    after = re.search(r'id="findings"[^>]*data-digest="([0-9a-f]+)"', answer).group(1)
+    assert after != before
+    # The same letters again: the findings are what the editor shows, so the panel is left out.
+    answer = _edit(client, matrix, task, "A", "A", findings=after)
+    assert 'id="findings"' not in answer
+    assert 'id="health"' in answer
+
+
+def test_an_edit_without_a_digest_gets_the_panel(client, org, editor, build_matrix):
+    matrix = build_matrix(organization=org, tasks=3, roles=3)
+    task = matrix.tasks.order_by("order").first()
+    client.force_login(editor)
+    assert 'id="findings"' in _edit(client, matrix, task, "I", "")

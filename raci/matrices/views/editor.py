@@ -47,6 +47,7 @@ def _panel(request: HttpRequest, grid, analysis, matrix: Matrix, *, can_edit: bo
     shown = editor.findings_shown(analysis.findings)
     fix_url = reverse("matrix-fix", args=[matrix.organization.slug, matrix.pk]) if can_edit else None
     return {
+        "findings_digest": editor.findings_digest(shown, len(analysis.findings)),
         "analysis": analysis,
         "counts": analysis.counts(),
         "findings": shown,
@@ -223,11 +224,14 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         if c.task in tasks and c.role in roles
     ]
     changed_tasks = dict.fromkeys(c["task"] for c in cells)
+    panel = _panel(request, grid, analysis, matrix, can_edit=matrix.status != Matrix.Status.ARCHIVED)
     context = {
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
-        **_panel(request, grid, analysis, matrix, can_edit=matrix.status != Matrix.Status.ARCHIVED),
+        **panel,
+        # The panel is sent again only when it differs from the one the editor shows.
+        "send_findings": request.POST.get("findings") != panel["findings_digest"],
         "badges": mark_safe(  # editor.badge_html escapes every value
             "".join(editor.badge_html(t, badges.get(t, editor.Badge()), oob=True) for t in changed_tasks)
         ),
