@@ -195,3 +195,17 @@ def test_viewer_gets_403_and_outsider_404(client, org, viewer, outsider):
     assert client.get(_url(org)).status_code == 403
     client.force_login(outsider)
     assert client.get(_url(org)).status_code == 404
+
+
+def test_creation_costs_the_same_queries_for_a_small_and_a_larger_table(org, pm):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (3, 100):
+        rows = "".join(f"Stage {i // 10}\tTask {i}\tA/R\tC\n" for i in range(size))
+        data = f"Stage\tTask\tPM\tD{size}\n{rows}".encode()
+        with CaptureQueriesContext(connection) as queries:
+            matrix_from_table(organization=org, name=f"M{size}", data=data, new_roles={f"D{size}": "Design"})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
