@@ -15,35 +15,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import common  # noqa: E402
+from bench.common import timed  # noqa: E402  (the other benchmarks import it from here)
+
 # BENCH_DATABASE: an engineer sharing the server benchmarks in a database of their own.
 BENCH_DB = os.environ.get("BENCH_DATABASE", "raci_bench")
-BASE_URL = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
-os.environ["DATABASE_URL"] = f"{BASE_URL}/{BENCH_DB}"
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ["THROTTLE_TOKEN"] = "1000000/min"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raci.settings")
+common.setup_environment(BENCH_DB)
 
 import psycopg2  # noqa: E402
 
 
 def ensure_database() -> None:
-    conn = psycopg2.connect(f"{BASE_URL}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
-        if cursor.fetchone() is None:
-            cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    conn.close()
+    common.ensure_database(BENCH_DB)
 
 
 def build_matrix(*, slug: str, tasks: int, roles: int, stage_size: int, owner_column: bool = False):
@@ -72,16 +61,6 @@ def build_matrix(*, slug: str, tasks: int, roles: int, stage_size: int, owner_co
     task_rows = list(matrix.tasks.order_by("order"))
     role_rows = [column.role for column in matrix.columns.select_related("role").order_by("order")]
     return user, matrix, task_rows, role_rows
-
-
-def timed(fn, runs: int) -> tuple[float, float]:
-    fn()  # warm-up
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), min(samples)
 
 
 def main() -> int:

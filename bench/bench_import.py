@@ -15,7 +15,6 @@ fastest of ``--runs``.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -23,12 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import common
 from bench.load import stack
 
-os.environ["DATABASE_URL"] = stack.DATABASE_URL
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raci.settings")
+common.setup_environment(stack.DB_NAME)
 
 TARGET_MS = 1000
 

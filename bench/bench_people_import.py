@@ -28,30 +28,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "raci_bench_people"
-BASE_URL = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
-os.environ["DATABASE_URL"] = f"{BASE_URL}/{BENCH_DB}"
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ["THROTTLE_TOKEN"] = "1000000/min"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raci.settings")
+from bench import common  # noqa: E402
 
-import psycopg2  # noqa: E402
+BENCH_DB = os.environ.get("BENCH_PEOPLE_DATABASE", "raci_bench_people")
+common.setup_environment(BENCH_DB)
 
 TARGET_S = 5.0
 ROLES = ["PM", "PMM", "ENG", "SALES", "DESIGN", "SUPPORT", "FIN", "LEGAL"]
-
-
-def ensure_database() -> None:
-    conn = psycopg2.connect(f"{BASE_URL}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
-        if cursor.fetchone() is None:
-            cursor.execute(f"CREATE DATABASE {BENCH_DB}")
-    conn.close()
 
 
 def people_csv(n: int, *, title: str = "Analyst") -> bytes:
@@ -80,7 +63,7 @@ def main() -> int:
     args = parser.parse_args()
     n = args.people
 
-    ensure_database()
+    common.ensure_database(BENCH_DB)
     import django
 
     django.setup()
@@ -101,7 +84,8 @@ def main() -> int:
     org = organization_create(name="People bench", slug="people-bench", owner=owner)
     for code in ROLES:
         role_create(organization=org, code=code, name=code.title())
-    # 100 members whose emails match people of the file: the import links them.
+    # 100 members whose emails match people of the file (every 20th person): the import links them.
+    linked = min(100, -(-n // 20))
     members = User.objects.bulk_create(
         [User(username=f"people-bench-{i}", email=f"p{i * 20}@bench.example") for i in range(100)]
     )
@@ -130,7 +114,7 @@ def main() -> int:
     def fresh() -> None:
         Person.objects.filter(organization=org).delete()
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE orgs_person; ANALYZE orgs_person_roles")
+            cursor.execute("ANALYZE orgs_person; ANALYZE orgs_roleholding")
 
     times: dict[str, list[float]] = {"preview": [], "import": [], "re-import": [], "sync": []}
     for run in range(args.runs + 1):
@@ -142,7 +126,7 @@ def main() -> int:
         again, _ = timed(lambda: people_import(organization=org, data=data, filename="people.csv"))
         synced, response = timed(lambda: client.put(url, body, content_type="application/json"))
         assert len(result.created) == n, "the import did not create everyone"
-        assert len(result.linked) == 100
+        assert len(result.linked) == linked
         assert response.status_code == 200, response.content[:300]
         assert len(response.json()["deactivated"]) == n // 10
         if run == 0:
@@ -150,7 +134,7 @@ def main() -> int:
         for label, seconds in zip(times, (preview, imported, again, synced), strict=True):
             times[label].append(seconds)
 
-    print(f"{n:,} people, {len(ROLES)} roles, 2 roles each, 100 linked to accounts; {args.runs} runs")
+    print(f"{n:,} people, {len(ROLES)} roles, 2 roles each, {linked} linked to accounts; {args.runs} runs")
     for label, seconds in times.items():
         report(label, seconds)
     median = statistics.median(times["import"])

@@ -28,6 +28,10 @@ class Framework(models.Model):
     )
     # The role codes the suggested letters use, with a readable name each: {"PM": "Product manager"}.
     role_names = models.JSONField(default=dict, blank=True)
+    # Pairs of role codes that should check each other, held by different people ([["PM", "PMM"]]);
+    # adopting the framework writes them into the matrix's rule settings. Empty: not declared, so the
+    # organization's pairs (or the product's default, PM/PMM) apply.
+    split_pairs = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from frameworks.models import Activity, Framework, Stage
 from frameworks.schemes import LettersError, get_scheme
-from orgs.validators import validate_single_line
+from orgs.validators import split_pairs_clean, validate_single_line
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "data"
 
@@ -83,6 +83,10 @@ def framework_load(*, data: dict[str, Any], organization=None) -> LoadResult:
         stages = data["stages"]
     except (KeyError, TypeError, ValueError, LettersError) as exc:
         raise ValidationError(f"Framework data is malformed: {exc}") from None
+    try:
+        values["split_pairs"] = split_pairs_clean(data.get("split_pairs", []))
+    except ValidationError as exc:
+        raise ValidationError(f"{slug}, split_pairs: {exc.messages[0]}") from None
     for code, role_name in values["role_names"].items():
         try:
             validate_single_line(str(code))

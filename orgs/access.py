@@ -49,6 +49,11 @@ class OrgAccess:
     def can_own(self) -> bool:
         return LEVEL_GRANTS[self.level] >= Need.OWN
 
+    @property
+    def can_comment(self) -> bool:
+        """Comment on a draft's threads: editors and owners, and viewers if the organization lets them."""
+        return self.can_edit or self.organization.viewers_may_comment
+
 
 def organizations_for(user) -> QuerySet[Organization]:
     """The organizations ``user`` is a member of; empty for anonymous users."""

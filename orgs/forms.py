@@ -127,3 +127,43 @@ class SsoDomainForm(forms.Form):
         help_text="People who sign in through single sign-on with an address at this domain, verified by "
         "the provider, join as viewers. Leave empty to turn this off.",
     )
+
+
+class SplitPairsForm(forms.Form):
+    """The organization's pairs of roles that should check each other, one pair a line."""
+
+    split_pairs = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Pairs of roles",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_multiline_text],
+        help_text="One pair a line, two role codes: PM PMM. Every matrix warns when one person holds both "
+        "roles of a pair once the organization has outgrown that. Leave empty for no pairs.",
+    )
+    use_default = forms.BooleanField(required=False, label="Use the default (PM and PMM)")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("use_default"):
+            data["split_pairs"] = None
+            return data
+        pairs = []
+        for number, line in enumerate((data.get("split_pairs") or "").splitlines(), start=1):
+            codes = line.replace("/", " ").replace(",", " ").split()
+            if not codes:
+                continue
+            if len(codes) != 2:
+                self.add_error("split_pairs", f"Line {number}: write two role codes, like “PM PMM”.")
+                return data
+            pairs.append(codes)
+        data["split_pairs"] = pairs
+        return data
+
+
+class DiscussionSettingForm(forms.Form):
+    viewers_may_comment = forms.BooleanField(
+        required=False,
+        label="Viewers may comment on drafts",
+        help_text="Editors and owners always may; everyone can read the discussion.",
+    )

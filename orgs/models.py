@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from orgs.validators import validate_domain, validate_multiline_text, validate_single_line
+from orgs.validators import (
+    ROLE_CODE_PATTERN,
+    validate_domain,
+    validate_multiline_text,
+    validate_single_line,
+)
 
-ROLE_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{0,15}$"
 role_code_validator = RegexValidator(
     ROLE_CODE_PATTERN,
     "A role code is 1–16 capital letters, digits or underscores, starting with a letter (PM, PMM, ENG).",
@@ -27,6 +31,17 @@ class Organization(models.Model):
     sso_domain = models.CharField(
         "single sign-on domain", max_length=253, blank=True, validators=[validate_domain]
     )
+    # Days after a publication, then between reminders, before people who have not acknowledged it
+    # are reminded (raci.delivery.reminders). Empty: the installation's ACKNOWLEDGEMENT_REMINDER_DAYS;
+    # 0: no reminders.
+    acknowledgement_reminder_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(365)]
+    )
+    # Rules-engine settings for every matrix of the organization, under the matrix's own:
+    # {"split_pairs": [["PM", "PMM"], ["SALES", "CS"]]} (orgs.services.organization_rule_settings_set).
+    rule_settings = models.JSONField(default=dict, blank=True)
+    # Whether viewers may comment on drafts (raci.discussion); editors and owners always may.
+    viewers_may_comment = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

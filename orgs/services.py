@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from orgs.integrity import unique_or_invalid
 from orgs.models import ApiToken, Membership, Organization, Person, Role
-from orgs.signals import role_changing
+from orgs.signals import role_changing, rule_settings_changed
 from orgs.teams import organization_roles_set
+from orgs.validators import split_pairs_clean
 
 logger = logging.getLogger(__name__)
 
@@ -325,13 +326,53 @@ def _link_new_member(organization: Organization, user) -> None:
 
 @transaction.atomic
 def organization_update(*, organization: Organization, **changes) -> Organization:
+    """Name, address, headcount, single sign-on domain and ``split_pairs`` (see
+    ``organization_split_pairs_set``), all or nothing."""
     if changes.get("sso_domain") is not None:
         changes["sso_domain"] = changes["sso_domain"].strip().lower()
     _apply(
         organization,
-        {k: v for k, v in changes.items() if k in {"name", "slug", "headcount", "sso_domain"}},
+        {
+            k: v
+            for k, v in changes.items()
+            if k
+            in {
+                "name",
+                "slug",
+                "headcount",
+                "sso_domain",
+                "acknowledgement_reminder_days",
+                "viewers_may_comment",
+            }
+        },
         unique=_slug_free(organization) if "slug" in changes else None,
     )
+    if "split_pairs" in changes:
+        organization_split_pairs_set(organization=organization, split_pairs=changes["split_pairs"])
+    return organization
+
+
+@transaction.atomic
+def organization_split_pairs_set(*, organization: Organization, split_pairs: list | None) -> Organization:
+    """Declare the pairs of roles that should check each other in every matrix of the organization
+    (a matrix's own ``split_pairs``, set by hand or copied from its framework, still wins). ``None``
+    removes the declaration: the product's default (PM/PMM) applies again; ``[]`` declares none.
+
+    The stored health of the organization's matrices depends on it: ``rule_settings_changed`` tells
+    the matrices app, which recomputes them after the commit."""
+    settings = dict(organization.rule_settings)
+    if split_pairs is None:
+        settings.pop("split_pairs", None)
+    else:
+        try:
+            settings["split_pairs"] = split_pairs_clean(split_pairs)
+        except ValidationError as error:
+            raise ValidationError({"split_pairs": error.messages}) from None
+    if settings == organization.rule_settings:
+        return organization
+    organization.rule_settings = settings
+    organization.save(update_fields=["rule_settings"])
+    rule_settings_changed.send(sender=Organization, organization=organization)
     return organization
 
 

@@ -11,6 +11,7 @@ settings = "o/<slug:org_slug>/settings/"
 
 urlpatterns = [
     path(settings + "roles/", views.roles, name="settings-roles"),
+    path(settings + "roles/split-pairs/", views.split_pairs, name="settings-split-pairs"),
     path(settings + "roles/<int:role_id>/edit/", views.role_edit, name="settings-role-edit"),
     path(settings + "roles/<int:role_id>/delete/", views.role_delete, name="settings-role-delete"),
     path(settings + "people/", views.people, name="settings-people"),
@@ -41,6 +42,7 @@ urlpatterns = [
     path(settings + "members/<int:member_id>/remove/", views.member_remove, name="settings-member-remove"),
     path(settings + "members/<int:member_id>/unlock/", views.member_unlock, name="settings-member-unlock"),
     path(settings + "members/invite/", invitation_views.invite, name="settings-invite"),
+    path(settings + "members/discussion/", views.discussion_setting, name="settings-discussion"),
     path(settings + "members/sso/", invitation_views.sso_domain, name="settings-sso-domain"),
     path(
         settings + "invitations/<int:invitation_id>/resend/",

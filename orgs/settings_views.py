@@ -26,11 +26,13 @@ from orgs.access import Need, OrgAccess, require_org
 from orgs.accounts import sign_in_unlock
 from orgs.forms import (
     ApiTokenForm,
+    DiscussionSettingForm,
     InvitationForm,
     MemberAddForm,
     MemberLevelForm,
     PersonForm,
     RoleForm,
+    SplitPairsForm,
     SsoDomainForm,
     add_service_errors,
 )
@@ -82,9 +84,20 @@ def roles(request: HttpRequest, org_slug: str) -> HttpResponse:
         else:
             messages.success(request, f"Role {role.code} added.")
             return redirect("settings-roles", access.organization.slug)
-    status = INVALID if form.errors else 200
+    return _roles_page(request, access, form=form, status=INVALID if form.errors else 200)
+
+
+def _roles_page(
+    request: HttpRequest,
+    access: OrgAccess,
+    *,
+    form: RoleForm | None = None,
+    pairs_form: SplitPairsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    organization = access.organization
     # Two queries whatever the number of roles and people: roles, then who holds them.
-    role_list = access.organization.roles.prefetch_related(
+    role_list = organization.roles.prefetch_related(
         Prefetch(
             "holdings",
             queryset=RoleHolding.objects.select_related("person", "team").order_by(
@@ -92,9 +105,42 @@ def roles(request: HttpRequest, org_slug: str) -> HttpResponse:
             ),
         )
     )
+    declared = organization.rule_settings.get("split_pairs")
+    if pairs_form is None:
+        text = "\n".join(" ".join(pair) for pair in declared or ())
+        pairs_form = SplitPairsForm(initial={"split_pairs": text, "use_default": declared is None})
     return render(
-        request, "orgs/settings/roles.html", _context(access, roles=role_list, form=form), status=status
+        request,
+        "orgs/settings/roles.html",
+        _context(
+            access, roles=role_list, form=form or RoleForm(), pairs_form=pairs_form, split_pairs=declared
+        ),
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def split_pairs(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Owners declare which pairs of roles should check each other in every matrix."""
+    access = require_org(request.user, org_slug, Need.OWN)
+    form = SplitPairsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.organization_split_pairs_set(
+                organization=access.organization, split_pairs=form.cleaned_data["split_pairs"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            pairs = access.organization.rule_settings.get("split_pairs")
+            if pairs is None:
+                said = "PM and PMM, the default"
+            else:
+                said = ", ".join(" and ".join(pair) for pair in pairs) or "no pairs"
+            messages.success(request, f"Roles that check each other: {said}. Matrix health is being updated.")
+            return redirect("settings-roles", access.organization.slug)
+    return _roles_page(request, access, pairs_form=form, status=INVALID)
 
 
 @login_required
@@ -294,10 +340,32 @@ def members_page(
             invitation_days=settings.INVITATION_EXPIRY_DAYS,
             sso_enabled=bool(settings.OIDC_ISSUER),
             sso_form=sso_form or SsoDomainForm(initial={"sso_domain": organization.sso_domain}),
+            discussion_form=DiscussionSettingForm(
+                initial={"viewers_may_comment": organization.viewers_may_comment}
+            ),
             levels=Membership.Level.choices,
         ),
         status=status,
     )
+
+
+@login_required
+@require_POST
+def discussion_setting(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Owners choose whether viewers may comment on drafts (raci.discussion)."""
+    access = require_org(request.user, org_slug, Need.OWN)
+    form = DiscussionSettingForm(request.POST)
+    form.is_valid()  # a checkbox: absent is False, never invalid
+    organization = services.organization_update(
+        organization=access.organization, viewers_may_comment=form.cleaned_data["viewers_may_comment"]
+    )
+    messages.success(
+        request,
+        "Viewers may comment on drafts."
+        if organization.viewers_may_comment
+        else "Only editors and owners may comment on drafts now; viewers still read the discussion.",
+    )
+    return redirect("settings-members", organization.slug)
 
 
 @login_required

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q, Value
+from django.db.models import Prefetch, ProtectedError, Q, RestrictedError, Value
 from django.db.models.functions import Concat, Substr
 
 from orgs.exceptions import Conflict
 from orgs.models import Organization, Person, Role, RoleHolding, Team
+from orgs.signals import team_merging
 
 MAX_DEPTH = 20
 PATH_SEPARATOR = "/"
@@ -122,7 +123,22 @@ def team_delete(*, team: Team) -> None:
             f"{team.name} has {matrices} matri{'x' if matrices == 1 else 'ces'}; move them to another "
             "team or merge the team."
         )
-    team.delete()
+    try:
+        with transaction.atomic():
+            team.delete()
+    except (ProtectedError, RestrictedError) as error:
+        # Another app's rows still belong to the team (a chat channel of raci): name them.
+        held = getattr(error, "restricted_objects", None) or getattr(error, "protected_objects", ())
+        counts: dict[str, int] = {}
+        for obj in held:
+            meta = obj._meta
+            counts[str(meta.verbose_name)] = counts.get(str(meta.verbose_name), 0) + 1
+        what = ", ".join(
+            f"{count} {name if count == 1 else name + 's'}" for name, count in sorted(counts.items())
+        )
+        raise TeamInUse(
+            f"{team.name} still has {what}; move them to another team or delete them first."
+        ) from error
 
 
 def team_of(organization: Organization, team_id: int | None, *, field: str = "team") -> Team | None:
@@ -236,6 +252,7 @@ def team_merge(*, source: Team, target: Team) -> None:
                 holding.save(update_fields=["team"])
         for child in Team.objects.filter(parent=source):
             team_move(team=child, parent=target)
+        team_merging.send(sender=Team, source=source, target=target)
         team_delete(team=source)
 
 

@@ -409,6 +409,8 @@ OUTBOX_HANDLER_MODULES = [
     "raci.matrices.standing",
     "raci.reorganization.notifications",
     "raci.delivery.chat",
+    "raci.delivery.reminders",
+    "raci.discussion.notifications",
 ]
 # Where people open the site: chat messages link back to it (emails and pages use relative links).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -427,6 +429,10 @@ WEBHOOK_ALLOW_PRIVATE_TARGETS = envbool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 if os.environ.get("EMAIL_FILE_PATH"):
     EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
+# Acknowledgement reminders (raci/delivery/reminders.py): this many days after a publication, then at
+# most once every this many days per person and revision, until they acknowledge. 0: no reminders.
+ACKNOWLEDGEMENT_REMINDER_DAYS = envint("ACKNOWLEDGEMENT_REMINDER_DAYS", 3)
+
 # The queue tasks are sent to and workers consume by default; tests give their worker its own.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 
@@ -437,4 +443,8 @@ CELERY_BEAT_SCHEDULE = {
     "webhook-retry-sweep": {"task": "raci.tasks.webhook_retry_sweep", "schedule": 60.0},
     "chat-retry-sweep": {"task": "raci.tasks.chat_retry_sweep", "schedule": 60.0},
     "review-reminders": {"task": "raci.tasks.review_reminders", "schedule": crontab(hour=7, minute=0)},
+    "acknowledgement-reminders": {
+        "task": "raci.tasks.acknowledgement_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }

@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/v1/", include("raci.reorganization.api_urls")),
     path("api/v1/", include("raci.sharing.api_urls")),
     path("api/v1/", include("raci.exports.api_urls")),
+    path("api/v1/", include("raci.discussion.api_urls")),
     path("api/v1/", include(me_urls.api_urlpatterns)),
     path(
         "api/schema/",
@@ -53,6 +54,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("raci.people.urls")),
     path("", include("raci.sharing.urls")),
     path("o/<slug:org_slug>/", include("raci.exports.urls")),
+    path("o/<slug:org_slug>/", include("raci.discussion.urls")),
 ]
 
 

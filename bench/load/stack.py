@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-DB_NAME = "raci_bench_scale"
+# BENCH_SCALE_DATABASE: an engineer sharing the server uses a database of their own.
+DB_NAME = os.environ.get("BENCH_SCALE_DATABASE", "raci_bench_scale")
 SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
 DATABASE_URL = f"{SERVER}/{DB_NAME}"
 # A Redis database and a queue of the benchmark's own: no other worker on the machine takes its tasks.

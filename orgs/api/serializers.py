@@ -7,15 +7,43 @@ from rest_framework import serializers
 
 from orgs.models import PERSON_TITLE_MAX_LENGTH, ApiToken, Membership, Organization, Person, Role
 from orgs.people_sync import MAX_PEOPLE
-from orgs.validators import validate_multiline_text, validate_single_line
+from orgs.validators import MAX_SPLIT_PAIRS, validate_multiline_text, validate_single_line
+
+SPLIT_PAIRS_HELP = (
+    "Pairs of roles that should check each other, held by different people, in every matrix of the "
+    'organization: [["PM", "PMM"], ["SALES", "CS"]]. A matrix\'s own split_pairs (set in its '
+    "rule_settings, or copied from the framework it was adopted from) wins. null: not declared, the "
+    "product's default (PM/PMM) applies; []: no pairs."
+)
+
+
+def _split_pairs_field(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(max_length=16), min_length=2, max_length=2),
+        max_length=MAX_SPLIT_PAIRS,
+        allow_null=True,
+        help_text=SPLIT_PAIRS_HELP,
+        **kwargs,
+    )
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
     access = serializers.SerializerMethodField()
+    split_pairs = _split_pairs_field(source="rule_settings.split_pairs", read_only=True, default=None)
 
     class Meta:
         model = Organization
-        fields = ["slug", "name", "headcount", "sso_domain", "created_at", "access"]
+        fields = [
+            "slug",
+            "name",
+            "headcount",
+            "sso_domain",
+            "acknowledgement_reminder_days",
+            "split_pairs",
+            "viewers_may_comment",
+            "created_at",
+            "access",
+        ]
         read_only_fields = ["created_at", "access"]
 
     def get_access(self, organization) -> str | None:
@@ -37,6 +65,21 @@ class OrganizationUpdateSerializer(OrganizationInputSerializer):
         allow_blank=True,
         help_text="Single sign-on: people whose provider verified an address at this domain join as "
         "viewers. Empty: nobody joins that way.",
+    )
+    acknowledgement_reminder_days = serializers.IntegerField(
+        min_value=0,
+        max_value=365,
+        required=False,
+        allow_null=True,
+        help_text="People who have not acknowledged a revision that concerns them are reminded this many "
+        "days after it was published, then at most once every this many days. Null: the installation's "
+        "default (3 unless configured); 0: no reminders.",
+    )
+    split_pairs = _split_pairs_field(required=False)
+    viewers_may_comment = serializers.BooleanField(
+        required=False,
+        help_text="Whether viewers may comment on drafts' discussion threads (editors and owners always "
+        "may). Owners only.",
     )
 
 

@@ -4,9 +4,14 @@ they receive, and sending.
 - Services: ``chat_channel_create`` / ``_update`` / ``_delete`` / ``chat_channel_test`` (owners;
   the URL is checked like a webhook's: http(s), no credentials, a public address).
 - Fan-out: outbox handlers turn ``matrix.published`` (publication; sign-off requested when the
-  revision needs it), ``signoff.completed`` (sign-off decided) and ``review.due`` into one
-  ``ChatMessage`` per subscribed active channel, in the platform's format (chat_format.py), with a
-  link back to the page (``SITE_URL``).
+  revision needs it), ``signoff.completed`` (sign-off decided), ``review.due`` and
+  ``acknowledgement.reminder`` (reminders.py) into one ``ChatMessage`` per subscribed active
+  channel, in the platform's format (chat_format.py), with a link back to the page (``SITE_URL``).
+- Teams: a channel is the whole organization's (every matrix's events, a team's matrices
+  included) or one team's: the events of matrices of that team and of the teams under it, so a
+  matrix of Product / Mobile reaches Product's channels and Mobile's, not Web's. Deleting a team
+  with channels is refused (the foreign key RESTRICTs; orgs.teams.team_delete names them); merging
+  a team into another moves its channels to the target (``chat_channels_follow_merge``).
 - Sending: ``chat_attempt`` posts once through the webhooks' sender (raci/delivery/sending.py: the
   address pinned at connect time, redirects refused), retries with the webhooks' backoff up to
   ``WEBHOOK_MAX_ATTEMPTS``, and after ``WEBHOOK_DISABLE_AFTER_FAILURES`` failed messages in a row
@@ -25,13 +30,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from orgs.models import Team
+from orgs.teams import lineages, team_find, team_label, team_of
 from raci.delivery.chat_format import ChatNote, chat_body
 from raci.delivery.models import CHAT_EVENTS, ChatChannel, ChatMessage
 from raci.delivery.sending import USER_AGENT, post_once, webhook_backoff
 from raci.delivery.webhooks import webhook_target_validate, webhook_url_validate
+from raci.discussion.notifications import mention_line, thread_url
+from raci.discussion.services import MENTIONED_EVENT
+from raci.matrices.models import Matrix
 from raci.outbox.handlers import enqueue_on_commit, outbox_handler
 from raci.outbox.models import OutboxEvent
 from raci.revisions.models import Revision
@@ -68,13 +79,49 @@ def _platform_validate(platform: str) -> str:
     return platform
 
 
-def chat_channel_create(*, organization, platform: str, name: str, url: str, events=None, created_by=None):
+def chat_team_resolve(organization, value) -> Team | None:
+    """A channel's team from what a form or the API gives: a Team, an id (``12``, ``"12"``) or a
+    path of names (``"Product / Mobile"``); None or "" for the whole organization. Another
+    organization's team, or one that does not exist, is a ValidationError on ``team``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Team):
+        if value.organization_id != organization.pk:
+            raise ValidationError({"team": [f"{organization.name} has no such team."]})
+        return value
+    if isinstance(value, bool):
+        raise ValidationError({"team": ["Give a team's id or its path, like Product / Mobile."]})
+    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+        number = int(value)
+        if number > 2**31 - 1:
+            raise ValidationError({"team": [f"{organization.name} has no team {number}."]})
+        return team_of(organization, number)
+    if isinstance(value, str):
+        team = team_find(organization, value)
+        if team is None:
+            raise ValidationError({"team": [f"{organization.name} has no team {value.strip()[:200]}."]})
+        return team
+    raise ValidationError({"team": ["Give a team's id or its path, like Product / Mobile."]})
+
+
+def chat_channel_team_label(channel: ChatChannel, teams_by_id: dict[int, Team]) -> str:
+    """``Product / Mobile`` for a team's channel, "" for the organization's."""
+    if channel.team_id is None:
+        return ""
+    team = teams_by_id.get(channel.team_id)
+    return team_label(team, teams_by_id) if team is not None else ""
+
+
+def chat_channel_create(
+    *, organization, platform: str, name: str, url: str, events=None, team=None, created_by=None
+):
     channel = ChatChannel(
         organization=organization,
         platform=_platform_validate(platform),
         name=(name or "").strip(),
         url=webhook_url_validate(url),
         events=chat_events_validate(events),
+        team=chat_team_resolve(organization, team),
         created_by=created_by,
     )
     channel.full_clean()
@@ -83,9 +130,18 @@ def chat_channel_create(*, organization, platform: str, name: str, url: str, eve
     return channel
 
 
-def chat_channel_update(*, channel: ChatChannel, name=None, events=None, active=None) -> ChatChannel:
-    """Rename, choose events, or enable/disable; enabling clears the failure count and reason."""
+_UNCHANGED = object()
+
+
+def chat_channel_update(
+    *, channel: ChatChannel, name=None, events=None, active=None, team=_UNCHANGED
+) -> ChatChannel:
+    """Rename, choose events, move to a team (None: the whole organization), or enable/disable;
+    enabling clears the failure count and reason."""
     fields = []
+    if team is not _UNCHANGED:
+        channel.team = chat_team_resolve(channel.organization, team)
+        fields.append("team")
     if name is not None:
         channel.name = name.strip()
         fields.append("name")
@@ -147,10 +203,21 @@ def _queue(channel: ChatChannel, kind: str, note: ChatNote, *, event: OutboxEven
 # Fan-out ---------------------------------------------------------------------------------
 
 
-def _fan_out(event: OutboxEvent, kind: str, note: ChatNote) -> None:
+def chat_channels_for(*, organization_id: int, team_id: int | None):
+    """The active channels that hear about a matrix of ``team_id`` (None: the whole organization):
+    the organization's own channels, and those of the team and every team above it."""
+    scope = Q(team__isnull=True)
+    if team_id is not None:
+        scope |= Q(team_id__in=lineages([team_id]).get(team_id) or [team_id])
+    return ChatChannel.objects.filter(scope, organization_id=organization_id, active=True)
+
+
+def _fan_out(event: OutboxEvent, kind: str, note: ChatNote, *, team_id: int | None = None) -> None:
+    """A message for each active channel that chose ``kind`` and hears about matrices of
+    ``team_id`` (None: the organization's channels only), once per channel and event."""
     channels = [
         channel
-        for channel in ChatChannel.objects.filter(organization_id=event.organization_id, active=True)
+        for channel in chat_channels_for(organization_id=event.organization_id, team_id=team_id)
         if channel.receives(kind)
     ]
     done = set(ChatMessage.objects.filter(event=event, kind=kind).values_list("channel_id", flat=True))
@@ -172,6 +239,7 @@ def chat_publication(event: OutboxEvent) -> None:
         event,
         "publication",
         ChatNote(f"{matrix.name}: revision {revision.number} published", _changes(previous, revision), url),
+        team_id=matrix.team_id,
     )
     if event.payload.get("signoff_required"):
         asked = revision.signoffs.select_related("person").order_by("person__name")
@@ -182,7 +250,7 @@ def chat_publication(event: OutboxEvent) -> None:
             url,
             link_text="Review and sign off",
         )
-        _fan_out(event, "signoff.requested", note)
+        _fan_out(event, "signoff.requested", note, team_id=matrix.team_id)
 
 
 def _changes(previous: Revision | None, revision: Revision) -> tuple[str, ...]:
@@ -221,7 +289,7 @@ def chat_signoff_decided(event: OutboxEvent) -> None:
         (f"{payload['approved']} approved, {payload['rejected']} rejected.",),
         _absolute(reverse("revision-detail", args=[matrix.organization.slug, matrix.pk, revision.number])),
     )
-    _fan_out(event, "signoff.decided", note)
+    _fan_out(event, "signoff.decided", note, team_id=matrix.team_id)
 
 
 @outbox_handler("review.due")
@@ -235,7 +303,59 @@ def chat_review_due(event: OutboxEvent) -> None:
         ),
         _absolute(reverse("matrix-detail", args=[payload["organization"], payload["matrix"]["id"]])),
     )
-    _fan_out(event, "review.due", note)
+    _fan_out(event, "review.due", note, team_id=_team_of_event(payload))
+
+
+def _team_of_event(payload: dict) -> int | None:
+    """The matrix's team as the event says it (events queued before teams: read it)."""
+    if "team" in payload:
+        return payload["team"]
+    return Matrix.objects.filter(pk=payload["matrix"]["id"]).values_list("team_id", flat=True).first()
+
+
+@outbox_handler("acknowledgement.reminder")
+def chat_acknowledgement_reminder(event: OutboxEvent) -> None:
+    """One message per matrix and reminder round: how many people still have to acknowledge the
+    latest revision (never who: a channel is not the place to single people out)."""
+    payload = event.payload
+    pending, concerned = payload["pending"], payload["concerned"]
+    people = "1 person" if pending == 1 else f"{pending} people"
+    number = payload["revision"]["number"]
+    note = ChatNote(
+        f"{payload['matrix']['name']}: {people} still to acknowledge revision {number}",
+        (
+            f"Revision {payload['revision']['number']} was published on {payload['published_on']}; "
+            f"{pending} of the {concerned} people who hold letters in it have not acknowledged it yet.",
+            f"They have been reminded by email ({payload['reminded']} this time).",
+        ),
+        _absolute(
+            reverse(
+                "revision-detail",
+                args=[payload["organization"], payload["matrix"]["id"], payload["revision"]["number"]],
+            )
+        ),
+        link_text="Open the revision",
+    )
+    _fan_out(event, "acknowledgement.reminder", note, team_id=_team_of_event(payload))
+
+
+def chat_channels_follow_merge(*, source: Team, target: Team, **kwargs) -> None:
+    """A team merging into another takes its channels along (orgs.teams.team_merge)."""
+    ChatChannel.objects.filter(team=source).update(team=target)
+
+
+@outbox_handler(MENTIONED_EVENT)
+def chat_mention(event: OutboxEvent) -> None:
+    """Channels that chose "discussion": who was mentioned where, with the comment's start."""
+    payload = event.payload
+    names = ", ".join(f"@{name}" for name in payload.get("mentioned_names", ()))
+    note = ChatNote(
+        mention_line(payload, whom=names or "someone"),
+        (payload["excerpt"],),
+        thread_url(payload),
+        link_text="Open the thread",
+    )
+    _fan_out(event, "discussion", note, team_id=_team_of_event(payload))
 
 
 # Sending ---------------------------------------------------------------------------------

@@ -10,12 +10,22 @@ from rest_framework.response import Response
 
 from orgs.access import Need
 from orgs.api.base import OrgScopedListView, OrgScopedView, valid_data
+from orgs.teams import teams_of
 from raci.delivery import chat
 from raci.delivery.models import CHAT_EVENTS, ChatChannel, ChatMessage
 
 
 class ChatChannelSerializer(serializers.ModelSerializer):
     url_hint = serializers.CharField(read_only=True)
+    team = serializers.IntegerField(
+        source="team_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The team's id; null: the whole organization.",
+    )
+    team_path = serializers.SerializerMethodField(
+        help_text='The team\'s names from the top ("Product / Mobile"); "" for the whole organization.'
+    )
 
     class Meta:
         model = ChatChannel
@@ -24,6 +34,8 @@ class ChatChannelSerializer(serializers.ModelSerializer):
             "platform",
             "name",
             "url_hint",
+            "team",
+            "team_path",
             "events",
             "active",
             "consecutive_failures",
@@ -32,6 +44,18 @@ class ChatChannelSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_team_path(self, channel: ChatChannel) -> str:
+        teams = self.context.get("teams")
+        if teams is None:
+            teams = self.context["teams"] = {team.pk: team for team in teams_of(channel.organization)}
+        return chat.chat_channel_team_label(channel, teams)
+
+
+_TEAM_INPUT_HELP = (
+    "The team whose matrices the channel hears about (with the teams under it): its id or its path of names, "
+    '"Product / Mobile"; null or omitted: the whole organization.'
+)
 
 
 class ChatChannelInputSerializer(serializers.Serializer):
@@ -43,11 +67,17 @@ class ChatChannelInputSerializer(serializers.Serializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=list(CHAT_EVENTS)), required=False, default=list
     )
+    team = serializers.CharField(
+        max_length=1000, required=False, allow_null=True, allow_blank=True, help_text=_TEAM_INPUT_HELP
+    )
 
 
 class ChatChannelUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False)
     events = serializers.ListField(child=serializers.ChoiceField(choices=list(CHAT_EVENTS)), required=False)
+    team = serializers.CharField(
+        max_length=1000, required=False, allow_null=True, allow_blank=True, help_text=_TEAM_INPUT_HELP
+    )
     active = serializers.BooleanField(required=False)
 
 
@@ -78,8 +108,9 @@ class ChannelScopedMixin:
 
 
 class ChatChannelList(OwnersOnly, OrgScopedListView):
-    """The organization's Slack and Teams channels. POST connects one (400 on a URL that is not
-    http(s) on a public address)."""
+    """The organization's Slack and Teams channels, each the whole organization's or one team's.
+    POST connects one (400 on a URL that is not http(s) on a public address, or a team of another
+    organization)."""
 
     serializer_class = ChatChannelSerializer
 
@@ -87,6 +118,12 @@ class ChatChannelList(OwnersOnly, OrgScopedListView):
         if getattr(self, "swagger_fake_view", False):
             return ChatChannel.objects.none()
         return ChatChannel.objects.filter(organization=self.organization).order_by("created_at", "id")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["teams"] = {team.pk: team for team in teams_of(self.organization)}
+        return context
 
     @extend_schema(request=ChatChannelInputSerializer, responses={201: ChatChannelSerializer})
     def post(self, request, org_slug):
@@ -107,7 +144,8 @@ class ChatChannelDetail(OwnersOnly, ChannelScopedMixin, OrgScopedView):
 
     @extend_schema(request=ChatChannelUpdateSerializer, responses=ChatChannelSerializer)
     def patch(self, request, org_slug, channel_id):
-        """Rename, choose events, or enable (which clears the failure count) and disable."""
+        """Rename, choose events, move to a team (null: the whole organization), or enable (which
+        clears the failure count) and disable."""
         channel = chat.chat_channel_update(
             channel=self.channel(), **valid_data(ChatChannelUpdateSerializer, request)
         )

@@ -18,6 +18,7 @@ from raci.outbox.models import OutboxEvent
 __all__ = [
     "CHAT_EVENTS",
     "WEBHOOK_EVENTS",
+    "AcknowledgementReminder",
     "ChatChannel",
     "ChatMessage",
     "WebhookAttempt",
@@ -159,6 +160,8 @@ CHAT_EVENTS = {
     "signoff.requested": "A published revision asks for sign-off",
     "signoff.decided": "Everyone asked has decided on a revision",
     "review.due": "A matrix is due for its review",
+    "acknowledgement.reminder": "People are reminded to acknowledge a published revision",
+    "discussion": "Someone is @mentioned in a draft's discussion",
 }
 CHAT_EVENT_CHOICES = list(CHAT_EVENTS)
 
@@ -176,6 +179,12 @@ class ChatChannel(models.Model):
     )
     platform = models.CharField(max_length=10, choices=Platform.choices)
     name = models.CharField(max_length=100)
+    # Empty: the whole organization (every matrix's events). A team: the events of matrices of that
+    # team and of the teams under it. RESTRICT: deleting a team that has channels is refused
+    # (orgs.teams.team_delete says so); merging a team moves its channels (chat.py).
+    team = models.ForeignKey(
+        "orgs.Team", null=True, blank=True, on_delete=models.RESTRICT, related_name="chat_channels"
+    )
     # The webhook URL is the channel's credential (anyone holding it can post there): pages and the
     # API show only its host (``url_hint``). Checked like webhook URLs (raci/delivery/targets.py).
     url = models.CharField(max_length=2000)
@@ -258,3 +267,21 @@ class ChatMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.channel_id} ({self.status})"
+
+
+class AcknowledgementReminder(models.Model):
+    """When a person was last reminded to acknowledge a revision (raci/delivery/reminders.py): at most
+    one reminder per person, revision and reminder interval."""
+
+    revision = models.ForeignKey("raci.Revision", on_delete=models.CASCADE, related_name="+", db_index=False)
+    person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "person"], name="ack_reminder_once_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} reminded of {self.revision_id} at {self.sent_at:%Y-%m-%d}"

@@ -221,6 +221,7 @@ def review_reminders_send(*, now=None) -> int:
                 payload={
                     "organization": matrix.organization.slug,
                     "matrix": {"id": matrix.pk, "name": matrix.name},
+                    "team": matrix.team_id,
                     "revision": {"id": revision.pk, "number": revision.number},
                     "published_on": f"{revision.published_at:%Y-%m-%d}",
                 },

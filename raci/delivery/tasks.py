@@ -1,4 +1,4 @@
-"""Celery tasks of delivery: webhook attempts, the retry sweep, review reminders.
+"""Celery tasks of delivery: webhook attempts, the retry sweeps, review and acknowledgement reminders.
 
 Each takes ids (JSON-serializable), calls a function of this package and returns a small summary.
 Every task is safe to run twice: a webhook attempt claims its delivery and checks that it is due,
@@ -44,6 +44,14 @@ def webhook_retry_sweep() -> int:
 def review_reminders() -> int:
     """Daily (celery beat): remind matrix owners whose review is due."""
     return notifications.review_reminders_send()
+
+
+@shared_task(name="raci.tasks.acknowledgement_reminders")
+def acknowledgement_reminders() -> int:
+    """Daily (celery beat): remind people who have not acknowledged a revision that concerns them."""
+    from raci.delivery import reminders
+
+    return reminders.acknowledgement_reminders_send()
 
 
 @shared_task(bind=True, name="raci.tasks.send_chat_message", max_retries=None)

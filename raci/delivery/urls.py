@@ -13,6 +13,8 @@ channel = "settings/chat/<int:channel_id>/"
 
 urlpatterns = [
     path("settings/chat/", chat_views.chat_page, name="settings-chat"),
+    path("settings/chat/reminders/", chat_views.chat_reminders, name="settings-chat-reminders"),
+    path(channel, chat_views.chat_edit, name="settings-chat-channel"),
     path(channel + "test/", chat_views.chat_test, name="settings-chat-test"),
     path(channel + "enable/", chat_views.chat_set_active, {"active": True}, name="settings-chat-enable"),
     path(channel + "disable/", chat_views.chat_set_active, {"active": False}, name="settings-chat-disable"),

@@ -1,5 +1,6 @@
 """Analyses over the API: findings, workload, overlap, what-if and gap of a matrix, and a person's
-responsibilities. Read-only; the same selectors and pure rules engine as the pages.
+responsibilities. Read-only but for saving a what-if as a new draft (through the matrices' service,
+as the page does); the same selectors and pure rules engine as the pages.
 
 Findings, workload and overlap read the draft by default or the revision ``?revision=`` names (as
 the grid does) and say which in ``shows``; a person's responsibilities read the published
@@ -8,6 +9,7 @@ revisions by default (what was agreed) or, with ``?revision=draft``, the drafts.
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -18,10 +20,18 @@ from orgs.access import Need
 from orgs.api.base import OrgScopedView, valid_data
 from orgs.models import Person
 from orgs.teams import team_of
+from orgs.validators import validate_single_line
 from raci import rules
 from raci.insights.company_map import company_map
-from raci.insights.selectors import person_responsibilities
-from raci.matrices.api.base import REVISION_PARAMETER, MatrixScopedView, reading_from
+from raci.insights.selectors import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    CursorInvalid,
+    person_responsibilities_page,
+)
+from raci.matrices.adoption import matrix_from_grid
+from raci.matrices.api.base import REVISION_PARAMETER, MatrixScopedView, api_actor, reading_from
+from raci.matrices.api.serializers import MatrixSerializer
 from raci.matrices.models import Matrix
 from raci.matrices.readings import DRAFT, PUBLISHED, READ_PUBLISHED
 from raci.matrices.selectors import matrix_get, matrix_grid_get
@@ -150,6 +160,80 @@ class WhatIfView(MatrixScopedView):
         return Response(result.to_dict())
 
 
+class WhatIfSaveSerializer(ScenarioSerializer):
+    operations = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=50,
+        help_text=ScenarioSerializer().fields["operations"].help_text,
+    )
+    name = serializers.CharField(
+        max_length=120,
+        required=False,
+        validators=[validate_single_line],
+        help_text="The new draft's name; by default the matrix's name followed by “(what-if)”.",
+    )
+    proposal = serializers.BooleanField(
+        default=True,
+        help_text="Also apply the what-if's `proposal` (when people leave: who takes over the letters of "
+        "roles left without a holder), as the page does; false saves the operations alone.",
+    )
+
+
+WHAT_IF_SAVE_EXAMPLES = [
+    OpenApiExample(
+        "Save 'merge PMM into PM' as a new draft",
+        value={
+            "operations": [{"op": "merge_role", "source": "PMM", "target": "PM"}],
+            "name": "Product, one role",
+        },
+        request_only=True,
+    ),
+]
+
+
+class WhatIfSaveView(MatrixScopedView):
+    """Editors and owners: the one write among the analyses, through the matrices' own service."""
+
+    write_need = Need.EDIT
+
+    @extend_schema(
+        request=WhatIfSaveSerializer,
+        responses={201: MatrixSerializer},
+        examples=WHAT_IF_SAVE_EXAMPLES,
+        parameters=[
+            OpenApiParameter(
+                "Location",
+                OpenApiTypes.URI,
+                OpenApiParameter.HEADER,
+                response=[201],
+                description="The new matrix in the API.",
+            )
+        ],
+    )
+    def post(self, request, org_slug, matrix_id):
+        """Save a what-if of the draft as a new draft matrix: the same `operations` the what-if takes,
+        with the proposal for who takes over (unless `proposal` is false). The source matrix is
+        unchanged; the new one's history starts with where it came from. A scenario the what-if
+        refuses is a 400 and creates nothing."""
+        data = valid_data(WhatIfSaveSerializer, request)
+        try:
+            result = rules.what_if(self.grid(), rules.parse_scenario(data["operations"]))
+        except rules.AnalysisError as exc:
+            raise ApiValidationError({"operations": [str(exc)]}) from None
+        grid = (result.proposed_grid if data["proposal"] else None) or result.grid
+        saved = matrix_from_grid(
+            source=self.matrix,
+            grid=grid,
+            name=data.get("name") or f"{self.matrix.name[:109]} (what-if)",
+            actor=api_actor(request),
+        )
+        location = request.build_absolute_uri(
+            reverse("api-matrix", kwargs={"org_slug": self.organization.slug, "matrix_id": saved.pk})
+        )
+        return Response(MatrixSerializer(saved).data, status=201, headers={"Location": location})
+
+
 class GapView(MatrixScopedView):
     @extend_schema(
         parameters=[OpenApiParameter("proposed", OpenApiTypes.INT, required=True, description="Matrix id.")],
@@ -177,9 +261,35 @@ PEOPLE_REVISION_PARAMETER = OpenApiParameter(
 )
 
 
+CURSOR_PARAMETER = OpenApiParameter(
+    "cursor",
+    OpenApiTypes.STR,
+    description=(
+        "Where a page starts: the opaque cursor in `next` or `previous` of the page before. Items come "
+        "by matrix name, then task order, a page of tasks at a time (every letter of the person on a task "
+        "is on the same page); omit for the first page. A cursor not made by the API is a 400."
+    ),
+)
+PAGE_SIZE_PARAMETER = OpenApiParameter(
+    "page_size",
+    OpenApiTypes.INT,
+    description=f"Tasks per page, 1 to {MAX_PAGE_SIZE} (default {PAGE_SIZE}).",
+)
+
+
+def _page_size(request) -> int:
+    raw = request.query_params.get("page_size", "")
+    if not raw:
+        return PAGE_SIZE
+    size = parse_id(raw)
+    if size is None or not 1 <= size <= MAX_PAGE_SIZE:
+        raise ApiValidationError({"page_size": [f"A whole number from 1 to {MAX_PAGE_SIZE}."]})
+    return size
+
+
 class PersonResponsibilities(OrgScopedView):
     @extend_schema(
-        parameters=[PEOPLE_REVISION_PARAMETER],
+        parameters=[PEOPLE_REVISION_PARAMETER, CURSOR_PARAMETER, PAGE_SIZE_PARAMETER],
         responses={200: OpenApiTypes.OBJECT},
         examples=[
             OpenApiExample(
@@ -187,6 +297,8 @@ class PersonResponsibilities(OrgScopedView):
                 value={
                     "person": {"id": 12, "name": "Ana", "roles": ["PM"]},
                     "revision": "published",
+                    "next": "https://raci.example/api/v1/orgs/acme/people/12/responsibilities/?cursor=WyJhIiwiUHJvZHVjdCIsMyw0LDQxXQ",
+                    "previous": None,
                     "responsibilities": [
                         {
                             "matrix": {"id": 3, "name": "Product management and marketing"},
@@ -206,7 +318,8 @@ class PersonResponsibilities(OrgScopedView):
     def get(self, request, org_slug, person_id):
         """Every R, A, C or I this person carries through their roles, across the organization's matrices:
         as published (default; each item's `revision` is its matrix's published revision) or, with
-        `?revision=draft`, in the drafts (`revision` null)."""
+        `?revision=draft`, in the drafts (`revision` null). Paginated by cursor: `next` and `previous`
+        are the URLs of the pages around this one (null at either end)."""
         reading = reading_from(request, default=READ_PUBLISHED)
         if reading.number is not None:
             raise ApiValidationError(
@@ -221,7 +334,14 @@ class PersonResponsibilities(OrgScopedView):
         person = get_object_or_404(
             Person.objects.prefetch_related("roles"), pk=person_id, organization=self.organization
         )
-        found = person_responsibilities(person=person, draft=draft)
+        size = _page_size(request)
+        try:
+            page = person_responsibilities_page(
+                person=person, draft=draft, cursor=request.query_params.get("cursor") or None, size=size
+            )
+        except CursorInvalid as error:
+            raise ApiValidationError({"cursor": [str(error)]}) from error
+        found = page.items
         # The published revision of each matrix listed: one query, whatever their number.
         numbers = (
             {}
@@ -240,9 +360,19 @@ class PersonResponsibilities(OrgScopedView):
                     "roles": sorted({r.code for r in person.roles.all()}),
                 },
                 "revision": reading.want,
+                "next": _page_url(request, page.next),
+                "previous": _page_url(request, page.previous),
                 "responsibilities": [{**r.to_dict(), "revision": numbers.get(r.matrix_id)} for r in found],
             }
         )
+
+
+def _page_url(request, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    params = request.query_params.copy()
+    params["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
 MAP_PAGE_SIZE = 50

@@ -19,5 +19,6 @@ urlpatterns = [
     path(matrix + "workload/", api.WorkloadView.as_view(), name="api-workload"),
     path(matrix + "overlap/", api.OverlapView.as_view(), name="api-overlap"),
     path(matrix + "what-if/", api.WhatIfView.as_view(), name="api-what-if"),
+    path(matrix + "what-if/save/", api.WhatIfSaveView.as_view(), name="api-what-if-save"),
     path(matrix + "gap/", api.GapView.as_view(), name="api-gap"),
 ]

@@ -30,10 +30,8 @@ The result is plain data (dataclasses with ``to_dict``) that the page and the AP
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -46,6 +44,7 @@ from orgs.access import organizations_for, owners_of
 from orgs.models import Person
 from raci.insights.selectors import Responsibility, people_responsibilities, scheme_for
 from raci.insights.views.common import letter_words
+from raci.matrices.bulk import collector_paused
 from raci.matrices.models import Matrix
 from raci.revisions.models import Acknowledgement, Revision, SignOff
 
@@ -477,26 +476,6 @@ def _letter_counts(scheme: Scheme, tasks: dict[int, MyTask]) -> list[LetterCount
         if letter.code in counts
     ]
     return known + [LetterCount(code, code, n) for code, n in counts.items() if code not in scheme.codes]
-
-
-@contextmanager
-def collector_paused():
-    """Pause Python's cyclic garbage collector while a large read builds its rows and result.
-
-    A person on every task of 20 matrices of 500 tasks means some 50,000 rows and as many small
-    objects, enough to set off several full collections, each walking every object the web
-    process holds: a quarter of the time of the request (bench/bench_me.py). What is built here
-    holds no reference cycles, so reference counting frees it as usual; cycles made elsewhere
-    meanwhile are collected at the next collection after this. Leaves the collector as it found it
-    (so it nests: the page also renders under it).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def my_responsibilities(user) -> MyResponsibilities:

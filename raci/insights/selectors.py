@@ -7,6 +7,8 @@ archived tasks are left out, as in ``person_responsibilities`` below.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -482,3 +484,210 @@ def people_responsibilities(*, people: list[Person], draft: bool = False) -> dic
             if organization_of[person_id] == organization_id and person_id in does:
                 found.setdefault(person_id, []).append(responsibility)
     return found
+
+
+# --- Pages of responsibilities ----------------------------------------------------------------
+#
+# A person or a role may carry thousands of letters. Their pages and the API read them a page at a
+# time, by keyset: the position of the last task shown in the pages' order (matrix name, matrix id,
+# task order, task id) is the cursor, so page 50 costs what page 1 does (no OFFSET) and a page is
+# bounded even when every letter is in one matrix (pages by matrix would not be).
+
+PAGE_SIZE = 200
+MAX_PAGE_SIZE = 500
+
+
+class CursorInvalid(ValueError):
+    """A cursor that was not made by ``cursor_encode`` (tampered with, or truncated)."""
+
+
+def cursor_encode(key: tuple, *, before: bool = False) -> str:
+    """An opaque cursor for the position ``key`` (matrix name, matrix id, task order, task id):
+    the page after it, or with ``before`` the page before it."""
+    raw = json.dumps(["b" if before else "a", *key], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_decode(value: str) -> tuple[bool, tuple[str, int, int, int]]:
+    """(before, key) of a cursor from ``cursor_encode``; ``CursorInvalid`` for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        direction, name, matrix_id, order, task_id = json.loads(raw)
+    except (ValueError, TypeError) as error:
+        raise CursorInvalid("This page link is not valid; start from the first page.") from error
+    if (
+        direction not in ("a", "b")
+        or not isinstance(name, str)
+        or not all(type(n) is int and 0 <= n < 2**63 for n in (matrix_id, order, task_id))
+    ):
+        raise CursorInvalid("This page link is not valid; start from the first page.")
+    return direction == "b", (name, matrix_id, order, task_id)
+
+
+def _beyond(fields: tuple[str, ...], key: tuple, *, before: bool) -> Q:
+    """Rows strictly after ``key`` in the order of ``fields`` (before it, with ``before``)."""
+    op = "lt" if before else "gt"
+    q = Q(**{f"{fields[-1]}__{op}": key[-1]})
+    for name, value in zip(reversed(fields[:-1]), reversed(key[:-1]), strict=True):
+        q = Q(**{f"{name}__{op}": value}) | (Q(**{name: value}) & q)
+    return q
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of rows and the cursors of the pages around it (None: there is none)."""
+
+    items: list
+    next: str | None
+    previous: str | None
+
+
+def _page_of(
+    rows: list, key_of, *, size: int, cursor: str | None, before: bool
+) -> tuple[list, str | None, str | None]:
+    """Cut ``size`` rows out of ``size + 1`` fetched in the page's direction; the cursors around."""
+    more = len(rows) > size
+    rows = rows[:size]
+    if before:
+        rows.reverse()
+    if not rows:
+        return rows, None, None
+    has_next = more if not before else True
+    has_previous = more if before else cursor is not None
+    return (
+        rows,
+        cursor_encode(key_of(rows[-1])) if has_next else None,
+        cursor_encode(key_of(rows[0]), before=True) if has_previous else None,
+    )
+
+
+def _direction(cursor: str | None) -> tuple[bool, tuple | None]:
+    return cursor_decode(cursor) if cursor else (False, None)
+
+
+def role_cells_page(
+    *, role: Role, draft: bool = False, cursor: str | None = None, size: int = PAGE_SIZE
+) -> Page:
+    """``role_cells`` a page at a time (``PAGE_SIZE`` tasks), one query whatever the page."""
+    before, key = _direction(cursor)
+    if not draft:
+        fields = ("matrix__name", "matrix_id", "task__order", "task__task_id")
+        rows = PublishedCell.objects.filter(role=role, matrix__organization_id=role.organization_id).exclude(
+            matrix__status=Matrix.Status.ARCHIVED
+        )
+        values = ("matrix_id", "matrix__name", "matrix__scheme", "task__stage", "task__task_id", "task__name")
+        order = ("task__order",)
+    else:
+        fields = ("task__matrix__name", "task__matrix_id", "task__order", "task_id")
+        rows = Assignment.objects.filter(
+            role=role,
+            task__archived=False,
+            task__matrix__organization_id=role.organization_id,
+            task__matrix__columns__role=role,
+        ).exclude(task__matrix__status=Matrix.Status.ARCHIVED)
+        values = (
+            "task__matrix_id",
+            "task__matrix__name",
+            "task__matrix__scheme",
+            "task__stage",
+            "task_id",
+            "task__name",
+        )
+        order = ("task__order",)
+    if key is not None:
+        rows = rows.filter(_beyond(fields, key, before=before))
+    ordering = [f"-{f}" for f in fields] if before else list(fields)
+    found = list(rows.order_by(*ordering).values_list(*values, "letters", *order)[: size + 1])
+    cells, following, preceding = _page_of(
+        found, lambda r: (r[1], r[0], r[7], r[4]), size=size, cursor=cursor, before=before
+    )
+    return Page([RoleCell(*row[:7]) for row in cells], following, preceding)
+
+
+def person_responsibilities_page(
+    *, person: Person, draft: bool = False, cursor: str | None = None, size: int = PAGE_SIZE
+) -> Page:
+    """``person_responsibilities`` a page at a time: the person's letters on ``size`` tasks (each
+    task once, with every role of theirs on it) and the task's co-owners, in the same order.
+
+    Queries, whatever the number of responsibilities or the page: the roles held, the teams of the
+    organization's matrices, who each role resolves to in them (``orgs.teams``: the teams' paths
+    when a matrix belongs to one, the holdings), the page's tasks (keyset, ``size + 1`` rows), and
+    every cell of those tasks (the person's own and the co-owners', bounded by the page)."""
+    before, key = _direction(cursor)
+    held = set(Person.roles.through.objects.filter(person=person).values_list("role_id", flat=True))
+    if not held:
+        return Page([], None, None)
+    scopes = set(
+        Matrix.objects.filter(organization_id=person.organization_id)
+        .values_list("team_id", flat=True)
+        .distinct()
+    )
+    resolved, _ = holders_resolved(role_ids=held, scopes=scopes)
+    doing = {pair for pair, holders in resolved.items() if person.pk in holders.person_ids}
+    if not doing:
+        return Page([], None, None)
+    prefix = "task__matrix__" if draft else "matrix__"
+    allowed = Q()
+    for role_id in {role_id for _, role_id in doing}:
+        teams = [scope for scope, r in doing if r == role_id and scope is not None]
+        where = Q(**{f"{prefix}team_id__in": teams}) if teams else Q(pk__in=[])
+        if (None, role_id) in doing:
+            where |= Q(**{f"{prefix}team__isnull": True})
+        allowed |= Q(role_id=role_id) & where
+    if draft:
+        fields = ("task__matrix__name", "task__matrix_id", "task__order", "task_id")
+        rows = (
+            _shown(Assignment.objects)
+            .filter(allowed, task__archived=False, task__matrix__organization_id=person.organization_id)
+            .exclude(task__matrix__status=Matrix.Status.ARCHIVED)
+        )
+        extra = ("task__name", "task__stage", "task_id", "task__matrix__team_id")
+    else:
+        fields = ("matrix__name", "matrix_id", "task__order", "task__task_id")
+        rows = PublishedCell.objects.filter(allowed, matrix__organization_id=person.organization_id).exclude(
+            matrix__status=Matrix.Status.ARCHIVED
+        )
+        extra = ("task__name", "task__stage", "task_id", "matrix__team_id")
+    if key is not None:
+        rows = rows.filter(_beyond(fields, key, before=before))
+    ordering = [f"-{f}" for f in fields] if before else list(fields)
+    found = list(rows.values_list(*fields, *extra).order_by(*ordering).distinct()[: size + 1])
+    tasks, following, preceding = _page_of(found, lambda r: r[:4], size=size, cursor=cursor, before=before)
+    if not tasks:
+        return Page([], None, None)
+    row_ids = [row[6] for row in tasks]
+    cells: dict[int, list[tuple[int | None, str, str]]] = {}
+    if draft:
+        on_tasks = (
+            _shown(Assignment.objects)
+            .filter(task_id__in=row_ids)
+            .order_by("task_id", "role__columns__order", "role__code")
+            .values_list("task_id", "role_id", "role__code", "letters")
+        )
+    else:
+        on_tasks = (
+            PublishedCell.objects.filter(task_id__in=row_ids)
+            .order_by("task_id", "column")
+            .values_list("task_id", "role_id", "role_code", "letters")
+        )
+    for row_id, role_id, code, letters in on_tasks:
+        cells.setdefault(row_id, []).append((role_id, code, letters))
+    items: list[Responsibility] = []
+    for matrix_name, matrix_id, _order, task_id, task_name, stage, row_id, team_id in tasks:
+        on_task = cells.get(row_id, [])
+        for role_id, code, letters in on_task:
+            if (team_id, role_id) in doing:
+                items.append(
+                    Responsibility(
+                        matrix_id=matrix_id,
+                        matrix_name=matrix_name,
+                        stage=stage,
+                        task_id=task_id,
+                        task_name=task_name,
+                        role=code,
+                        letters=letters,
+                        co_owners=tuple((c, lt) for _r, c, lt in on_task if c != code),
+                    )
+                )
+    return Page(items, following, preceding)

@@ -7,17 +7,19 @@ One JSON object, written with sorted keys and every list in a stable order, so e
 data twice gives the same text (only ``exported_at`` differs)::
 
     {"format": "raci-organization", "version": 1, "exported_at": "<ISO 8601, UTC>",
-     "organization": {"name", "slug", "headcount", "created_at"},
+     "organization": {"name", "slug", "headcount", "rule_settings", "created_at"},
+     "organization": {"name", "slug", "headcount", "viewers_may_comment", "created_at"},
      "roles":       [{"code", "name", "description", "order"}],                       by code
      "teams":       [{"key", "name", "description", "parent": key, "created_at"}],  by path of names
      "people":      [{"key", "name", "email", "title", "user", "active", "roles": [code], by name
                       "teams": [key], "team_roles": [{"role": code, "team": key}]}]
      "members":     [{"username", "email", "level", "created_at"}],                   by username
      "other_users": [{"username", "email"}],                                          by username
-     "frameworks":  [{"slug", "name", "summary", "scheme", "version", "role_names",
+     "frameworks":  [{"slug", "name", "summary", "scheme", "version", "role_names", "split_pairs",
                       "stages": [{"name", "description", "order",
                                   "activities": [{"name", "description", "order",
-                                                  "suggested_letters"}]}]}],        by slug
+                                                  "suggested_letters", "source",
+                                                  "shared_accountability"}]}]}],    by slug
      "matrices":    [{"name", "scheme", "status", "version", "rule_settings",
                       "review_interval_days", "framework": slug, "published_revision": number,
                       "team": key,
@@ -33,7 +35,11 @@ data twice gives the same text (only ``exported_at`` differs)::
                                      "signoff_required", "review_reminded_at",
                                      "signoffs": [{"person", "decision", "comment", "decided_at",
                                                    "decided_by"}],
-                                     "acknowledgements": [{"person", "at"}]}]}],    by name
+                                     "acknowledgements": [{"person", "at"}]}],
+                      "threads":   [{"task", "role", "created_by", "created_at", "resolved_at",
+                                     "resolved_by", "resolved_revision",
+                                     "comments": [{"author", "body", "created_at",
+                                                   "mentions": [username]}]}]}],  by name
      "webhooks":    [{"url", "events", "active", "log_response_excerpt", "created_by",
                       "created_at"}]}
 
@@ -56,6 +62,14 @@ comparing revisions, restoring one, reading "as of revision N" and the read mode
 Tasks and deleted roles get new ids in the order of their keys (a deleted one's id is reserved by
 inserting and deleting a placeholder row, so no later row ever takes it), which is why exporting
 an imported organization numbers everything as the first export did.
+
+A matrix's ``rule_settings`` name the tasks whose accountability is shared by design
+(``shared_accountability_tasks``) by id as well: the file writes their task keys, and importing maps
+them to the new tasks. A file written before this did wrote the source's ids, which name nothing
+here: importing drops them (the tasks then report two Accountables as an error again, as they would
+after any change of ids). The organization's ``rule_settings`` (its split pairs), a framework's
+``split_pairs`` and an activity's ``source`` and ``shared_accountability`` came later too: a file
+without them reads as an organization or framework that declares none.
 
 What is not in the file, and why
 --------------------------------
@@ -107,8 +121,10 @@ from django.utils.dateparse import parse_datetime
 from frameworks.models import Activity, Framework, Stage
 from frameworks.schemes import SCHEMES
 from orgs.models import Membership, Organization, Person, Role, RoleHolding, Team
+from orgs.validators import split_pairs_clean
 from raci.delivery.models import WebhookEndpoint
 from raci.delivery.webhooks import webhook_events_validate, webhook_url_validate
+from raci.discussion.models import Comment, Thread
 from raci.matrices.models import Assignment, ChangeRecord, Matrix, MatrixRole, Task
 from raci.revisions.models import Acknowledgement, Revision, SignOff
 from raci.revisions.selectors import snapshot_grid
@@ -140,6 +156,24 @@ def document_dumps(document: dict[str, Any]) -> str:
 
 def _when(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _settings_out(settings: dict[str, Any], task_key: dict[int, str]) -> dict[str, Any]:
+    """A matrix's rule settings with the tasks they name written as task keys."""
+    if "shared_accountability_tasks" not in settings:
+        return settings
+    shared = settings["shared_accountability_tasks"]
+    return {
+        **settings,
+        "shared_accountability_tasks": [task_key[pk] for pk in shared if pk in task_key],
+    }
+
+
+def _split_pairs_check(value: Any, path: str) -> None:
+    try:
+        split_pairs_clean(value)
+    except ValidationError as exc:
+        raise BackupError(f"{path}: {exc.messages[0]}") from None
 
 
 def _natural(key: str) -> tuple[str, int, str]:
@@ -199,6 +233,8 @@ class _Export:
                 "name": organization.name,
                 "slug": organization.slug,
                 "headcount": organization.headcount,
+                "rule_settings": organization.rule_settings,
+                "viewers_may_comment": organization.viewers_may_comment,
                 "created_at": _when(organization.created_at),
             },
             "roles": [
@@ -240,6 +276,14 @@ class _Export:
                 "decided_by_id", flat=True
             ),
             WebhookEndpoint.objects.filter(organization=organization).values_list("created_by_id", flat=True),
+            Thread.objects.filter(matrix__organization=organization).values_list("created_by_id", flat=True),
+            Thread.objects.filter(matrix__organization=organization).values_list("resolved_by_id", flat=True),
+            Comment.objects.filter(thread__matrix__organization=organization).values_list(
+                "author_id", flat=True
+            ),
+            Comment.mentions.through.objects.filter(
+                comment__thread__matrix__organization=organization
+            ).values_list("user_id", flat=True),
         ]
         ids = {pk for source in sources for pk in source.order_by().distinct() if pk is not None}
         users = get_user_model().objects.filter(pk__in=ids).order_by("username")
@@ -317,6 +361,7 @@ class _Export:
                 "scheme": framework.scheme,
                 "version": framework.version,
                 "role_names": framework.role_names,
+                "split_pairs": framework.split_pairs,
                 "stages": [
                     {
                         "name": stage.name,
@@ -328,6 +373,8 @@ class _Export:
                                 "description": activity.description,
                                 "order": activity.order,
                                 "suggested_letters": activity.suggested_letters,
+                                "source": activity.source,
+                                "shared_accountability": activity.shared_accountability,
                             }
                             for activity in stage.activities.all()
                         ],
@@ -385,6 +432,18 @@ class _Export:
         acknowledgements: dict[int, list[Acknowledgement]] = {}
         for acknowledgement in Acknowledgement.objects.filter(revision__matrix__organization=organization):
             acknowledgements.setdefault(acknowledgement.revision_id, []).append(acknowledgement)
+        threads: dict[int, list[Thread]] = {}
+        for thread in (
+            Thread.objects.filter(**in_org)
+            .prefetch_related(
+                Prefetch(
+                    "comments",
+                    queryset=Comment.objects.order_by("created_at", "id").prefetch_related("mentions"),
+                )
+            )
+            .order_by("created_at", "id")
+        ):
+            threads.setdefault(thread.matrix_id, []).append(thread)
 
         # Roles deleted since a revision was published: numbered across the organization.
         snapshot_roles = {
@@ -416,7 +475,7 @@ class _Export:
                     "scheme": matrix.scheme,
                     "status": matrix.status,
                     "version": matrix.version,
-                    "rule_settings": matrix.rule_settings,
+                    "rule_settings": _settings_out(matrix.rule_settings, task_key),
                     "review_interval_days": matrix.review_interval_days,
                     "framework": matrix.framework.slug if matrix.framework else None,
                     "published_revision": numbers.get(matrix.published_revision_id),
@@ -463,9 +522,30 @@ class _Export:
                     "revisions": [
                         self._revision(r, task_key, signoffs, acknowledgements) for r in matrix_revisions
                     ],
+                    "threads": [self._thread(thread, task_key) for thread in threads.get(matrix.pk, [])],
                 }
             )
         return documents
+
+    def _thread(self, thread: Thread, task_key: dict[int, str]) -> dict:
+        return {
+            "task": task_key[thread.task_id],
+            "role": self.role_code[thread.role_id] if thread.role_id else None,
+            "created_by": self.username(thread.created_by_id),
+            "created_at": _when(thread.created_at),
+            "resolved_at": _when(thread.resolved_at),
+            "resolved_by": self.username(thread.resolved_by_id),
+            "resolved_revision": thread.resolved_revision,
+            "comments": [
+                {
+                    "author": self.username(comment.author_id),
+                    "body": comment.body,
+                    "created_at": _when(comment.created_at),
+                    "mentions": sorted(self.usernames[user.pk] for user in comment.mentions.all()),
+                }
+                for comment in thread.comments.all()
+            ],
+        }
 
     def _revision(self, revision: Revision, task_key: dict[int, str], signoffs, acknowledgements) -> dict:
         snapshot = copy.deepcopy(revision.snapshot)
@@ -680,6 +760,17 @@ SIGNOFF = {
     "decided_by": (TEXT, _NULL),
 }
 ACKNOWLEDGEMENT = {"person": TEXT, "at": TIME}
+THREAD = {
+    "task": TEXT,
+    "role": (TEXT, _NULL),
+    "created_by": (TEXT, _NULL),
+    "created_at": TIME,
+    "resolved_at": (TIME, _NULL),
+    "resolved_by": (TEXT, _NULL),
+    "resolved_revision": (NUMBER, _NULL),
+    "comments": LIST,
+}
+COMMENT = {"author": (TEXT, _NULL), "body": TEXT, "created_at": TIME, "mentions": LIST}
 SNAPSHOT = {"name": TEXT, "version": NUMBER, "scheme": TEXT, "roles": LIST, "tasks": LIST, "cells": LIST}
 SNAPSHOT_ROLE = {"id": TEXT, "code": TEXT, "name": TEXT}
 SNAPSHOT_TASK = {"id": TEXT, "name": TEXT, "stage": TEXT, "order": NUMBER}
@@ -725,6 +816,10 @@ def document_check(document: Any) -> dict[str, Any]:
         )
     _fields(document, "document", TOP)
     _fields(document["organization"], "organization", ORGANIZATION)
+    organization_settings = document["organization"].get("rule_settings", {})
+    _check(organization_settings, OBJECT, "organization.rule_settings")
+    if "split_pairs" in organization_settings:
+        _split_pairs_check(organization_settings["split_pairs"], "organization.rule_settings.split_pairs")
     roles = _each(document, "roles", "document", ROLE)
     codes = _unique([(role["code"], path) for role, path in roles], "the role code")
     users = _each(document, "members", "document", MEMBER) + _each(document, "other_users", "document", USER)
@@ -763,11 +858,15 @@ def document_check(document: Any) -> dict[str, Any]:
     frameworks = _each(document, "frameworks", "document", FRAMEWORK)
     _unique([(framework["slug"], path) for framework, path in frameworks], "the framework slug")
     for framework, path in frameworks:
+        _split_pairs_check(framework.get("split_pairs", []), f"{path}.split_pairs")
         stages = _each(framework, "stages", path, STAGE)
         _unique([(stage["name"], p) for stage, p in stages], "the stage")
         for stage, stage_path in stages:
             activities = _each(stage, "activities", stage_path, ACTIVITY)
             _unique([(activity["name"], p) for activity, p in activities], "the activity")
+            for activity, p in activities:
+                _check(activity.get("source", ""), TEXT, f"{p}.source")
+                _check(activity.get("shared_accountability", False), FLAG, f"{p}.shared_accountability")
     matrices = _each(document, "matrices", "document", MATRIX)
     _unique([(matrix["name"], path) for matrix, path in matrices], "the matrix name")
     for matrix, path in matrices:
@@ -791,6 +890,14 @@ def _matrix_check(matrix: dict, path: str, *, codes: set, usernames: set, people
     for task, p in tasks:
         if task["activity"] is not None:
             _fields(task["activity"], f"{p}.activity", ACTIVITY_REF)
+    shared = matrix["rule_settings"].get("shared_accountability_tasks", [])
+    _check(shared, LIST, f"{path}.rule_settings.shared_accountability_tasks")
+    for i, key in enumerate(shared):
+        where = f"{path}.rule_settings.shared_accountability_tasks[{i}]"
+        # A number is a task id of a file written before keys were: importing drops it.
+        if not isinstance(key, int) or isinstance(key, bool):
+            _check(key, TEXT, where)
+            _known(key, task_keys, where, "the task")
     cells = _each(matrix, "cells", path, CELL)
     _unique([((cell["task"], cell["role"]), p) for cell, p in cells], "the cell")
     for cell, p in cells:
@@ -822,6 +929,20 @@ def _matrix_check(matrix: dict, path: str, *, codes: set, usernames: set, people
         _unique([(ack["person"], ap) for ack, ap in acknowledgements], "the person")
         for ack, ap in acknowledgements:
             _known(ack["person"], people, f"{ap}.person", "the person")
+    # Discussion threads came after version 1 first shipped: files without them still read.
+    live_tasks = {task["key"] for task, _ in tasks}
+    for thread, p in _each({"threads": _optional_list(matrix, "threads", path)}, "threads", path, THREAD):
+        _known(thread["task"], live_tasks, f"{p}.task", "the task")
+        _known(thread["role"], codes, f"{p}.role", "the role")
+        _known(thread["created_by"], usernames, f"{p}.created_by", "the user")
+        _known(thread["resolved_by"], usernames, f"{p}.resolved_by", "the user")
+        if (thread["resolved_at"] is None) != (thread["resolved_revision"] is None):
+            raise BackupError(f"{p}: a resolved thread names its revision, an open one does not.")
+        for comment, cp in _each(thread, "comments", p, COMMENT):
+            _known(comment["author"], usernames, f"{cp}.author", "the user")
+            for i, name in enumerate(comment["mentions"]):
+                _check(name, TEXT, f"{cp}.mentions[{i}]")
+                _known(name, usernames, f"{cp}.mentions[{i}]", "the user")
 
 
 # Import ------------------------------------------------------------------------------------------
@@ -937,7 +1058,13 @@ class _Import:
 
     def _organization(self) -> None:
         data = self.doc["organization"]
-        organization = Organization(name=data["name"], slug=self.slug, headcount=data["headcount"])
+        organization = Organization(
+            name=data["name"],
+            slug=self.slug,
+            headcount=data["headcount"],
+            rule_settings=data.get("rule_settings", {}),
+            viewers_may_comment=bool(data.get("viewers_may_comment", True)),
+        )
         _clean(organization, "organization")
         organization.save()
         Organization.objects.filter(pk=organization.pk).update(created_at=_time(data["created_at"]))
@@ -1093,6 +1220,7 @@ class _Import:
                 version=data["version"],
                 organization=self.organization,
                 role_names=data["role_names"],
+                split_pairs=split_pairs_clean(data.get("split_pairs", [])),
             )
             _clean(framework, path)
             framework.save()
@@ -1122,6 +1250,8 @@ class _Import:
                                 description=activity["description"],
                                 order=activity["order"],
                                 suggested_letters=activity["suggested_letters"],
+                                source=activity.get("source", ""),
+                                shared_accountability=activity.get("shared_accountability", False),
                             ),
                             f"{path}.stages[{j}].activities[{k}]",
                         )
@@ -1212,8 +1342,19 @@ class _Import:
             ],
         )
         revisions = self._revisions(matrix, data, path, task_id)
+        self._threads(matrix, data, path, task_id)
         published = revisions.get(data["published_revision"])
+        settings = data["rule_settings"]
+        if "shared_accountability_tasks" in settings:
+            # Task keys to the new ids; numbers (the source's ids, in older files) name nothing here.
+            settings = {
+                **settings,
+                "shared_accountability_tasks": [
+                    task_id[key] for key in settings["shared_accountability_tasks"] if isinstance(key, str)
+                ],
+            }
         Matrix.objects.filter(pk=matrix.pk).update(
+            rule_settings=settings,
             published_revision=published,
             created_at=_time(data["created_at"]),
             updated_at=_time(data["updated_at"]),
@@ -1270,6 +1411,52 @@ class _Import:
         Task.objects.bulk_create(rows, batch_size=1000)
         Task.objects.filter(pk__in=[row.pk for row in placeholders]).delete()
         return {key: row.pk for key, row in zip(ordered, rows, strict=True)}
+
+    def _threads(self, matrix: Matrix, data: dict, path: str, task_id: dict[str, int]) -> None:
+        items = data.get("threads", [])
+        threads = _insert_as_was(
+            Thread,
+            [
+                (
+                    Thread(
+                        matrix=matrix,
+                        task_id=task_id[item["task"]],
+                        role_id=self.role_id[item["role"]] if item["role"] else None,
+                        created_by=self.user(item["created_by"]),
+                        resolved_at=_time(item["resolved_at"]),
+                        resolved_by=self.user(item["resolved_by"]),
+                        resolved_revision=item["resolved_revision"],
+                    ),
+                    {"created_at": _time(item["created_at"])},
+                )
+                for item in items
+            ],
+        )
+        written = [
+            (thread, comment, f"{path}.threads[{i}].comments[{j}]")
+            for i, (thread, item) in enumerate(zip(threads, items, strict=True))
+            for j, comment in enumerate(item["comments"])
+        ]
+        comments = _insert_as_was(
+            Comment,
+            [
+                (
+                    _clean(
+                        Comment(thread=thread, author=self.user(data["author"]), body=data["body"]), where
+                    ),
+                    {"created_at": _time(data["created_at"])},
+                )
+                for thread, data, where in written
+            ],
+        )
+        mention = Comment.mentions.through
+        mention.objects.bulk_create(
+            [
+                mention(comment_id=comment.pk, user_id=self.users[name].pk)
+                for comment, (_, data, _) in zip(comments, written, strict=True)
+                for name in data["mentions"]
+            ]
+        )
 
     def _revisions(
         self, matrix: Matrix, data: dict, path: str, task_id: dict[str, int]

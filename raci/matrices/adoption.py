@@ -82,13 +82,17 @@ def matrix_adopt(
         created=f"from {framework.name} ({len(activities)} activities)",
     ) as change:
         shared = _copy_activities(change.matrix, activities, scheme, target)
+        declared = {}
         if shared:
             # The framework intends shared accountability on these activities: the matrix declares
             # it for their tasks, so two Accountables there are information, not an error.
-            change.matrix.rule_settings = {
-                **change.matrix.rule_settings,
-                "shared_accountability_tasks": shared,
-            }
+            declared["shared_accountability_tasks"] = shared
+        if framework.split_pairs:
+            # The framework's pairs of roles that check each other become the matrix's own, so they
+            # win over the organization's (raci.matrices.selectors.rule_settings_of).
+            declared["split_pairs"] = [list(pair) for pair in framework.split_pairs]
+        if declared:
+            change.matrix.rule_settings = {**change.matrix.rule_settings, **declared}
             change.matrix.save(update_fields=["rule_settings"])
     return change.matrix
 
@@ -126,20 +130,37 @@ def _copy_activities(matrix: Matrix, activities: list[Activity], scheme, target)
 @transaction.atomic
 def framework_from_matrix(*, matrix: Matrix, slug: str, name: str, summary: str = "") -> Framework:
     """Save ``matrix`` as one of its organization's frameworks: stages from task stages,
-    activities from live tasks, suggested letters from the cells (by role code)."""
+    activities from live tasks, suggested letters from the cells (by role code).
+
+    What the matrix knows of where its work comes from stays: an activity keeps the source of the
+    framework activity its task was adopted from, a task added by hand (or from an activity without
+    one) names this matrix as its source; the tasks whose accountability the matrix declares shared
+    are activities that share it by design; the matrix's own split pairs are the framework's."""
+    if Framework.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": f"A framework '{slug}' already exists; pick another slug."})
     grid = matrix_grid_get(matrix=matrix)
+    details = {
+        pk: (description or "", source or "")
+        for pk, description, source in matrix.tasks.values_list("pk", "description", "activity__source")
+    }
+    own_source = f"this organization's matrix {matrix.name}"
+    shared = set(grid.settings.shared_accountability_tasks)
     data = {
         "slug": slug,
         "name": name,
         "summary": summary,
         "scheme": grid.scheme.key,
         "roles": [{"code": r.code, "name": r.name} for r in grid.roles],
+        "split_pairs": matrix.rule_settings.get("split_pairs", []),
         "stages": [
             {
                 "name": stage or "Tasks",
                 "activities": [
                     {
                         "name": task.name,
+                        "description": details.get(task.id, ("", ""))[0],
+                        "source": details.get(task.id, ("", ""))[1] or own_source,
+                        "shared_accountability": task.id in shared,
                         "letters": {
                             role.code: letters
                             for role, letters in zip(grid.roles, row, strict=True)
@@ -152,12 +173,6 @@ def framework_from_matrix(*, matrix: Matrix, slug: str, name: str, summary: str 
             for stage, rows in grid.stage_groups()
         ],
     }
-    if Framework.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": f"A framework '{slug}' already exists; pick another slug."})
-    descriptions = dict(matrix.tasks.values_list("name", "description"))
-    for stage in data["stages"]:
-        for activity in stage["activities"]:
-            activity["description"] = descriptions.get(activity["name"], "")
     result = framework_load(data=data, organization=matrix.organization)
     return Framework.objects.get(slug=result.slug)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from orgs.models import Role
 from raci import rules
 from raci.exchange import ImportDiff, diff_import, grid_after_import, name_key, read_import
-from raci.matrices.bulk import rows_insert
+from raci.matrices.bulk import collector_paused, rows_insert
 from raci.matrices.changes import MatrixArchived, MatrixChange, matrix_change
 from raci.matrices.history import SYSTEM, Actor
 from raci.matrices.models import Assignment, ChangeRecord, Channel, Matrix, MatrixRole, Task
@@ -52,8 +52,12 @@ def matrix_import(
                 "after": {"score": after.health, **after.counts()},
             }
         return result
-    # Imports are recorded with their own channel, whoever ran them.
-    with matrix_change(matrix=matrix, actor=Actor(user=actor.user, channel=Channel.IMPORT)) as change:
+    # Imports are recorded with their own channel, whoever ran them. The collector is paused while
+    # tens of thousands of rows are planned and written (``bulk.collector_paused``).
+    with (
+        collector_paused(),
+        matrix_change(matrix=matrix, actor=Actor(user=actor.user, channel=Channel.IMPORT)) as change,
+    ):
         # Under the writer's lock, so the diff applied is the diff computed.
         result, diff, roles, _ = _import_plan(change.matrix, data, filename, dry_run=False)
         if not diff.is_empty:

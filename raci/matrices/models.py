@@ -184,9 +184,16 @@ class ChangeRecord(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.SYSTEM)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # What the change was about; names are copied so history reads the same after renames and deletions.
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # No database constraint on the task and the role: history rows are written by the one writer under
+    # the matrix's lock (an import writes 16,000 at once), and the two checks per row at commit cost
+    # more than the insert; deleting a task or a role still nulls them through Django (SET_NULL).
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     task_name = models.CharField(max_length=200, blank=True)
-    role = models.ForeignKey("orgs.Role", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.ForeignKey(
+        "orgs.Role", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     role_code = models.CharField(max_length=16, blank=True)
     field = models.CharField(max_length=40, blank=True)
     before = models.TextField(blank=True)

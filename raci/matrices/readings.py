@@ -27,9 +27,10 @@ from raci.matrices.selectors import (
     column_people,
     matrix_grid_get,
     organization_headcount,
+    rule_settings_of,
     teams_in_scope,
 )
-from raci.rules.grid import MatrixGrid, RuleSettings
+from raci.rules.grid import MatrixGrid
 
 DRAFT = "draft"
 PUBLISHED = "published"
@@ -136,7 +137,7 @@ def matrix_read(
         if people
         else (),
         team=scopes.labels.get(matrix.team_id, ""),
-        settings=RuleSettings.from_overrides(matrix.rule_settings),
+        settings=rule_settings_of(matrix, organization),
         headcount=organization_headcount(organization) if people else organization.headcount,
     )
     return grid, Shown(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from raci.matrices.changes import matrix_change
 from raci.matrices.history import Actor
 from raci.matrices.models import Assignment, ChangeRecord, Matrix
+from raci.matrices.standing import refresh_organization_health
+from raci.outbox.handlers import enqueue_on_commit
 
 
 def role_changing(sender, *, role, old_code: str, new_code: str | None, acting_user, channel: str, **kwargs):
@@ -46,3 +48,9 @@ def role_changing(sender, *, role, old_code: str, new_code: str | None, acting_u
                     before=letters,
                     after="",
                 )
+
+
+def rule_settings_changed(sender, *, organization, **kwargs) -> None:
+    """The organization's rule settings changed (its split pairs): every matrix's findings may have,
+    so their stored health is recomputed after the commit (raci.matrices.standing)."""
+    enqueue_on_commit(refresh_organization_health, organization.pk)

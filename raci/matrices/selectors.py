@@ -114,12 +114,19 @@ def _grids_get(matrices: Sequence[Matrix], *, include_archived: bool, people: bo
             tasks=tuple(tasks[matrix.pk]),
             cells=cells[matrix.pk],
             people=_of_columns(holders.get(matrix.team_id, ()), roles[matrix.pk]),
-            settings=RuleSettings.from_overrides(matrix.rule_settings),
+            settings=rule_settings_of(matrix, organization),
             headcount=headcount,
             team=scopes.labels.get(matrix.team_id, ""),
         )
         for matrix in matrices
     }
+
+
+def rule_settings_of(matrix: Matrix, organization: Organization) -> RuleSettings:
+    """The thresholds a matrix is judged by: its own ``rule_settings`` (set by hand, or copied from
+    its framework at adoption: a framework's ``split_pairs``) over its organization's (the split
+    pairs owners declare in settings) over the defaults. No query: the organization is loaded."""
+    return RuleSettings.from_overrides({**organization.rule_settings, **matrix.rule_settings})
 
 
 def _of_columns(people: tuple[PersonEntry, ...], columns: list[RoleColumn]) -> tuple[PersonEntry, ...]:

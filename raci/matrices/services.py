@@ -21,6 +21,7 @@ from django.db import transaction
 from frameworks.models import Framework
 from orgs.integrity import unique_or_invalid
 from orgs.models import Organization, Role, Team
+from orgs.validators import split_pairs_clean
 from raci.matrices.changes import MatrixChange, matrix_change
 from raci.matrices.history import SYSTEM, Actor
 from raci.matrices.models import ChangeRecord, Matrix, MatrixRole, Task
@@ -148,7 +149,7 @@ def matrix_update(
     An archived matrix accepts one change only: a new status, which takes it out of the archive.
     """
     if rule_settings is not None:
-        _validate_rule_settings(rule_settings)
+        rule_settings = _validate_rule_settings(rule_settings)
     if name is not None:
         name = name.strip()
     wanted = {
@@ -190,7 +191,8 @@ def _text(value) -> str:
     return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else str(value)
 
 
-def _validate_rule_settings(values: dict) -> None:
+def _validate_rule_settings(values: dict) -> dict:
+    """``values`` checked, with split pairs as the organization's are stored (upper case, once each)."""
     unknown = sorted(set(values) - set(RuleSettings.__dataclass_fields__))
     if unknown:
         raise ValidationError({"rule_settings": f"Unknown setting {', '.join(unknown)}."})
@@ -198,6 +200,12 @@ def _validate_rule_settings(values: dict) -> None:
         RuleSettings.from_overrides(values).validate()
     except (TypeError, ValueError) as exc:
         raise ValidationError({"rule_settings": str(exc)}) from None
+    if "split_pairs" in values:
+        try:
+            values = {**values, "split_pairs": split_pairs_clean(values["split_pairs"])}
+        except ValidationError as exc:
+            raise ValidationError({"rule_settings": f"split_pairs: {exc.messages[0]}"}) from None
+    return values
 
 
 def _set_columns(change: MatrixChange, codes: list[str]) -> None:

@@ -6,7 +6,7 @@ acknowledges. Publishing and restoring are changes of the matrix and go through 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from orgs.access import may_act_for
@@ -36,7 +36,9 @@ def _accountable_people(grid: MatrixGrid, organization_id: int) -> list[Person]:
 
 def agreement_rebuild(*, revision: Revision, grid: MatrixGrid) -> None:
     """Replace the matrix's published tasks and cells (the read model of its agreement) with those
-    of ``revision``, frozen from ``grid``: three statements and batched inserts, whatever the size."""
+    of ``revision``, frozen from ``grid``: three statements and batched inserts, whatever the size.
+    For a grid that is not the draft (an organization restored from a backup); publishing uses
+    ``agreement_refresh``, which writes only the difference."""
     matrix_id = revision.matrix_id
     PublishedCell.objects.filter(matrix_id=matrix_id).delete()
     PublishedTask.objects.filter(matrix_id=matrix_id).delete()
@@ -68,6 +70,74 @@ def agreement_rebuild(*, revision: Revision, grid: MatrixGrid) -> None:
     )
 
 
+def agreement_refresh(*, revision: Revision) -> None:
+    """Bring the matrix's published tasks and cells (the read model of its agreement) to the
+    draft as it stands in this transaction, which ``revision`` freezes: five set-based statements
+    whatever the size, run under the matrix's lock (``matrix_change``) so the draft's tables are
+    exactly the grid the snapshot was built from. Only the difference is written: cells no longer
+    agreed are deleted, new ones inserted, unchanged ones stay; every task row moves to the new
+    revision. Readers see the old agreement until the publishing transaction commits."""
+    cells, tasks = PublishedCell._meta.db_table, PublishedTask._meta.db_table
+    draft_tasks, assignments = Task._meta.db_table, Assignment._meta.db_table
+    columns, roles = MatrixRole._meta.db_table, Role._meta.db_table
+    m = revision.matrix_id
+    # The draft's cells as the loader reads them: live tasks, roles shown as columns, each with its
+    # column's position (``column``), the role's code and the letters.
+    current = f"""
+        WITH cur AS (
+            SELECT a.task_id AS task_id, a.role_id AS role_id, r.code AS role_code,
+                   c.position AS position, a.letters AS letters
+            FROM {assignments} a
+            JOIN {draft_tasks} t ON t.id = a.task_id
+            JOIN (SELECT role_id, ROW_NUMBER() OVER (ORDER BY "order", id) - 1 AS position
+                  FROM {columns} WHERE matrix_id = %s) c ON c.role_id = a.role_id
+            JOIN {roles} r ON r.id = a.role_id
+            WHERE t.matrix_id = %s AND t.archived = %s AND a.letters <> ''
+        )"""
+    # The draft's cells as published rows would hold them, and the published rows: compared with
+    # EXCEPT, a hashed set difference whatever the planner's statistics (NULL role ids compare equal).
+    agreed = f"""SELECT pt.id, cur.role_id, cur.role_code, cur.position, cur.letters
+        FROM cur JOIN {tasks} pt ON pt.matrix_id = %s AND pt.task_id = cur.task_id"""
+    published = f"""SELECT task_id, role_id, role_code, "column", letters FROM {cells} WHERE matrix_id = %s"""
+    with connection.cursor() as cursor:
+        # 1. Cells no longer agreed (changed, of a task or column gone, or of a role deleted).
+        cursor.execute(
+            f"""{current}
+            DELETE FROM {cells} WHERE matrix_id = %s AND (role_id IS NULL
+                OR (task_id, role_id, role_code, "column", letters) IN ({published} EXCEPT {agreed}))""",
+            [m, m, False, m, m, m],
+        )
+        # 2. Tasks gone from the draft (deleted or archived); their cells went in 1.
+        cursor.execute(
+            f"""DELETE FROM {tasks} WHERE matrix_id = %s AND task_id NOT IN (
+                SELECT id FROM {draft_tasks} WHERE matrix_id = %s AND archived = %s)""",
+            [m, m, False],
+        )
+        # 3. The tasks kept: the new revision, and their name, stage, description and order now.
+        cursor.execute(
+            f"""UPDATE {tasks} SET revision_id = %s, name = t.name, stage = t.stage,
+                description = t.description, "order" = t."order"
+            FROM {draft_tasks} t
+            WHERE {tasks}.matrix_id = %s AND t.id = {tasks}.task_id AND t.matrix_id = %s""",
+            [revision.pk, m, m],
+        )
+        # 4. Tasks new since the last publication.
+        cursor.execute(
+            f"""INSERT INTO {tasks} (matrix_id, revision_id, task_id, name, stage, description, "order")
+            SELECT %s, %s, t.id, t.name, t.stage, t.description, t."order" FROM {draft_tasks} t
+            WHERE t.matrix_id = %s AND t.archived = %s
+            AND NOT EXISTS (SELECT 1 FROM {tasks} pt WHERE pt.matrix_id = %s AND pt.task_id = t.id)""",
+            [m, revision.pk, m, False, m],
+        )
+        # 5. Cells new or changed since the last publication.
+        cursor.execute(
+            f"""{current}
+            INSERT INTO {cells} (matrix_id, task_id, role_id, role_code, "column", letters)
+            SELECT %s, diff.* FROM ({agreed} EXCEPT {published}) AS diff""",
+            [m, m, False, m, m, m],
+        )
+
+
 def matrix_publish(
     *,
     matrix: Matrix,
@@ -86,7 +156,8 @@ def matrix_publish(
     with matrix_change(matrix=matrix, actor=actor) as change:
         locked = change.matrix
         grid = matrix_grid_get(matrix=locked)
-        analysis = rules.analyse(grid)
+        # Publishing records counts and health: no suggested fixes to build.
+        analysis = rules.analyse(grid, fixes=False)
         if analysis.health is None:
             # No task holds a letter: there is nothing to agree on, and no score to record.
             raise ValidationError({"matrix": "This matrix is not scored yet: it has no letters to publish."})
@@ -111,11 +182,13 @@ def matrix_publish(
             override_reason=override_reason.strip() if errors else "",
             signoff_required=require_signoff,
         )
-        revision.full_clean()
+        # The snapshot is the loader's own document, serialised once by the save (validating it would
+        # serialise a megabyte of JSON a second time).
+        revision.full_clean(exclude=["snapshot"])
         revision.save()
         locked.published_revision = revision
         locked.save(update_fields=["published_revision"])
-        agreement_rebuild(revision=revision, grid=grid)
+        agreement_refresh(revision=revision)
         if require_signoff:
             SignOff.objects.bulk_create(
                 [

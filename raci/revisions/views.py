@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from orgs.access import Need, may_act_for
 from orgs.models import Person
 from raci import rules
+from raci.discussion.selectors import open_thread_count, threads_resolved_in
 from raci.matrices.changes import MatrixArchived
 from raci.matrices.models import Matrix
 from raci.matrices.readings import READ_PUBLISHED, matrix_read
@@ -89,6 +90,8 @@ def revision_list(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
             else None,
             form_errors=form_errors,
             post=request.POST,
+            # Threads still open on the draft: worth settling before publishing (not a blocker).
+            open_threads=open_thread_count(matrix=matrix) if access.can_edit else 0,
         ),
         status=(409 if matrix.status == Matrix.Status.ARCHIVED else 400) if form_errors else 200,
     )
@@ -133,6 +136,8 @@ def revision_detail(request: HttpRequest, org_slug: str, matrix_id: int, number:
                 if may_act_for(request.user, signoff.person, owners_may=True, access=access)
             },
             previous=revision.number - 1 if revision.number > 1 else None,
+            # The discussion this revision settled (threads resolved before it was published).
+            settled=threads_resolved_in(matrix=matrix, number=revision.number),
         ),
     )
 

@@ -263,11 +263,12 @@ class Analysis:
         }
 
 
-def analyse(grid: MatrixGrid) -> Analysis:
-    """Findings, health and workload together, from one pass over the cells."""
+def analyse(grid: MatrixGrid, *, fixes: bool = True) -> Analysis:
+    """Findings, health and workload together, from one pass over the cells. ``fixes=False``:
+    the findings carry no suggested fixes (health and counts are the same)."""
     with collector_paused():
         tally = Tally.of(grid)
-        findings = evaluate(grid, tally)
+        findings = evaluate(grid, tally, fixes=fixes)
         return Analysis(
             findings=findings, health=health_score(grid, findings), workload=workload(grid, tally)
         )

@@ -69,6 +69,7 @@ class RuleContext:
         "acc_label",
         "acc_name",
         "cons_name",
+        "fixes",
         "grid",
         "inf_name",
         "owner_names",
@@ -79,8 +80,10 @@ class RuleContext:
         "tally",
     )
 
-    def __init__(self, tally: Tally) -> None:
+    def __init__(self, tally: Tally, *, fixes: bool = True) -> None:
         self.tally = tally
+        # Whether findings carry their suggested fixes; a publication records only counts and health.
+        self.fixes = fixes
         self.grid: MatrixGrid = tally.grid
         scheme: Scheme = tally.grid.scheme
         self.scheme = scheme

@@ -42,17 +42,18 @@ from raci.rules.tally import Tally
 
 
 def evaluate(
-    grid: MatrixGrid, tally: Tally | None = None, *, registry: Registry | None = None
+    grid: MatrixGrid, tally: Tally | None = None, *, registry: Registry | None = None, fixes: bool = True
 ) -> tuple[Finding, ...]:
     """Every finding for ``grid``, in a deterministic order.
 
     Pass a ``tally`` already computed for the same grid to share the pass over the cells
     with other analyses (``analyse`` does). ``registry`` replaces the catalogue's rules
-    (tests use it to run one rule, or a rule of their own).
+    (tests use it to run one rule, or a rule of their own). ``fixes=False`` leaves the findings'
+    suggested fixes empty, for callers that only count findings (publishing).
     """
     rules = registry if registry is not None else REGISTRY
     tally = tally if tally is not None else Tally.of(grid)
-    ctx = RuleContext(tally)
+    ctx = RuleContext(tally, fixes=fixes)
     found: list[Finding] = []
     add = found.extend
 

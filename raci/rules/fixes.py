@@ -48,6 +48,8 @@ def with_letter(scheme: Scheme, raw: str, letter: str) -> str | None:
 
 def keep_one(ctx: RuleContext, task: TaskFacts, letter: str, holders: list[str]) -> tuple[Fix, ...]:
     """One fix per holder: keep ``letter`` there, the others give it up."""
+    if not ctx.fixes:
+        return ()
     scheme = ctx.scheme
     raw = {code: info.raw for code, info in task.cells}
     name = scheme.letter(letter).name
@@ -67,6 +69,8 @@ def keep_one(ctx: RuleContext, task: TaskFacts, letter: str, holders: list[str])
 
 def give_letter(ctx: RuleContext, task: TaskFacts, letter: str, candidates: list[str]) -> tuple[Fix, ...]:
     """One fix per candidate role whose cell can take ``letter``."""
+    if not ctx.fixes:
+        return ()
     scheme = ctx.scheme
     raw = {code: info.raw for code, info in task.cells}
     name = scheme.letter(letter).name

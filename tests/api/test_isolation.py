@@ -25,6 +25,8 @@ from orgs.models import Invitation, Membership, Organization, Person, Role
 from orgs.teams import holding_add, team_create
 from raci.delivery import webhooks
 from raci.delivery.models import ChatChannel, WebhookDelivery, WebhookEndpoint
+from raci.discussion.models import Comment, Thread
+from raci.discussion.services import thread_start
 from raci.exports.models import ExportJob
 from raci.matrices.models import Assignment, Matrix, Task
 from raci.outbox.models import OutboxEvent
@@ -65,6 +67,7 @@ KNOWN_PARAMS = {
     "invitation_id",
     "job_id",
     "channel_id",
+    "thread_id",
 }
 # The parameters that name the containers others are looked up in; the "innermost" walk
 # keeps A's for these and puts B's everywhere else.
@@ -139,6 +142,9 @@ def _tenant(slug: str, label: str) -> Tenant:
         name=f"{label} channel",
         url=f"https://93.184.215.14/{slug}/chat",
     )
+    thread = thread_start(
+        matrix=matrix, task_id=task.pk, role_code="BX", body=f"{label} comment", author=boss.user
+    )
     return Tenant(
         organization=organization,
         ids={
@@ -159,6 +165,7 @@ def _tenant(slug: str, label: str) -> Tenant:
             "invitation_id": invitation.pk,
             "job_id": str(job.pk),
             "channel_id": channel.pk,
+            "thread_id": thread.pk,
         },
     )
 
@@ -246,6 +253,10 @@ def _snapshot(organization: Organization) -> dict:
         "share_links": sorted(
             ShareLink.objects.filter(matrix__in=matrices).values_list("id", "name", "revoked_at", "use_count")
         ),
+        "threads": sorted(
+            Thread.objects.filter(matrix__in=matrices).values_list("id", "task_id", "role_id", "resolved_at")
+        ),
+        "comments": sorted(Comment.objects.filter(thread__matrix__in=matrices).values_list("id", "body")),
         "deliveries": sorted(
             (str(d), s, a)
             for d, s, a in WebhookDelivery.objects.filter(endpoint__organization=organization).values_list(
@@ -274,6 +285,7 @@ def _body(path: str, method: str, ids: dict):
         "/tasks/reorder/": {"order": [ids["task_id"]]},
         "/grid/": {"changes": [{"task": ids["task_id"], "role": "BX", "expected": "A", "letters": "R"}]},
         "/what-if/": {"operations": [{"op": "remove_role", "role": "BX"}]},
+        "/what-if/save/": {"operations": [{"op": "remove_role", "role": "BX"}], "name": "Hijacked"},
         "/save-as-framework/": {"slug": "hijacked", "name": "Hijacked"},
         "/revisions/": {"note": "Hijacked", "override_reason": "Hijacked"},
         "/restore/": {},
@@ -282,6 +294,9 @@ def _body(path: str, method: str, ids: dict):
         "/webhooks/": {"url": "https://hijack.example/hook"},
         "/webhooks/{webhook_id}/": {"active": False},
         "/redeliver/": {},
+        "/threads/": {"task": ids["task_id"], "role": "BX", "body": "Hijacked"},
+        "/threads/{thread_id}/": {"resolved": True},
+        "/comments/": {"body": "Hijacked"},
     }
     for suffix, body in bodies.items():
         if path.endswith(suffix):

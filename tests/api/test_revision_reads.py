@@ -451,9 +451,9 @@ def test_responsibilities_name_each_matrixs_revision_in_queries_that_do_not_grow
         built = build_matrix(organization=org, name=f"M{index}", tasks=3, roles=["ENG"], fill="owner")
         for _ in range(index + 1):
             _publish(built)
-    # Access (1), the person (1) and their roles (1), the selector (4: holdings, cells, co-owners,
-    # who each role resolves to in each matrix's team), the revision numbers (1).
-    with django_assert_num_queries(8):
+    # Access (1), the person (1) and their roles (1), the page's selector (5: roles held, the
+    # matrices' teams, who each role resolves to, the page's tasks, their cells), the revision numbers (1).
+    with django_assert_num_queries(9):
         body = _responsibilities(_client(viewer), ana).json()
     numbers = {r["matrix"]["name"]: r["revision"] for r in body["responsibilities"]}
     assert numbers == {f"M{index}": index + 1 for index in range(matrices)}

@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, status_c
 
 from orgs.models import Membership
 from orgs.services import api_token_create
+from raci.discussion.services import thread_start
 from raci.management.demo import demo_seed
 from raci.revisions.services import matrix_publish
 from raci.wsgi import application
@@ -54,6 +55,8 @@ def demo(_keep_the_test_connection) -> dict:
     organization, matrix = login.organization, login.matrix
     # A revision awaiting sign-off, so the sign-off endpoints have something to decide.
     revision = matrix_publish(matrix=matrix, require_signoff=True, override_reason="Still being decided.")
+    first_task = matrix.tasks.order_by("order").first()
+    thread = thread_start(matrix=matrix, task_id=first_task.pk, body="Who owns this?", author=user)
     return {
         "headers": {"Authorization": f"Bearer {key}"},
         "path": {
@@ -66,6 +69,7 @@ def demo(_keep_the_test_connection) -> dict:
             "framework_slug": matrix.framework.slug,
             "number": revision.number,
             "signoff_id": revision.signoffs.order_by("id").first().pk,
+            "thread_id": thread.pk,
         },
     }
 

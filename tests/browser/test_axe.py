@@ -8,7 +8,9 @@ never committed, never fetched while the tests run). Without it this test is ski
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 
+from raci.discussion.services import thread_start
 from raci.management.demo import DEMO_PASSWORD_DEFAULT, demo_seed
 from tests.browser.conftest import AXE
 from tests.browser.test_editor import sign_in
@@ -28,8 +30,19 @@ def violations(page) -> list[tuple[str, int, list[str]]]:
 def test_axe_finds_no_violation_on_any_page(axe_page, live_server):
     demo = demo_seed()
     sign_in(axe_page, live_server, "demo", DEMO_PASSWORD_DEFAULT)
+    task = demo.matrix.tasks.order_by("order").first()
+    code = demo.matrix.columns.order_by("order").first().role.code
+    thread = thread_start(
+        matrix=demo.matrix,
+        task_id=task.pk,
+        role_code=code,
+        body="Ours?",
+        author=get_user_model().objects.get(username="demo"),
+    )
     pages = {
         **read_only_pages(demo),
+        "discussion": f"/o/acme/m/{demo.matrix.pk}/discussion/?state=all",
+        "thread": f"/o/acme/m/{demo.matrix.pk}/discussion/{thread.pk}/",
         "history": f"/o/acme/m/{demo.matrix.pk}/history/",
         "import": f"/o/acme/m/{demo.matrix.pk}/import/",
         "settings": f"/o/acme/m/{demo.matrix.pk}/settings/",

@@ -654,15 +654,17 @@ def test_matrix_pages_link_to_each_other_and_the_editor(client, cast, viewer, pa
 
 # Common to every page: session, user, membership (require_org), the organization switcher.
 # Matrix pages add the matrix and the grid loader's five (columns, tasks, cells, people, roles
-# held); the task page adds the task. The person page adds the person, their roles,
-# person_responsibilities' three, the matrices' schemes, the role ids and the acknowledgement status
+# held); the task page adds the task and its discussion threads (none here; with threads, one more
+# for their comments: tests/discussion/test_queries.py). The person page adds the person, their roles,
+# person_responsibilities_page's five (roles held, the matrices' teams, the holdings, the page's
+# tasks, their cells), the matrices' schemes, the role ids and the acknowledgement status
 # (latest revisions, acknowledgements); the role page the role,
 # its holders and its cells; search its five.
 QUERY_BOUNDS = {
     "search": 9,
-    "person-detail": 14,
+    "person-detail": 15,
     "role-detail": 7,
-    "task-detail": 11,
+    "task-detail": 12,
     "matrix-overlap": 10,
     "matrix-workload": 10,
     "matrix-what-if": 10,

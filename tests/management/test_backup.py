@@ -32,6 +32,8 @@ from orgs.teams import holding_add, person_teams_set, team_create
 from raci import rules
 from raci.delivery.models import WebhookEndpoint
 from raci.delivery.webhooks import webhook_endpoint_create, webhook_endpoint_update
+from raci.discussion.models import Thread
+from raci.discussion.services import comment_add, thread_resolve, thread_start
 from raci.insights.selectors import person_responsibilities
 from raci.management.backup import FORMAT, VERSION
 from raci.matrices.adoption import framework_from_matrix, matrix_adopt
@@ -122,6 +124,13 @@ def acme(build_matrix) -> Acme:
     )
     retro = task_create(matrix=delivery, name="Retro", stage="Stage 0", description="Look back.", actor=web)
     assignment_set(matrix=delivery, task=retro, role=roles["PM"], letters="AR", actor=web)
+    # Discussion: a cell's thread with a mention and a reply, and the task's own thread, resolved.
+    cell_thread = thread_start(
+        matrix=delivery, task_id=tasks["Build"].pk, role_code="ENG", body="@vic ok?", author=ed
+    )
+    comment_add(thread=cell_thread, body="Fine by me <b>really</b>", author=vic)
+    settled = thread_start(matrix=delivery, task_id=retro.pk, body="Monthly?", author=olga)
+    thread_resolve(thread=settled, user=ed)
     second = revisions.matrix_publish(matrix=delivery, actor=web, note="Second cut", require_signoff=True)
     signoff = SignOff.objects.get(revision=second)
     revisions.signoff_decide(signoff=signoff, user=olga, decision="approved", comment="Looks right")
@@ -582,3 +591,173 @@ def test_a_title_that_is_not_text_is_refused_with_its_place(acme, tmp_path):
     organization_delete(organization=acme.organization, acting_user=acme.owner)
     document["people"][0]["title"] = ["not", "text"]
     assert "people[0].title" in _refused(tmp_path, document)
+
+
+# Shared accountability, split pairs and sources ----------------------------------------------------
+
+
+@pytest.fixture
+def shared(build_matrix) -> Organization:
+    """A matrix adopted from the organization's own framework that shares accountability for revenue
+    growth by design, pairs SALES and CS, and names its sources; the organization pairs PM and ENG."""
+    from frameworks.services import framework_load
+    from orgs.services import organization_split_pairs_set
+
+    owner = UserFactory(username="sharer")
+    org = organization_create(name="Shared", slug="shared", owner=owner, headcount=30)
+    organization_split_pairs_set(organization=org, split_pairs=[["PM", "ENG"]])
+    for code in ["PM", "PMM"]:
+        role_create(organization=org, code=code, name=code)
+    framework_load(
+        organization=org,
+        data={
+            "slug": "shared-growth",
+            "name": "Growth",
+            "split_pairs": [["SALES", "CS"]],
+            "stages": [
+                {
+                    "name": "Grow",
+                    "activities": [
+                        {"name": "Pricing", "source": "seeds/004", "letters": {"PMM": "AR", "PM": "C"}},
+                        {
+                            "name": "Revenue growth",
+                            "source": "seeds/001",
+                            "shared_accountability": True,
+                            "letters": {"PM": "A", "PMM": "AR"},
+                        },
+                    ],
+                }
+            ],
+        },
+    )
+    matrix_adopt(organization=org, framework=Framework.objects.get(slug="shared-growth"), name="Growth")
+    return org
+
+
+def _shared_task_names(organization: Organization) -> set[str]:
+    matrix = Matrix.objects.get(organization=organization, name="Growth")
+    ids = matrix.rule_settings["shared_accountability_tasks"]
+    return set(Task.objects.filter(pk__in=ids, matrix=matrix).values_list("name", flat=True))
+
+
+def test_shared_accountability_tasks_are_written_as_task_keys(shared, tmp_path):
+    document = _export("shared", tmp_path / "shared.json")
+    [matrix] = document["matrices"]
+    key = {task["name"]: task["key"] for task in matrix["tasks"]}["Revenue growth"]
+    assert matrix["rule_settings"]["shared_accountability_tasks"] == [key]
+
+
+def test_shared_accountability_survives_the_round_trip_as_the_same_tasks_by_name(shared, tmp_path):
+    old_ids = set(
+        Matrix.objects.get(organization=shared, name="Growth").rule_settings["shared_accountability_tasks"]
+    )
+    assert _shared_task_names(shared) == {"Revenue growth"}
+    _export("shared", tmp_path / "shared.json")
+    organization_delete(organization=shared, acting_user=User.objects.get(username="sharer"))
+
+    _import(tmp_path / "shared.json")
+
+    imported = Organization.objects.get(slug="shared")
+    assert _shared_task_names(imported) == {"Revenue growth"}
+    matrix = Matrix.objects.select_related("organization").get(organization=imported, name="Growth")
+    assert not old_ids & set(matrix.rule_settings["shared_accountability_tasks"])
+    # Two Accountables on revenue growth are by design again: information, not an error.
+    codes = {(f.code, f.severity) for f in rules.analyse(matrix_grid_get(matrix=matrix)).findings}
+    assert ("task.multiple_accountable", rules.Severity.INFO) in codes
+    assert ("task.multiple_accountable", rules.Severity.ERROR) not in codes
+
+
+def test_split_pairs_and_sources_survive_the_round_trip(shared, tmp_path):
+    _export("shared", tmp_path / "shared.json")
+    organization_delete(organization=shared, acting_user=User.objects.get(username="sharer"))
+    _import(tmp_path / "shared.json")
+    imported = Organization.objects.get(slug="shared")
+    assert imported.rule_settings == {"split_pairs": [["PM", "ENG"]]}
+    framework = Framework.objects.get(slug="shared-growth")
+    assert framework.split_pairs == [["SALES", "CS"]]
+    activities = {a.name: a for a in framework.stages.get().activities.all()}
+    assert (activities["Revenue growth"].source, activities["Revenue growth"].shared_accountability) == (
+        "seeds/001",
+        True,
+    )
+    assert Matrix.objects.get(organization=imported).rule_settings["split_pairs"] == [["SALES", "CS"]]
+
+
+def test_task_ids_in_a_file_written_before_task_keys_are_dropped(shared, tmp_path):
+    document = _export("shared", tmp_path / "shared.json")
+    organization_delete(organization=shared, acting_user=User.objects.get(username="sharer"))
+    document["matrices"][0]["rule_settings"]["shared_accountability_tasks"] = [7, 8]
+    (tmp_path / "old.json").write_text(json.dumps(document), encoding="utf-8")
+    _import(tmp_path / "old.json")
+    matrix = Matrix.objects.get(organization__slug="shared")
+    assert matrix.rule_settings["shared_accountability_tasks"] == []
+
+
+def test_a_shared_task_key_not_in_the_file_is_refused_with_its_place(shared, tmp_path):
+    document = _export("shared", tmp_path / "shared.json")
+    organization_delete(organization=shared, acting_user=User.objects.get(username="sharer"))
+    document["matrices"][0]["rule_settings"]["shared_accountability_tasks"] = ["t99"]
+    refused = _refused(tmp_path, document)
+    assert (
+        "matrices[0].rule_settings.shared_accountability_tasks[0]: the task 't99' is not in the file"
+        in refused
+    )
+
+
+def test_a_bad_split_pair_in_the_file_is_refused_with_its_place(shared, tmp_path):
+    document = _export("shared", tmp_path / "shared.json")
+    organization_delete(organization=shared, acting_user=User.objects.get(username="sharer"))
+    document["organization"]["rule_settings"] = {"split_pairs": [["PM", "PM"]]}
+    assert "organization.rule_settings.split_pairs: Pair 1 names PM twice" in _refused(tmp_path, document)
+
+
+def test_discussion_threads_survive_the_round_trip(acme, tmp_path):
+    def discussion(slug):
+        return sorted(
+            (
+                thread.task.name,
+                thread.role.code if thread.role_id else None,
+                thread.created_by.username,
+                thread.resolved_by.username if thread.resolved_by_id else None,
+                thread.resolved_revision,
+                tuple(
+                    (
+                        c.author.username,
+                        c.body,
+                        tuple(sorted(u.username for u in c.mentions.all())),
+                        c.created_at,
+                    )
+                    for c in thread.comments.order_by("id")
+                ),
+            )
+            for thread in Thread.objects.filter(matrix__organization__slug=slug)
+        )
+
+    before = discussion("acme")
+    assert len(before) == 2
+    document = _export("acme", tmp_path / "acme.json")
+    delivery = next(m for m in document["matrices"] if m["name"] == "Delivery")
+    assert [t["comments"][0]["mentions"] for t in delivery["threads"]] == [["vic"], []]
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    _import(tmp_path / "acme.json", "--slug", "acme-copy")
+    assert discussion("acme-copy") == before
+
+
+def test_a_file_written_before_discussion_imports_without_threads(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    document["organization"].pop("viewers_may_comment")
+    for matrix in document["matrices"]:
+        matrix.pop("threads")
+    (tmp_path / "old.json").write_text(json.dumps(document))
+    organization_delete(organization=acme.organization, acting_user=acme.owner)
+    _import(tmp_path / "old.json", "--slug", "acme-old")
+    assert not Thread.objects.filter(matrix__organization__slug="acme-old").exists()
+    assert Organization.objects.get(slug="acme-old").viewers_may_comment is True
+
+
+def test_a_resolved_thread_without_its_revision_is_refused_with_its_place(acme, tmp_path):
+    document = _export("acme", tmp_path / "acme.json")
+    delivery = next(m for m in document["matrices"] if m["name"] == "Delivery")
+    delivery["threads"][1]["resolved_revision"] = None
+    message = _refused(tmp_path, document, "--slug", "acme-bad")
+    assert "threads[1]: a resolved thread names its revision" in message

@@ -578,6 +578,29 @@ def test_organization_home_shows_every_matrix_health_in_a_fixed_number_of_querie
     assert html.count('<span class="health">') == matrices
 
 
+def test_organization_home_names_a_person_holding_a_role_for_two_teams_once(client, org, owner):
+    from orgs.teams import holding_add, team_create
+    from tests.factories import PersonFactory
+
+    pm = RoleFactory(organization=org, code="PM")
+    mobile, web = (team_create(organization=org, name=name) for name in ("Mobile", "Web"))
+    ben = PersonFactory(organization=org, name="Ben Both")
+    holding_add(person=ben, role=pm, team=mobile)
+    holding_add(person=ben, role=pm, team=web)
+    holding_add(person=ben, role=pm)
+    for n in range(5):
+        holding_add(person=PersonFactory(organization=org, name=f"Zed {n}"), role=pm, team=web)
+    client.force_login(owner)
+
+    html = client.get(reverse("organization-detail", args=[org.slug])).content.decode()
+
+    assert html.count(">Ben Both</a>") == 1
+    # Six people hold PM: five are named, one more is counted.
+    assert ">Zed 3</a>" in html
+    assert ">Zed 4</a>" not in html
+    assert "and 1 more</a>" in html
+
+
 # --- One-click fixes ---------------------------------------------------------------------------
 
 

@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from raci.insights.me import CHANGED, GAINED, MyMatrix, collector_paused, my_responsibilities
+from raci.insights.me import CHANGED, GAINED, MyMatrix, my_responsibilities
+from raci.matrices.bulk import collector_paused
 
 CHANGE_TAGS = {GAINED: ' <span class="tag">new</span>', CHANGED: ' <span class="tag">changed</span>'}
 

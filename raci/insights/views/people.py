@@ -5,19 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import escape
 
 from frameworks.schemes import Scheme
 from orgs.access import require_org
 from orgs.models import Person, Role
 from raci import rules
+from raci.discussion.selectors import ALL, threads_filtered
 from raci.insights.selectors import (
+    CursorInvalid,
     Responsibility,
     matrix_schemes,
-    person_responsibilities,
+    person_responsibilities_page,
     published_task_get,
-    role_cells,
+    role_cells_page,
     role_holders,
     role_ids_by_code,
     scheme_for,
@@ -56,10 +60,16 @@ LETTER_PHRASES = {
 class PersonTask:
     id: int
     name: str
+    # The task's page.
+    url: str = ""
     # (role code, role id, letters, letters in words) for each of the person's roles on the task.
     mine: list[tuple[str, int | None, str, str]] = field(default_factory=list)
     # (role code, role id, letters) of the other roles on the task.
     co_owners: list[tuple[str, int | None, str]] = field(default_factory=list)
+    # The person's letters and the co-owners as HTML, built once in Python (a template include per
+    # co-owner cost most of a page of 5,000 tasks).
+    mine_html: str = ""
+    co_owners_html: str = ""
 
 
 @dataclass
@@ -75,15 +85,45 @@ class MatrixGroup:
     stages: list[StageGroup] = field(default_factory=list)
 
 
+class Links:
+    """URLs of one organization's role and task pages, built from one ``reverse()`` each: pages
+    listing thousands of tasks and co-owners would otherwise reverse a URL per link."""
+
+    def __init__(self, org_slug: str, *, drafts: bool = False):
+        self._role = reverse("role-detail", args=[org_slug, 0]).removesuffix("0/")
+        self._task = reverse("task-detail", args=[org_slug, 0, 0]).removesuffix("0/t/0/")
+        self._view = "?view=draft" if drafts else ""
+
+    def role(self, role_id: int) -> str:
+        return f"{self._role}{role_id}/"
+
+    def task(self, matrix_id: int, task_id: int) -> str:
+        return f"{self._task}{matrix_id}/t/{task_id}/{self._view}"
+
+    def role_code(self, code: str, role_id: int | None) -> str:
+        """A role's code linked to its page (plain when the role is gone), escaped."""
+        if role_id is None:
+            return escape(code)
+        return f'<a href="{self.role(role_id)}">{escape(code)}</a>'
+
+
 def _group_responsibilities(
-    responsibilities: list[Responsibility], schemes: dict[int, str], role_ids: dict[str, int]
+    responsibilities: list[Responsibility],
+    schemes: dict[int, str],
+    role_ids: dict[str, int],
+    links: Links | None = None,
+    *,
+    several_roles: bool = False,
 ) -> tuple[list[MatrixGroup], int]:
     """Rows of ``person_responsibilities`` -> matrices -> stages -> tasks, one entry per task
-    however many of the person's roles are on it; and the number of tasks."""
+    however many of the person's roles are on it; and the number of tasks. With ``links``, each
+    task also gets its URL and its letters and co-owners as HTML (``several_roles``: say which of
+    the person's roles each letter comes through)."""
     matrices: dict[int, MatrixGroup] = {}
     stages: dict[tuple[int, str], StageGroup] = {}
     tasks: dict[int, PersonTask] = {}
     co_owners: dict[int, dict[str, str]] = {}
+    matrix_of: dict[int, int] = {}
     for row in responsibilities:
         group = matrices.setdefault(row.matrix_id, MatrixGroup(row.matrix_id, row.matrix_name))
         stage = stages.get((row.matrix_id, row.stage))
@@ -94,6 +134,7 @@ def _group_responsibilities(
         if task is None:
             task = tasks[row.task_id] = PersonTask(row.task_id, row.task_name)
             stage.tasks.append(task)
+            matrix_of[row.task_id] = row.matrix_id
         scheme = scheme_for(schemes.get(row.matrix_id, ""))
         task.mine.append((row.role, role_ids.get(row.role), row.letters, letter_words(scheme, row.letters)))
         for code, letters in row.co_owners:
@@ -106,7 +147,32 @@ def _group_responsibilities(
             for code, letters in co_owners.get(task.id, {}).items()
             if code not in own
         ]
+        if links is not None:
+            task.url = links.task(matrix_of[task.id], task.id)
+            task.mine_html = "; ".join(
+                f'<span class="letters">{escape(slashed(letters))}</span> {escape(words)}'
+                + (f" as {links.role_code(code, role_id)}" if several_roles else "")
+                for code, role_id, letters, words in task.mine
+            )
+            task.co_owners_html = (
+                "— with "
+                + ", ".join(
+                    f"{links.role_code(code, role_id)}: {escape(slashed(letters))}"
+                    for code, role_id, letters in task.co_owners
+                )
+                if task.co_owners
+                else "— nobody else"
+            )
     return list(matrices.values()), len(tasks)
+
+
+def slashed(letters: str) -> str:
+    """ "AR" -> "A/R", as the ``slashed`` template filter writes letters."""
+    return "/".join(letters)
+
+
+def _cursor(request: HttpRequest) -> str | None:
+    return request.GET.get("cursor") or None
 
 
 @login_required
@@ -117,10 +183,18 @@ def person_detail(request: HttpRequest, org_slug: str, person_id: int) -> HttpRe
     # Each role once, whether held for the organization, for a team, or both.
     roles = list(person.roles.order_by("order", "code").values_list("id", "code", "name").distinct())
     drafts = pages_show_drafts(request)
-    responsibilities = person_responsibilities(person=person, draft=drafts)
+    try:
+        page = person_responsibilities_page(person=person, draft=drafts, cursor=_cursor(request))
+    except CursorInvalid as error:
+        return HttpResponseBadRequest(str(error))
+    responsibilities = page.items
     schemes = matrix_schemes(organization=organization, matrix_ids={r.matrix_id for r in responsibilities})
     matrices, task_count = _group_responsibilities(
-        responsibilities, schemes, role_ids_by_code(organization=organization)
+        responsibilities,
+        schemes,
+        role_ids_by_code(organization=organization),
+        Links(organization.slug, drafts=drafts),
+        several_roles=len(roles) > 1,
     )
     acknowledgements = acknowledgement_status(person=person, matrix_ids={m.id for m in matrices})
     return render(
@@ -132,6 +206,7 @@ def person_detail(request: HttpRequest, org_slug: str, person_id: int) -> HttpRe
             roles=roles,
             matrices=matrices,
             task_count=task_count,
+            page=page,
             acknowledgements=acknowledgements,
             is_me=person.user_id is not None and person.user_id == request.user.pk,
             drafts=drafts,
@@ -147,7 +222,7 @@ class LetterGroup:
     code: str
     name: str
     phrase: str
-    # (task id, task name, stage, the role's letters on the task)
+    # (the task page's URL, task name, stage, the role's letters on the task)
     tasks: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
@@ -168,7 +243,12 @@ def role_detail(request: HttpRequest, org_slug: str, role_id: int) -> HttpRespon
     matrices: list[RoleMatrix] = []
     buckets: dict[str, LetterGroup] = {}
     drafts = pages_show_drafts(request)
-    for cell in role_cells(role=role, draft=drafts):
+    try:
+        page = role_cells_page(role=role, draft=drafts, cursor=_cursor(request))
+    except CursorInvalid as error:
+        return HttpResponseBadRequest(str(error))
+    links = Links(access.organization.slug, drafts=drafts)
+    for cell in page.items:
         if not matrices or matrices[-1].id != cell.matrix_id:
             scheme = scheme_for(cell.scheme)
             matrices.append(RoleMatrix(cell.matrix_id, cell.matrix_name))
@@ -185,7 +265,9 @@ def role_detail(request: HttpRequest, org_slug: str, role_id: int) -> HttpRespon
             if group is None:  # a letter the scheme lacks (an old import): still show it
                 group = buckets[code] = LetterGroup(code, code, f"{code}:")
                 matrices[-1].groups.append(group)
-            group.tasks.append((cell.task_id, cell.task_name, cell.stage, cell.letters))
+            group.tasks.append(
+                (links.task(cell.matrix_id, cell.task_id), cell.task_name, cell.stage, cell.letters)
+            )
     for matrix in matrices:
         matrix.groups = [group for group in matrix.groups if group.tasks]
 
@@ -198,6 +280,7 @@ def role_detail(request: HttpRequest, org_slug: str, role_id: int) -> HttpRespon
             active_holders=[p for p in holders if p.active],
             inactive_holders=[p for p in holders if not p.active],
             matrices=matrices,
+            page=page,
             drafts=drafts,
         ),
     )
@@ -298,5 +381,6 @@ def task_detail(request: HttpRequest, org_slug: str, matrix_id: int, task_id: in
             absent=absent,
             shown=shown,
             publication=publication_state(matrix=matrix),
+            threads=list(threads_filtered(matrix=matrix, state=ALL, task_id=task.pk)),
         ),
     )

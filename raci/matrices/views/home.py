@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from orgs.access import require_org
-from orgs.models import Person
+from orgs.models import RoleHolding
 from raci import rules
 from raci.matrices.readings import publication_states
 from raci.matrices.selectors import matrices_for_organization, matrix_grids_get
@@ -25,10 +25,27 @@ HOLDERS_SHOWN = 5
 
 
 def _roles_with_holders(organization) -> list[dict]:
-    roles = organization.roles.annotate(holders=Count("people", distinct=True)).prefetch_related(
-        Prefetch("people", queryset=Person.objects.order_by("name", "id")[:HOLDERS_SHOWN], to_attr="shown")
+    # A person holding the role for two teams has two holdings: only their first names them, so each
+    # person is named once (and the first HOLDERS_SHOWN are people, not holdings).
+    first_holdings = (
+        RoleHolding.objects.exclude(
+            Exists(
+                RoleHolding.objects.filter(
+                    person_id=OuterRef("person_id"), role_id=OuterRef("role_id"), pk__lt=OuterRef("pk")
+                )
+            )
+        )
+        .select_related("person")
+        .order_by("person__name", "person_id")
     )
-    return [{"role": role, "shown": role.shown, "more": role.holders - len(role.shown)} for role in roles]
+    roles = organization.roles.annotate(holders=Count("people", distinct=True)).prefetch_related(
+        Prefetch("holdings", queryset=first_holdings[:HOLDERS_SHOWN], to_attr="shown")
+    )
+    result = []
+    for role in roles:
+        shown = [holding.person for holding in role.shown]
+        result.append({"role": role, "shown": shown, "more": role.holders - len(shown)})
+    return result
 
 
 @login_required
@@ -47,7 +64,7 @@ def organization_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     matrices = []
     for matrix in listed:
         if matrix.health_version is None:
-            analysis = rules.analyse(grids[matrix.pk])
+            analysis = rules.analyse(grids[matrix.pk], fixes=False)
             health, counts = analysis.health, analysis.counts()
         else:
             health, counts = matrix.health, matrix.finding_counts
