@@ -81,7 +81,7 @@ def _import_plan(matrix: Matrix, data: bytes, filename: str | None, *, dry_run: 
         {
             "line": t.line,
             "column": "Task",
-            "message": f"'{archived[name_key(t.name)]}' is an archived "
+            "message": f"Line {t.line}: '{archived[name_key(t.name)]}' is an archived "
             "task of this matrix; restore it or rename the row.",
         }
         for t in diff.new_tasks
