@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from raci.insights.me import CHANGED, GAINED, MyMatrix, my_responsibilities
-from raci.matrices.bulk import collector_paused
+from raci.rules.grid import collector_paused
 
 CHANGE_TAGS = {GAINED: ' <span class="tag">new</span>', CHANGED: ' <span class="tag">changed</span>'}
 
