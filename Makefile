@@ -12,7 +12,7 @@ PORT ?= 8000
 # sign-up open to anyone (production's default is invitation-only).
 DEV_ENV := DEBUG=true SIGNUP_MODE=open
 
-.PHONY: run test lint format install serve demo clean axe
+.PHONY: run test lint format install serve demo clean axe screenshots
 
 # Quiet: the last lines before the server's own are the demo's emails in one line, the login and the address.
 run: install
@@ -57,6 +57,10 @@ $(BIN)/python:
 # never committed, never fetched while tests run; tests/browser/test_axe.py skips without it (not in CI).
 AXE_VERSION ?= 4.14.1
 axe: build/axe/node_modules/axe-core/axe.min.js
+
+# The README's screenshots (docs/img/*.png): the demo served locally, captured by /usr/bin/chromium.
+screenshots: install
+	$(BIN)/python bench/screenshots.py
 
 build/axe/node_modules/axe-core/axe.min.js:
 	mkdir -p build/axe

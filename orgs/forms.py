@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from orgs.models import PERSON_TITLE_MAX_LENGTH, Membership, Organization, Person, Role
+from orgs.models import PERSON_TITLE_MAX_LENGTH, Membership, Organization, Person, Role, role_code_validator
 from orgs.validators import validate_multiline_text, validate_single_line
 
 
@@ -34,6 +34,13 @@ class RoleForm(forms.Form):
         validators=[validate_multiline_text],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def clean_code(self) -> str:
+        # The code's format is checked here too, so that it is reported with the other fields'
+        # problems rather than after them (the service says whether the code is taken).
+        code = self.cleaned_data["code"].strip().upper()
+        role_code_validator(code)
+        return code
 
 
 class PersonForm(forms.Form):

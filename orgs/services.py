@@ -82,11 +82,23 @@ def role_create(
     role = Role(
         organization=organization, code=code.strip().upper(), name=name, description=description, order=order
     )
-    _ensure_role_code_free(organization.pk, role.code)
+    _role_valid(role, taken=_role_code_is_taken(organization.pk, role.code))
     with _role_code_free(role):
-        role.full_clean()
         role.save()
     return role
+
+
+def _role_valid(role: Role, *, taken: bool) -> None:
+    """Every problem of ``role`` at once: its fields' (full_clean) and a code already taken."""
+    errors: dict[str, list[str]] = {}
+    try:
+        role.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = error.message_dict
+    if taken:
+        errors.setdefault("code", []).append(_role_code_taken(role.code))
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -179,8 +191,12 @@ def _role_code_taken(code: str) -> str:
     return f"A role {code} already exists in this organization."
 
 
+def _role_code_is_taken(organization_id: int, code: str, *, exclude: int | None = None) -> bool:
+    return Role.objects.filter(organization_id=organization_id, code=code).exclude(pk=exclude).exists()
+
+
 def _ensure_role_code_free(organization_id: int, code: str, *, exclude: int | None = None) -> None:
-    if Role.objects.filter(organization_id=organization_id, code=code).exclude(pk=exclude).exists():
+    if _role_code_is_taken(organization_id, code, exclude=exclude):
         raise ValidationError({"code": _role_code_taken(code)})
 
 
@@ -423,8 +439,15 @@ def role_update(*, role: Role, acting_user=None, channel: str = "system", **chan
     if "code" in changes:
         changes["code"] = changes["code"].strip().upper()
     code_changed = "code" in changes and changes["code"] != role.code
-    if code_changed:
-        _ensure_role_code_free(role.organization_id, changes["code"], exclude=role.pk)
+    if code_changed and _role_code_is_taken(role.organization_id, changes["code"], exclude=role.pk):
+        # Said together with anything else wrong with the changes.
+        wanted = Role(
+            **{**{f: getattr(role, f) for f in ("organization_id", "code", "name", "description", "order")}}
+        )
+        for field, value in changes.items():
+            if field in {"code", "name", "description", "order"}:
+                setattr(wanted, field, value)
+        _role_valid(wanted, taken=True)
     _apply(
         role,
         {k: v for k, v in changes.items() if k in {"code", "name", "description", "order"}},

@@ -116,3 +116,22 @@ def test_seed_demo_run_twice_says_it_sent_nothing_the_second_time(capsys):
     capsys.readouterr()
     call_command("seed_demo")
     assert "Demo emails: none" in capsys.readouterr().out
+
+
+def test_demo_draft_has_an_open_thread_on_the_pricing_decision():
+    from raci.discussion.models import Thread
+
+    login = demo_seed()
+
+    [thread] = Thread.objects.filter(matrix=login.matrix)
+    assert (thread.task.name, thread.role.code, thread.resolved_at) == ("Pricing", "PMM", None)
+    assert "Who decides" in thread.comments.get().body
+
+
+def test_seeding_the_demo_twice_opens_no_second_thread():
+    from raci.discussion.models import Thread
+
+    demo_seed()
+    demo_seed()
+
+    assert Thread.objects.count() == 1

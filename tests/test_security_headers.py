@@ -104,6 +104,8 @@ def page_urls(demo) -> list[str]:
         f"{m}settings/",
         f"{m}import/",
         "/o/acme/adopt/",
+        "/o/acme/new/",
+        "/o/acme/new/table/",
         "/o/acme/settings/roles/",
         "/o/acme/settings/people/",
         "/o/acme/settings/members/",

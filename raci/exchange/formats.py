@@ -23,6 +23,8 @@ MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 # validates can be applied without a database error.
 TASK_NAME_MAX_LENGTH = 200
 STAGE_MAX_LENGTH = 120
+# Mirror of orgs.models.ROLE_CODE_PATTERN: a heading that could be a new role's code.
+ROLE_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,15}\Z")
 
 
 # A value a spreadsheet would treat as a formula, possibly already behind our quotes.

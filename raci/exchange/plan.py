@@ -85,7 +85,11 @@ def read_import(
     return _validate(values, scheme=scheme, known_roles=known_roles)
 
 
-def _validate(table: list[list[str]], *, scheme: Scheme, known_roles: Iterable[str]) -> ImportPlan:
+def _validate(
+    table: list[list[str]], *, scheme: Scheme, known_roles: Iterable[str], inserted_columns: int = 0
+) -> ImportPlan:
+    """``inserted_columns``: how many columns the caller put before the file's own (a table without
+    a stage column gets an empty one), so that column letters in messages are the file's."""
     plan = ImportPlan()
     lines = [(line, row) for line, row in enumerate(table, start=1) if any(row)]
     if not lines:
@@ -115,7 +119,7 @@ def _validate(table: list[list[str]], *, scheme: Scheme, known_roles: Iterable[s
         stray = next((i for i in range(2, len(row)) if row[i] and (i >= len(header) or not header[i])), None)
         if stray is not None:
             row_ok = False
-            letter = get_column_letter(stray + 1)
+            letter = get_column_letter(stray + 1 - inserted_columns)
             plan.errors.append(
                 ImportIssue(
                     line,

@@ -37,6 +37,7 @@ def parse_table(
     content_type: str | None = None,
     max_rows: int = MAX_ROWS,
     rows_are: str = "rows of tasks",
+    delimiter: str | None = None,
 ) -> list[list[str]]:
     """The rows of a CSV or XLSX file as strings, exactly as stored (not trimmed, quotes kept).
 
@@ -45,6 +46,7 @@ def parse_table(
     cells are ``""`` and trailing empty cells are dropped, so a blank row is ``[]``. Raises
     ``ExchangeError`` for a file that is not a table or is over the limits: more than ``max_rows``
     data rows (named ``rows_are`` in the message: the people import reads people, not tasks).
+    ``delimiter`` forces the CSV delimiter (a table pasted from a spreadsheet is tab-separated).
     """
     if data.startswith(_ZIP_MAGIC):
         rows: Iterable[list[str]] = _xlsx_rows(data)
@@ -55,7 +57,7 @@ def parse_table(
     elif _looks_like_xlsx(filename, content_type):
         raise ExchangeError(f"{filename or 'The file'} is not a valid XLSX workbook; it may be damaged.")
     else:
-        rows = _csv_rows(data)
+        rows = _csv_rows(data, delimiter)
     return _within_limits(rows, max_rows=max_rows, rows_are=rows_are)
 
 
@@ -65,7 +67,7 @@ def _looks_like_xlsx(filename: str | None, content_type: str | None) -> bool:
     return bool(content_type) and content_type.split(";")[0].strip().lower() == XLSX_CONTENT_TYPE
 
 
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
+def _csv_rows(data: bytes, forced: str | None = None) -> Iterator[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -78,8 +80,8 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
             "The file contains binary data, not CSV text; upload .xlsx or CSV UTF-8 (comma delimited)."
         )
     first_line = text.split("\n", 1)[0]
-    delimiter = ","
-    if "," not in first_line:
+    delimiter = forced or ","
+    if forced is None and "," not in first_line:
         delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
     # The csv module ends a quoted field that is never closed at the end of the file, silently:
     # every line after the quote would become one value. A marker line after the file shows it:

@@ -56,9 +56,9 @@ from orgs.models import Person
 from orgs.teams import holders_resolved
 from raci.insights.selectors import CursorInvalid, Responsibility, people_responsibilities, scheme_for
 from raci.insights.views.common import letter_words
-from raci.matrices.bulk import collector_paused
 from raci.matrices.models import Matrix
 from raci.revisions.models import Acknowledgement, PublishedCell, Revision, SignOff
+from raci.rules.grid import collector_paused
 
 GAINED, LOST, CHANGED = "gained", "lost", "changed"
 # Where a person stands with a matrix's latest revision.

@@ -17,6 +17,7 @@ from frameworks.services import frameworks_load_builtin
 from orgs.models import Membership, Organization, Person, Role, Team
 from orgs.services import membership_set
 from orgs.teams import holding_add, holding_remove, team_create
+from raci.discussion.services import thread_start
 from raci.matrices.adoption import matrix_adopt
 from raci.matrices.cells import assignment_set
 from raci.matrices.models import Matrix, Task
@@ -161,6 +162,15 @@ def demo_seed() -> DemoLogin:
             matrix=matrix,
             note="First agreed split between product management and product marketing.",
             override_reason="Pricing and win/loss ownership are still being decided.",
+        )
+        # The open question the override names, as a thread on the draft where it is being settled.
+        thread_start(
+            matrix=matrix,
+            task_id=tasks["Pricing"].pk,
+            role_code="PMM",
+            body="The Opower split gives pricing decisions to PMM; we still have PM accountable too. "
+            "Who decides, and who is consulted?",
+            author=user,
         )
     _product_lines(organization, roles, matrix)
     return DemoLogin(username=DEMO_USERNAME, password=password, organization=organization, matrix=matrix)

@@ -11,9 +11,7 @@ expressions (a quarter less time for the import's history rows); elsewhere multi
 
 from __future__ import annotations
 
-import gc
 import re
-from contextlib import contextmanager
 
 from django.db import connection
 
@@ -45,24 +43,3 @@ def rows_insert(model, columns: list[str], rows: list[tuple], *, batch: int = RO
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
             cursor.execute(head + ", ".join([one] * len(chunk)), [value for row in chunk for value in row])
-
-
-@contextmanager
-def collector_paused():
-    """Pause Python's cyclic garbage collector while a large read builds its rows and result.
-
-    A person on every task of 20 matrices of 500 tasks means some 50,000 rows and as many small
-    objects, enough to set off several full collections, each walking every object the web
-    process holds: a quarter of the time of the request (bench/bench_me.py); an import of
-    1,000 x 50 builds as many (a third of its Python time, bench/bench_import.py). What is built here
-    holds no reference cycles, so reference counting frees it as usual; cycles made elsewhere
-    meanwhile are collected at the next collection after this. Leaves the collector as it found it
-    (so it nests: the page also renders under it).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

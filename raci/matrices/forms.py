@@ -104,3 +104,29 @@ class MatrixNewForm(forms.Form):
     scheme = forms.ChoiceField(
         choices=scheme_choices, initial="RACI", help_text="The letters the matrix uses."
     )
+
+
+class MatrixFromTableForm(forms.Form):
+    """A new matrix from a CSV/XLSX file or a table pasted from a spreadsheet: one of the two."""
+
+    name = forms.CharField(max_length=120, label="Name of the new matrix", validators=[validate_single_line])
+    scheme = forms.ChoiceField(
+        choices=scheme_choices, initial="RACI", help_text="The letters the matrix uses."
+    )
+    file = forms.FileField(label="CSV or XLSX file", required=False)
+    pasted = forms.CharField(
+        label="Or paste a table from Excel or Google Sheets",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        has_file = bool(cleaned.get("file"))
+        has_text = bool((cleaned.get("pasted") or "").strip())
+        if has_file == has_text:
+            raise ValidationError(
+                "Upload a file or paste a table, not both." if has_file else "Upload a file or paste a table."
+            )
+        return cleaned

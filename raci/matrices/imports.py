@@ -9,11 +9,12 @@ from __future__ import annotations
 from orgs.models import Role
 from raci import rules
 from raci.exchange import ImportDiff, diff_import, grid_after_import, name_key, read_import
-from raci.matrices.bulk import collector_paused, rows_insert
+from raci.matrices.bulk import rows_insert
 from raci.matrices.changes import MatrixArchived, MatrixChange, matrix_change
 from raci.matrices.history import SYSTEM, Actor
 from raci.matrices.models import Assignment, ChangeRecord, Channel, Matrix, MatrixRole, Task
 from raci.matrices.selectors import matrix_grid_get
+from raci.rules.grid import collector_paused
 
 
 class ImportRejected(Exception):
@@ -53,7 +54,7 @@ def matrix_import(
             }
         return result
     # Imports are recorded with their own channel, whoever ran them. The collector is paused while
-    # tens of thousands of rows are planned and written (``bulk.collector_paused``).
+    # tens of thousands of rows are planned and written (``rules.grid.collector_paused``).
     with (
         collector_paused(),
         matrix_change(matrix=matrix, actor=Actor(user=actor.user, channel=Channel.IMPORT)) as change,
@@ -81,7 +82,7 @@ def _import_plan(matrix: Matrix, data: bytes, filename: str | None, *, dry_run: 
         {
             "line": t.line,
             "column": "Task",
-            "message": f"'{archived[name_key(t.name)]}' is an archived "
+            "message": f"Line {t.line}: '{archived[name_key(t.name)]}' is an archived "
             "task of this matrix; restore it or rename the row.",
         }
         for t in diff.new_tasks

@@ -17,7 +17,7 @@ from frameworks.schemes import get_scheme
 from orgs.models import Organization, Person, Team
 from orgs.teams import holders_resolved, lineages, team_label
 from raci.matrices.models import Assignment, Matrix, MatrixRole, Task
-from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn, RuleSettings, TaskRow
+from raci.rules.grid import MatrixGrid, PersonEntry, RoleColumn, RuleSettings, TaskRow, collector_paused
 
 # Loading a matrix brings its published revision's header (number, date, publisher), never the
 # revision's snapshot, which can weigh a megabyte.
@@ -55,6 +55,11 @@ def matrix_grids_get(
     whatever the number or size of the matrices (the organization home shows every matrix's health)."""
     if not matrices:
         return {}
+    with collector_paused():  # 50,000 cells are 50,000 tuples that live as long as the request
+        return _grids_get(matrices, include_archived=include_archived, people=people)
+
+
+def _grids_get(matrices: Sequence[Matrix], *, include_archived: bool, people: bool) -> dict[int, MatrixGrid]:
     organization = matrices[0].organization
     if any(m.organization_id != organization.pk for m in matrices):
         raise ValueError("matrix_grids_get loads matrices of one organization at a time.")

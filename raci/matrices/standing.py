@@ -50,6 +50,13 @@ def matrix_health_refresh(*, matrix_id: int, force: bool = False) -> bool:
     return True
 
 
+def matrix_health_store(*, matrix: Matrix, analysis: rules.Analysis) -> None:
+    """Store ``analysis`` (of ``matrix``'s draft at ``matrix.version``) as its health: for a caller that
+    analysed the draft anyway (the editor after an edit), so the refresh the change enqueued finds the
+    health current and has nothing to do."""
+    _store(matrix, analysis)
+
+
 def organization_health_refresh(*, organization_id: int) -> int:
     """Recompute the stored health of every matrix of organization ``organization_id`` (its rule
     settings changed); returns how many. The matrices are loaded together: the loader's queries

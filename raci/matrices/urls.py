@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from raci.matrices.views import adopt, editor, files, history, home
+from raci.matrices.views import adopt, editor, files, from_table, history, home
 
 matrix = "m/<int:matrix_id>/"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", home.organization_home, name="organization-detail"),
     path("adopt/", adopt.adopt_library, name="adopt-library"),
     path("new/", adopt.matrix_new, name="matrix-new"),
+    path("new/table/", from_table.matrix_new_table, name="matrix-new-table"),
     path("adopt/<slug:framework_slug>/", adopt.adopt_framework, name="adopt-framework"),
     path(matrix, editor.matrix_detail, name="matrix-detail"),
     path(matrix + "rows/", editor.matrix_rows, name="matrix-rows"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from raci.rules.engine import evaluate
 from raci.rules.findings import Finding, Severity
-from raci.rules.grid import MatrixGrid
+from raci.rules.grid import MatrixGrid, collector_paused
 from raci.rules.tally import Tally
 
 
@@ -266,6 +266,9 @@ class Analysis:
 def analyse(grid: MatrixGrid, *, fixes: bool = True) -> Analysis:
     """Findings, health and workload together, from one pass over the cells. ``fixes=False``:
     the findings carry no suggested fixes (health and counts are the same)."""
-    tally = Tally.of(grid)
-    findings = evaluate(grid, tally, fixes=fixes)
-    return Analysis(findings=findings, health=health_score(grid, findings), workload=workload(grid, tally))
+    with collector_paused():
+        tally = Tally.of(grid)
+        findings = evaluate(grid, tally, fixes=fixes)
+        return Analysis(
+            findings=findings, health=health_score(grid, findings), workload=workload(grid, tally)
+        )

@@ -24,10 +24,20 @@ def soft_letter(scheme: Scheme) -> str:
     return ""
 
 
+# (scheme, letters, letter) -> letters without it: a scheme spells a handful of cells, and a large
+# matrix asks the same question thousands of times.
+_WITHOUT: dict[tuple[str, str, str, str], str] = {}
+
+
 def without(scheme: Scheme, raw: str, letter: str) -> str:
     """``raw`` without ``letter``; a cell left empty keeps the role asked (``soft_letter``)."""
-    rest = scheme.order(set(raw) - {letter})
-    return rest or soft_letter(scheme)
+    key = (scheme.key, scheme.codes, raw, letter)
+    found = _WITHOUT.get(key)
+    if found is None:
+        found = scheme.order(set(raw) - {letter}) or soft_letter(scheme)
+        if len(_WITHOUT) < 10_000:
+            _WITHOUT[key] = found
+    return found
 
 
 def with_letter(scheme: Scheme, raw: str, letter: str) -> str | None:
@@ -43,13 +53,16 @@ def keep_one(ctx: RuleContext, task: TaskFacts, letter: str, holders: list[str])
     scheme = ctx.scheme
     raw = {code: info.raw for code, info in task.cells}
     name = scheme.letter(letter).name
+    ordered = ctx.tally.in_role_order(holders)
+    # What each holder's cell becomes when it gives the letter up, and how that reads: once per
+    # holder, not once per holder and fix (a task with 15 accountable roles has 15 fixes of 14).
+    edits = {code: CellEdit(task.id, code, raw[code], without(scheme, raw[code], letter)) for code in ordered}
+    said = {code: f"{code} becomes {edit.letters or 'empty'}" for code, edit in edits.items()}
     fixes = []
-    for keeper in ctx.tally.in_role_order(holders):
-        others = [code for code in ctx.tally.in_role_order(holders) if code != keeper]
-        changes = tuple(
-            CellEdit(task.id, code, raw[code], without(scheme, raw[code], letter)) for code in others
-        )
-        becomes = ", ".join(f"{change.role} becomes {change.letters or 'empty'}" for change in changes)
+    for keeper in ordered:
+        others = [code for code in ordered if code != keeper]
+        changes = tuple(edits[code] for code in others)
+        becomes = ", ".join(said[code] for code in others)
         fixes.append(Fix(f"Keep {name} on {keeper}; {becomes}", changes))
     return tuple(fixes)
 

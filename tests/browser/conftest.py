@@ -78,3 +78,19 @@ def offline(page, live_server):
     page.on("request", check)
     yield foreign
     assert foreign == [], f"the page loaded from other hosts: {foreign}"
+
+
+AXE = Path(__file__).resolve().parents[2] / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def axe_page(browser):
+    if not AXE.exists():
+        if IN_CI:
+            pytest.fail(f"{AXE} is missing: .ci/run installs it with `make axe`")
+        pytest.skip("axe-core is not installed: run `make axe` (npm) to check accessibility")
+    # axe is injected as a script the page's Content-Security-Policy would refuse; only this test's
+    # browser context lifts it.
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1440, "height": 1000})
+    yield context.new_page()
+    context.close()

@@ -7,33 +7,16 @@ never committed, never fetched while the tests run). Without it this test is ski
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth import get_user_model
 
 from raci.discussion.services import thread_start
 from raci.management.demo import DEMO_PASSWORD_DEFAULT, demo_seed
+from tests.browser.conftest import AXE
 from tests.browser.test_editor import sign_in
 from tests.browser.test_phone import read_only_pages
-from tests.conftest import IN_CI
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-AXE = Path(__file__).resolve().parents[2] / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture
-def axe_page(browser):
-    if not AXE.exists():
-        if IN_CI:
-            pytest.fail(f"{AXE} is missing: .ci/run installs it with `make axe`")
-        pytest.skip("axe-core is not installed: run `make axe` (npm) to check accessibility")
-    # axe is injected as a script the page's Content-Security-Policy would refuse; only this test's
-    # browser context lifts it.
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1440, "height": 1000})
-    yield context.new_page()
-    context.close()
 
 
 def violations(page) -> list[tuple[str, int, list[str]]]:
@@ -63,6 +46,8 @@ def test_axe_finds_no_violation_on_any_page(axe_page, live_server):
         "history": f"/o/acme/m/{demo.matrix.pk}/history/",
         "import": f"/o/acme/m/{demo.matrix.pk}/import/",
         "settings": f"/o/acme/m/{demo.matrix.pk}/settings/",
+        "new matrix": "/o/acme/new/",
+        "new matrix from a table": "/o/acme/new/table/",
     }
     found = {}
     for name, path in pages.items():

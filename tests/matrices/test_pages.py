@@ -475,6 +475,21 @@ def test_import_page_lists_bad_rows_and_writes_nothing(client, matrix, editor):
     assert Assignment.objects.get(task__name="Task 1", role__code="R0").letters == "AR"
 
 
+def test_import_page_says_each_problems_line_and_column_once(client, matrix, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    bad = b"Stage,Task,R0\nMarket,Task 1,Q\nMarket,,A\n"
+    page = client.post(
+        _url("matrix-import", matrix), {"file": SimpleUploadedFile("m.csv", bad)}
+    ).content.decode()
+    problems = re.findall(r"<li>(.*?)</li>", page[page.index('class="errorlist"') :].split("</ul>")[0])
+    assert len(problems) == 2
+    for problem in problems:
+        assert len(re.findall(r"[Ll]ine \d", problem)) == 1
+        assert problem.lower().count("column") <= 1
+
+
 def test_adopting_a_framework_in_the_browser(client, org, editor):
     frameworks_load_builtin()
     RoleFactory(organization=org, code="PM")

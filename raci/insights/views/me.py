@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from raci.insights.me import CHANGED, GAINED, MATRICES_PER_PAGE, MyMatrix, my_responsibilities
 from raci.insights.selectors import CursorInvalid
-from raci.matrices.bulk import collector_paused
+from raci.rules.grid import collector_paused
 
 CHANGE_TAGS = {GAINED: ' <span class="tag">new</span>', CHANGED: ' <span class="tag">changed</span>'}
 

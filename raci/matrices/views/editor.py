@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -20,10 +21,10 @@ from raci import rules
 from raci.matrices import editor, services
 from raci.matrices.cells import BatchInvalid, CellChange, CellConflict, grid_apply_changes
 from raci.matrices.changes import MatrixArchived
+from raci.matrices.editing import cells_edit
 from raci.matrices.forms import CellBatchForm, CellForm, MatrixSettingsForm, TaskEditForm, TaskForm
 from raci.matrices.models import Matrix, Task
 from raci.matrices.readings import Shown, matrix_read, publication_state
-from raci.matrices.selectors import matrix_grid_get
 from raci.matrices.shortcuts import (
     editor_url,
     error_text,
@@ -41,12 +42,20 @@ def _edit_url_pattern(organization_slug: str, matrix_id: int) -> str:
     return reverse("task-edit", args=[organization_slug, matrix_id, 0]).replace("/t/0/", "/t/{id}/")
 
 
-def _panel(grid, analysis) -> dict:
+def _panel(request: HttpRequest, grid, analysis, matrix: Matrix, *, can_edit: bool) -> dict:
     """What the findings panel, the health and the rows' badges need, on the page and after an edit."""
+    shown = editor.findings_shown(analysis.findings)
+    fix_url = reverse("matrix-fix", args=[matrix.organization.slug, matrix.pk]) if can_edit else None
     return {
+        "findings_digest": editor.findings_digest(shown, len(analysis.findings)),
         "analysis": analysis,
         "counts": analysis.counts(),
-        "findings": editor.findings_shown(analysis.findings),
+        "findings": shown,
+        "findings_list": mark_safe(  # findings_list_html escapes every value
+            editor.findings_list_html(
+                shown, fix_url=fix_url, csrf_token=get_token(request) if fix_url else ""
+            )
+        ),
         "findings_total": len(analysis.findings),
         "task_names": {t.id: t.name for t in grid.tasks},
     }
@@ -113,7 +122,7 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
-        **_panel(grid, analysis),
+        **_panel(request, grid, analysis, matrix, can_edit=read.can_edit),
         "has_rows": bool(read.groups),
         # The first rows only: the rest arrive from matrix_rows once the page is usable.
         "grid_body": mark_safe(_body(read, org_slug, 0, editor.FIRST_ROWS)),  # escaped by grid_body_html
@@ -131,9 +140,26 @@ def matrix_detail(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRe
         "archived_tasks": list(matrix.tasks.filter(archived=True).values("id", "name"))
         if read.editing
         else [],
-        "task_form": TaskForm(),
+        **_add_task_form(request, matrix),
     }
     return render(request, "matrices/matrix_detail.html", context)
+
+
+def _add_task_key(matrix: Matrix) -> str:
+    return f"add-task:{matrix.pk}"
+
+
+def _add_task_form(request: HttpRequest, matrix: Matrix) -> dict:
+    """The add-task form, with the error and values of a refused attempt (kept in the session by
+    ``task_add``): shown in the form itself, its name field focused, not at the top of the page."""
+    refused = request.session.pop(_add_task_key(matrix), None)  # marks the session changed only if there
+    if not refused:
+        return {"task_form": TaskForm()}
+    form = TaskForm(initial={"name": refused["name"], "stage": refused["stage"]})
+    form.fields["name"].widget.attrs.update(
+        {"autofocus": True, "aria-invalid": "true", "aria-describedby": "add-task-error"}
+    )
+    return {"task_form": form, "add_task_error": refused["error"]}
 
 
 # Compressed, unlike pages: these rows hold no CSRF token or other secret and echo nothing from the
@@ -168,31 +194,29 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         for c in raw
     ]
     state, message = "saved", "Saved"
-    try:
-        grid_apply_changes(actor=web_actor(request), matrix=matrix, changes=changes)
-    except CellConflict:
+    # The writer leaves ``matrix`` at its new version; the grid is read and analysed once.
+    edited = cells_edit(actor=web_actor(request), matrix=matrix, changes=changes)
+    grid, analysis, refused = edited.grid, edited.analysis, edited.refused
+    if isinstance(refused, CellConflict):
         state, message = (
             "conflict",
             "Someone else changed "
             + ("this cell" if len(changes) == 1 else "some of these cells")
             + " first; nothing was saved and the cells now show their letters.",
         )
-    except BatchInvalid as exc:
+    elif isinstance(refused, BatchInvalid):
         state = "failed"
         message = "Not saved: " + "; ".join(
-            dict.fromkeys(msg for errors in exc.errors.values() for msg in errors.values())
+            dict.fromkeys(msg for errors in refused.errors.values() for msg in errors.values())
         )
-    except MatrixArchived as exc:
-        state, message = "failed", str(exc)
+    elif isinstance(refused, MatrixArchived):
+        state, message = "failed", str(refused)
     if state == "saved" and len(changes) > 1:
         message = f"Saved {len(changes)} cells"
-    # The writer left ``matrix`` at its new version; the grid is read once, for the findings.
-    grid = matrix_grid_get(matrix=matrix)
     tasks = {t.id for t in grid.tasks}
     roles = {r.code for r in grid.roles}
     if state == "failed" and not any(c.task in tasks and c.role in roles for c in changes):
         return HttpResponseBadRequest(message)
-    analysis = rules.analyse(grid)
     badges = editor.badges_by_task(analysis.findings)
     cells = [
         {"task": c.task, "role": c.role, "letters": grid.letters(c.task, c.role)}
@@ -200,11 +224,14 @@ def cell_update(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResp
         if c.task in tasks and c.role in roles
     ]
     changed_tasks = dict.fromkeys(c["task"] for c in cells)
+    panel = _panel(request, grid, analysis, matrix, can_edit=matrix.status != Matrix.Status.ARCHIVED)
     context = {
         "organization": access.organization,
         "matrix": matrix,
         "grid": grid,
-        **_panel(grid, analysis),
+        **panel,
+        # The panel is sent again only when it differs from the one the editor shows.
+        "send_findings": request.POST.get("findings") != panel["findings_digest"],
         "badges": mark_safe(  # editor.badge_html escapes every value
             "".join(editor.badge_html(t, badges.get(t, editor.Badge()), oob=True) for t in changed_tasks)
         ),
@@ -254,14 +281,29 @@ def fix_apply(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpRespon
 def task_add(request: HttpRequest, org_slug: str, matrix_id: int) -> HttpResponse:
     _, matrix = matrix_for_page(request, org_slug, matrix_id, Need.EDIT)
     form = TaskForm(request.POST)
+    error = None
     if form.is_valid():
+        known_stage = Task.objects.filter(matrix=matrix, stage=form.cleaned_data["stage"].strip()).exists()
         try:
             task = services.task_create(actor=web_actor(request), matrix=matrix, **form.cleaned_data)
-            messages.success(request, f"Added '{task.name}'.")
-        except (ValidationError, MatrixArchived) as exc:
-            messages.error(request, error_text(exc))
+        except MatrixArchived as exc:
+            # An archived matrix shows no add-task form: the page's messages say why.
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            error = error_text(exc)
+        else:
+            new_stage = f" in a new stage '{task.stage}'" if task.stage and not known_stage else ""
+            messages.success(request, f"Added '{task.name}'{new_stage}.")
     else:
-        messages.error(request, error_text(form.errors))
+        error = error_text(form.errors)
+    if error:
+        request.session[_add_task_key(matrix)] = {
+            "error": error,
+            "name": request.POST.get("name", "")[:200],
+            "stage": request.POST.get("stage", "")[:120],
+        }
+        # No #fragment: it would keep the browser from focusing the name field (autofocus).
+        return redirect(editor_url(matrix))
     return redirect(editor_url(matrix) + "#add-task")
 
 
