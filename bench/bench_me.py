@@ -16,6 +16,9 @@ without a network hop; the figure is the median server time of N runs after a wa
 - "changes since revision 1": the readers acknowledged revision 1 of every matrix, then every
   matrix was republished with the letters of one of their roles changed on every tenth task, so
   the page also loads the 20 older snapshots (one query) and compares them with the latest.
+
+The page holds five whole matrices (``raci.insights.me.MATRICES_PER_PAGE``): each case is measured
+on the first page and on the last (reached by following the ``next`` cursors).
 """
 
 from __future__ import annotations
@@ -130,27 +133,40 @@ def main() -> int:
             cursor.execute("ANALYZE")
         medians = []
         for (_username, _held, what), (user, _person), client in zip(READERS, readers, clients, strict=True):
+            # The first page and the last: a page holds MATRICES_PER_PAGE whole matrices, so any
+            # page costs what the first does.
+            cursors, cursor = [None], my_responsibilities(user).next
+            while cursor:
+                cursors.append(cursor)
+                cursor = my_responsibilities(user, cursor=cursor).next
+            for label, cursor in (("first page", None), ("last page", cursors[-1])):
+                url = "/me/" if cursor is None else f"/me/?cursor={cursor}"
 
-            def render_page(client=client):
-                response = client.get("/me/")
-                assert response.status_code == 200, response.status_code
-                return response
+                def render_page(client=client, url=url):
+                    response = client.get(url)
+                    assert response.status_code == 200, response.status_code
+                    return response
 
-            median, fastest = timed(render_page, args.runs)
-            with CaptureQueriesContext(connection) as queries:
-                size = len(render_page().content)
-            read_median, _ = timed(lambda user=user: my_responsibilities(user), args.runs)
-            result = my_responsibilities(user)
-            lines = sum(m.task_count for o in result.organizations for m in o.matrices)
-            changes = sum(m.changes.count for o in result.organizations for m in o.matrices if m.changes)
-            report.append(
-                f"{case}, {what}: {lines:,} task lines" + (f", {changes:,} changes" if changes else "")
-            )
-            report.append(
-                f"  GET /me/  median {median:7.1f} ms   min {fastest:7.1f} ms   "
-                f"(the read alone {read_median:6.1f} ms; {len(queries)} queries; {size / 1024:,.0f} KiB)"
-            )
-            medians.append(median)
+                median, fastest = timed(render_page, args.runs)
+                with CaptureQueriesContext(connection) as queries:
+                    size = len(render_page().content)
+                read_median, _ = timed(
+                    lambda user=user, cursor=cursor: my_responsibilities(user, cursor=cursor), args.runs
+                )
+                result = my_responsibilities(user, cursor=cursor)
+                shown = sum(len(o.matrices) for o in result.organizations)
+                lines = sum(m.task_count for o in result.organizations for m in o.matrices)
+                changes = sum(m.changes.count for o in result.organizations for m in o.matrices if m.changes)
+                report.append(
+                    f"{case}, {what}, {label} ({shown} of {result.matrix_count} matrices, "
+                    f"{len(cursors)} pages): {lines:,} task lines"
+                    + (f", {changes:,} changes" if changes else "")
+                )
+                report.append(
+                    f"  GET /me/  median {median:7.1f} ms   min {fastest:7.1f} ms   "
+                    f"(the read alone {read_median:6.1f} ms; {len(queries)} queries; {size / 1024:,.0f} KiB)"
+                )
+                medians.append(median)
         return medians
 
     report.append(

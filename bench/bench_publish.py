@@ -43,7 +43,7 @@ def main() -> int:
     from django.conf import settings
     from django.core import mail
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from orgs.models import Person
     from raci.delivery.notifications import send_publication_emails
@@ -85,7 +85,8 @@ def main() -> int:
         middle = time.perf_counter()
         event = OutboxEvent.objects.filter(kind="matrix.published").order_by("-id").first()
         before = len(mail.outbox)
-        send_publication_emails(event)
+        with transaction.atomic():  # as the worker runs it, in the dispatch's transaction
+            send_publication_emails(event)
         end = time.perf_counter()
         if run:  # the first run warms up
             publish_ms.append((middle - start) * 1000)

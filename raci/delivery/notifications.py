@@ -2,7 +2,8 @@
 review reminders for owners. One email per person per publication, never one per cell.
 
 `publication_notices` is pure (grids in, notices out); the handler and the reminder
-job load data, render and send each email once (keys recorded by `outbox.send_once`).
+job load data, render and send each email once (keys recorded by `outbox.send_emails_once` and
+`outbox.send_once`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
@@ -167,17 +168,21 @@ def send_publication_emails(event) -> None:
     codes = {entry.id: entry.role_codes for entry in resolved if entry.active}
     people = {p.pk: p for p in Person.objects.filter(pk__in=codes, active=True).exclude(email="")}
     holdings = [(pk, frozenset(codes[pk])) for pk in people]
+    # Every email's key claimed in one statement, the new ones sent over one connection; a failure
+    # part-way keeps the record of those sent, so a retry sends only the rest (send_emails_once).
+    messages = []
     for notice in publication_notices(previous_grid, current_grid, holdings):
         person = people[notice.person_id]
         subject, body = render_notice(
             notice, person=person, matrix=matrix, revision=revision, scheme=current_grid.scheme
         )
-        outbox.send_once(
-            f"published:{revision.pk}:person:{person.pk}",
-            lambda subject=subject, body=body, to=person.email: send_mail(
-                subject, body, settings.DEFAULT_FROM_EMAIL, [to]
-            ),
+        messages.append(
+            (
+                f"published:{revision.pk}:person:{person.pk}",
+                EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]),
+            )
         )
+    outbox.send_emails_once(messages)
 
 
 def review_reminders_send(*, now=None) -> int:

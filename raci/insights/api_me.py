@@ -10,8 +10,10 @@ directly (serializing thousands of tasks field by field would cost more than the
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,11 +21,13 @@ from raci.insights.me import (
     CHANGED,
     GAINED,
     LOST,
+    MATRICES_PER_PAGE,
     NEVER_ACKNOWLEDGED,
     OUTDATED,
     UP_TO_DATE,
     my_responsibilities,
 )
+from raci.insights.selectors import CursorInvalid
 
 
 class HeldLettersSerializer(serializers.Serializer):
@@ -154,10 +158,33 @@ class PendingCountsSerializer(serializers.Serializer):
     signoffs = serializers.IntegerField()
 
 
+class PendingAcknowledgementSerializer(serializers.Serializer):
+    organization = serializers.CharField(help_text="The organization's slug.")
+    matrix = MatrixRefSerializer()
+    revision = serializers.IntegerField(help_text="The latest published revision, waiting for you.")
+    standing = serializers.ChoiceField(choices=[NEVER_ACKNOWLEDGED, OUTDATED])
+    acknowledged_revision = serializers.IntegerField(
+        allow_null=True, help_text="The revision you last acknowledged; null if never."
+    )
+
+
 class MyResponsibilitiesSerializer(serializers.Serializer):
     linked = serializers.BooleanField(help_text="Whether any person is linked to your account.")
-    pending = PendingCountsSerializer()
-    organizations = MyOrganizationSerializer(many=True)
+    next = serializers.URLField(allow_null=True, help_text="The next page of matrices; null on the last.")
+    previous = serializers.URLField(
+        allow_null=True, help_text="The previous page of matrices; null on the first."
+    )
+    matrix_count = serializers.IntegerField(help_text="Matrices on every page together.")
+    pending = PendingCountsSerializer(help_text="Across every page.")
+    pending_acknowledgements = PendingAcknowledgementSerializer(
+        many=True,
+        help_text="Every matrix whose latest revision waits for your acknowledgement, on this page or not.",
+    )
+    organizations = MyOrganizationSerializer(
+        many=True,
+        help_text=f"The organizations with a matrix on this page (at most {MATRICES_PER_PAGE} matrices a "
+        "page; the first page also lists those where you hold nothing), each with its matrices on this page.",
+    )
     unlinked_organizations = UnlinkedOrganizationSerializer(
         many=True, help_text="Organizations you belong to where no person is linked to your account."
     )
@@ -165,7 +192,19 @@ class MyResponsibilitiesSerializer(serializers.Serializer):
 
 EXAMPLE = {
     "linked": True,
+    "next": "https://raci.example/api/v1/me/responsibilities/?cursor=WyJhIiwiQWNtZSBBbmFseXRpY3MiLDMsInByb2R1Y3Qgb3duZXJzaGlwIiw3XQ",
+    "previous": None,
+    "matrix_count": 8,
     "pending": {"acknowledgements": 1, "signoffs": 1},
+    "pending_acknowledgements": [
+        {
+            "organization": "acme",
+            "matrix": {"id": 7, "name": "Product ownership"},
+            "revision": 3,
+            "standing": OUTDATED,
+            "acknowledged_revision": 2,
+        }
+    ],
     "organizations": [
         {
             "id": 3,
@@ -254,6 +293,14 @@ EXAMPLE = {
 
 class MyResponsibilitiesView(APIView):
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "cursor",
+                OpenApiTypes.STR,
+                description="The page after or before one: copy it from `next` or `previous`; omit for the "
+                "first page. A cursor not made by the API is a 400.",
+            )
+        ],
         responses={200: MyResponsibilitiesSerializer},
         examples=[
             OpenApiExample("A person with a changed matrix and a sign-off", value=EXAMPLE, response_only=True)
@@ -264,5 +311,23 @@ class MyResponsibilitiesView(APIView):
         to your account, across the published revisions of your organizations' matrices: grouped by
         organization, matrix and stage; what changed for you since the revision you last acknowledged;
         the acknowledgements and sign-offs waiting for you; and the organizations where no person is
-        linked to your account yet (with the owners who can link one)."""
-        return Response(my_responsibilities(request.user).to_dict())
+        linked to your account yet (with the owners who can link one).
+
+        Paginated by matrix, whole matrices only, at most five a page in the order organization name,
+        matrix name: `next` and `previous` are the URLs of the pages around this one (null at either
+        end). `pending` and `pending_acknowledgements` count every page."""
+        try:
+            me = my_responsibilities(request.user, cursor=request.query_params.get("cursor") or None)
+        except CursorInvalid as error:
+            raise ApiValidationError({"cursor": [str(error)]}) from error
+        return Response(
+            {"next": _page_url(request, me.next), "previous": _page_url(request, me.previous), **me.to_dict()}
+        )
+
+
+def _page_url(request, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    params = request.query_params.copy()
+    params["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")

@@ -2,22 +2,31 @@
 organizations' published matrices, what changed for them since they last acknowledged, and what
 waits for them (acknowledgements, sign-offs).
 
-One read, ``my_responsibilities(user)``, in a fixed number of queries however many matrices,
-tasks and organizations there are:
+One page of it per read, ``my_responsibilities(user, cursor=)``: at most ``MATRICES_PER_PAGE`` whole
+matrices (what changed and the acknowledgement are per matrix), in a fixed number of queries however
+many matrices, tasks and organizations there are:
 
 1. the user's organizations (``organizations_for``: a user removed from an organization no
    longer sees it, even if a person there is still linked to their account);
 2. the people linked to the user in those organizations;
 3. the roles those people hold;
-4-6. ``people_responsibilities`` (the published read model: letters and co-owners);
-7. every acknowledgement of those people;
-8. their pending sign-offs on latest revisions;
-9. the matrices involved, with their latest published revision;
-10. only when some matrix was last acknowledged at an older revision than its latest: the
-    snapshots of those older revisions, all in one query (the latest revision's letters come
+4. every acknowledgement of those people;
+5. their pending sign-offs on latest revisions;
+6-7. every page's matrices, without a letter: the (matrix, team, role) triples of the read model
+   the people's roles hold, and who those roles resolve to for each team (``orgs.teams``; one more
+   query for the teams' paths when a matrix belongs to a team);
+8. those matrices and the ones acknowledged at an older revision, with their latest revision;
+9-12. for the page's matrices only, ``people_responsibilities`` (letters and co-owners);
+13. only when some matrix of the page was last acknowledged at an older revision than its latest:
+    the snapshots of those older revisions, all in one query (the latest revision's letters come
     from the read model, so only the older side is loaded);
-11. only when the user is a member of an organization without a linked person: the owners of
+14. only when the user is a member of an organization without a linked person: the owners of
     those organizations, one UNION query.
+
+Pages are in the order (organization name, organization id, matrix name without case, matrix id);
+the cursor is the position of the last (next page) or first (previous page) matrix shown. Every
+page lists every acknowledgement and sign-off waiting; a matrix acknowledged at an older revision
+in which the person held nothing then or now takes a place on its page and shows nothing (rare).
 
 "What changed for you" compares, task by task, the letters the person's roles held in the
 revision they last acknowledged with those of the latest revision: gained, changed and lost tasks.
@@ -30,6 +39,8 @@ The result is plain data (dataclasses with ``to_dict``) that the page and the AP
 
 from __future__ import annotations
 
+import base64
+import bisect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,10 +53,11 @@ from django.db.models.fields.json import KT
 from frameworks.schemes import Scheme
 from orgs.access import organizations_for, owners_of
 from orgs.models import Person
-from raci.insights.selectors import Responsibility, people_responsibilities, scheme_for
+from orgs.teams import holders_resolved
+from raci.insights.selectors import CursorInvalid, Responsibility, people_responsibilities, scheme_for
 from raci.insights.views.common import letter_words
 from raci.matrices.models import Matrix
-from raci.revisions.models import Acknowledgement, Revision, SignOff
+from raci.revisions.models import Acknowledgement, PublishedCell, Revision, SignOff
 from raci.rules.grid import collector_paused
 
 GAINED, LOST, CHANGED = "gained", "lost", "changed"
@@ -264,22 +276,55 @@ class UnlinkedOrganization:
         return {"id": self.id, "name": self.name, "slug": self.slug, "owners": list(self.owners)}
 
 
+@dataclass(frozen=True)
+class OrganizationRef:
+    id: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class PendingAcknowledgement:
+    """A matrix whose latest revision waits for the person's acknowledgement, on any page: the
+    summary lists every one. ``matrix`` is the full read when the matrix is on the page shown;
+    for the others only where the person stands is known (their letters are not read)."""
+
+    organization: OrganizationRef
+    matrix_id: int
+    matrix_name: str
+    revision: int
+    acknowledged_revision: int | None
+    matrix: MyMatrix | None = None
+
+    @property
+    def standing(self) -> str:
+        return NEVER_ACKNOWLEDGED if self.acknowledged_revision is None else OUTDATED
+
+    def to_dict(self) -> dict:
+        return {
+            "organization": self.organization.slug,
+            "matrix": {"id": self.matrix_id, "name": self.matrix_name},
+            "revision": self.revision,
+            "standing": self.standing,
+            "acknowledged_revision": self.acknowledged_revision,
+        }
+
+
 @dataclass
 class MyResponsibilities:
+    # The organizations with a matrix on this page (on the first page also those without any).
     organizations: list[MyOrganization] = field(default_factory=list)
     unlinked: list[UnlinkedOrganization] = field(default_factory=list)
-
-    @property
-    def linked(self) -> bool:
-        return bool(self.organizations)
-
-    @property
-    def pending_acknowledgements(self) -> list[tuple[MyOrganization, MyMatrix]]:
-        return [(org, matrix) for org in self.organizations for matrix in org.pending_acknowledgements]
-
-    @property
-    def pending_signoffs(self) -> list[tuple[MyOrganization, PendingSignOff]]:
-        return [(org, signoff) for org in self.organizations for signoff in org.signoffs]
+    # Every page: the acknowledgements waiting (all matrices) and the sign-offs (all organizations).
+    pending_acknowledgements: list[PendingAcknowledgement] = field(default_factory=list)
+    pending_signoffs: list[tuple[OrganizationRef, PendingSignOff]] = field(default_factory=list)
+    # The pages around this one (cursors for ``my_responsibilities``), None at either end.
+    next: str | None = None
+    previous: str | None = None
+    matrix_count: int = 0
+    linked: bool = False
+    # The organizations where the user is a person (some may not be on this page).
+    organization_count: int = 0
 
     def to_dict(self) -> dict:
         return {
@@ -288,9 +333,45 @@ class MyResponsibilities:
                 "acknowledgements": len(self.pending_acknowledgements),
                 "signoffs": len(self.pending_signoffs),
             },
+            "pending_acknowledgements": [pending.to_dict() for pending in self.pending_acknowledgements],
+            "matrix_count": self.matrix_count,
             "organizations": [org.to_dict() for org in self.organizations],
             "unlinked_organizations": [org.to_dict() for org in self.unlinked],
         }
+
+
+# --- Pages ------------------------------------------------------------------------------------
+#
+# A page holds whole matrices (the acknowledgement and "what changed" are per matrix): at most
+# MATRICES_PER_PAGE of them, in the page's order (organization name and id, matrix name without
+# case, matrix id). The cursor is the position of the last (next) or first (previous) matrix shown.
+
+MATRICES_PER_PAGE = 5
+
+PageKey = tuple[str, int, str, int]
+
+
+def cursor_encode(key: PageKey, *, before: bool = False) -> str:
+    raw = json.dumps(["b" if before else "a", *key], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_decode(value: str) -> tuple[bool, PageKey]:
+    """(before, key) of a cursor from ``cursor_encode``; ``CursorInvalid`` for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        direction, org_name, org_id, matrix_name, matrix_id = json.loads(raw)
+    except (ValueError, TypeError) as error:
+        raise CursorInvalid("This page link is not valid; start from the first page.") from error
+    if (
+        direction not in ("a", "b")
+        or not isinstance(org_name, str)
+        or not isinstance(matrix_name, str)
+        or type(org_id) is not int
+        or type(matrix_id) is not int
+    ):
+        raise CursorInvalid("This page link is not valid; start from the first page.")
+    return direction == "b", (org_name, org_id, matrix_name, matrix_id)
 
 
 # --- The read ---------------------------------------------------------------------------------
@@ -478,16 +559,33 @@ def _letter_counts(scheme: Scheme, tasks: dict[int, MyTask]) -> list[LetterCount
     return known + [LetterCount(code, code, n) for code, n in counts.items() if code not in scheme.codes]
 
 
-def my_responsibilities(user) -> MyResponsibilities:
-    """Everything "my responsibilities" shows for ``user`` (see the module's docstring for the
-    queries). Anonymous users get an empty result without a query."""
+def my_responsibilities(
+    user, *, cursor: str | None = None, size: int = MATRICES_PER_PAGE
+) -> MyResponsibilities:
+    """One page of what "my responsibilities" shows for ``user``: ``size`` matrices after (or
+    before) ``cursor``, the first page without one (see the module's docstring for the queries).
+    ``CursorInvalid`` for a cursor not made here. Anonymous users get an empty result without a
+    query."""
     if not getattr(user, "is_authenticated", False):
         return MyResponsibilities()
+    position = cursor_decode(cursor) if cursor else None
     with collector_paused():
-        return _read(user)
+        return _read(user, position, size)
 
 
-def _read(user) -> MyResponsibilities:
+def _page(keys: list[PageKey], position: tuple[bool, PageKey] | None, size: int) -> tuple[int, int]:
+    """The slice [start, end) of the sorted ``keys`` a page shows."""
+    if position is None:
+        return 0, min(size, len(keys))
+    before, key = position
+    if before:
+        end = bisect.bisect_left(keys, key)
+        return max(0, end - size), end
+    start = bisect.bisect_right(keys, key)
+    return start, min(len(keys), start + size)
+
+
+def _read(user, position: tuple[bool, PageKey] | None, size: int) -> MyResponsibilities:
     organizations = list(organizations_for(user).order_by("name", "pk").values_list("pk", "name", "slug"))
     if not organizations:
         return MyResponsibilities()
@@ -514,7 +612,6 @@ def _read(user) -> MyResponsibilities:
         .values_list("person_id", "role_id", "role__code", "role__name")
     ):
         roles.setdefault(person_id, []).append((role_id, code, name))
-    responsibilities = people_responsibilities(people=people)
 
     # The latest revision each person acknowledged in each matrix.
     acknowledged: dict[tuple[int, int], tuple[int, int, datetime]] = {}
@@ -540,8 +637,11 @@ def _read(user) -> MyResponsibilities:
     ):
         signoffs.setdefault(person_id, []).append(PendingSignOff(pk, matrix_id, matrix_name, number))
 
-    matrix_ids = {row.matrix_id for rows in responsibilities.values() for row in rows}
-    matrix_ids |= {matrix_id for _person_id, matrix_id in acknowledged}
+    # Every matrix of every page, without reading a letter: the matrices where one of the person's
+    # roles holds letters in the published read model (for the matrix's team: orgs.teams), and
+    # those acknowledged at an older revision (the person may have lost letters since).
+    holding = _holding_matrices(people, roles)
+    matrix_ids = set(holding) | {matrix_id for _person_id, matrix_id in acknowledged}
     matrices = {
         pk: (name, scheme_for(scheme), number, published_at)
         for pk, name, scheme, number, published_at in Matrix.objects.filter(
@@ -550,30 +650,68 @@ def _read(user) -> MyResponsibilities:
         .exclude(status=Matrix.Status.ARCHIVED)
         .values_list("pk", "name", "scheme", "published_revision__number", "published_revision__published_at")
     }
+    names = {pk: (name, slug) for pk, name, slug in organizations}
+    org_of_person = {person.pk: person.organization_id for person in people}
+    entries: list[tuple[PageKey, int]] = []  # (page key, person id)
+    for pk, (name, _scheme, number, _at) in matrices.items():
+        for person in people:
+            last = acknowledged.get((person.pk, pk))
+            if person.pk in holding.get(pk, ()) or (last is not None and last[1] < number):
+                org_name = names[person.organization_id][0]
+                entries.append(((org_name, person.organization_id, name.casefold(), pk), person.pk))
+    entries.sort()
+    keys = [key for key, _person_id in entries]
+    start, end = _page(keys, position, size)
+    shown = entries[start:end]
+
+    found = MyResponsibilities(
+        unlinked=unlinked, linked=True, matrix_count=len(entries), organization_count=len(person_of)
+    )
+    if end > start:
+        found.next = cursor_encode(keys[end - 1]) if end < len(keys) else None
+        found.previous = cursor_encode(keys[start], before=True) if start > 0 else None
+    elif position is not None and keys:
+        # A page left empty by a link older than the matrices (renamed, archived): lead back.
+        before, key = position
+        if before:
+            found.next = cursor_encode(key)
+        else:
+            found.previous = cursor_encode(key, before=True)
+
+    page_ids = {key[3] for key, _person_id in shown}
+    on_page_people = {person_id for _key, person_id in shown}
+    responsibilities = people_responsibilities(
+        people=[person for person in people if person.pk in on_page_people], matrix_ids=page_ids
+    )
     older = {
-        revision_id
-        for (_person_id, matrix_id), (revision_id, number, _at) in acknowledged.items()
-        if matrix_id in matrices and number < matrices[matrix_id][2]
+        acknowledged[(person_id, key[3])][0]
+        for key, person_id in shown
+        if (person_id, key[3]) in acknowledged and acknowledged[(person_id, key[3])][1] < matrices[key[3]][2]
     }
     snapshots: dict[int, _Snapshot] = {}
     if older:
         # Each part as JSON text, parsed here: the driver's own decoding of whole snapshots costs
         # twice as much, and the tasks are parsed only when some task was lost.
         snapshots = {
-            pk: _Snapshot(roles, cells, tasks)
-            for pk, roles, cells, tasks in Revision.objects.filter(pk__in=older).values_list(
+            pk: _Snapshot(roles_json, cells, tasks)
+            for pk, roles_json, cells, tasks in Revision.objects.filter(pk__in=older).values_list(
                 "pk", KT("snapshot__roles"), KT("snapshot__cells"), KT("snapshot__tasks")
             )
         }
 
-    found = MyResponsibilities(unlinked=unlinked)
     words: dict[str, dict[str, str]] = {}  # scheme key -> letters -> letters in words
-    names = {pk: (name, slug) for pk, name, slug in organizations}
-    for organization_id, person in sorted(person_of.items(), key=lambda item: names[item[0]]):
+    read: dict[tuple[int, int], MyMatrix] = {}  # (person id, matrix id) -> the matrix read in full
+    by_organization: dict[int, MyOrganization] = {}
+    first_page = start == 0
+    for organization_id, person in sorted(person_of.items(), key=lambda item: (names[item[0]][0], item[0])):
+        shows = [key for key, person_id in shown if person_id == person.pk]
+        has_any = any(person_id == person.pk for _key, person_id in entries)
+        if not shows and (has_any or not first_page):
+            continue
         held = roles.get(person.pk, [])
         role_ids = {role_id for role_id, _code, _name in held}
         rank = {code: index for index, (_role_id, code, _name) in enumerate(held)}
-        organization = MyOrganization(
+        organization = by_organization[organization_id] = MyOrganization(
             id=organization_id,
             name=names[organization_id][0],
             slug=names[organization_id][1],
@@ -586,10 +724,8 @@ def _read(user) -> MyResponsibilities:
         by_matrix: dict[int, list[Responsibility]] = {}
         for row in responsibilities.get(person.pk, []):
             by_matrix.setdefault(row.matrix_id, []).append(row)
-        mine = set(by_matrix) | {matrix_id for person_id, matrix_id in acknowledged if person_id == person.pk}
-        for matrix_id in sorted(
-            (pk for pk in mine if pk in matrices), key=lambda pk: (matrices[pk][0].casefold(), pk)
-        ):
+        for key in shows:
+            matrix_id = key[3]
             name, scheme, number, published_at = matrices[matrix_id]
             stages, tasks, stage_of = _group(
                 by_matrix.get(matrix_id, []), scheme, rank, words.setdefault(scheme.key, {})
@@ -617,7 +753,66 @@ def _read(user) -> MyResponsibilities:
                         stage_of=stage_of,
                         words=words.setdefault(scheme.key, {}),
                     )
+            read[(person.pk, matrix_id)] = matrix
+            # A matrix acknowledged at an older revision in which the person held nothing either.
             if matrix.task_count or (matrix.changes is not None and matrix.changes.count):
                 organization.matrices.append(matrix)
         found.organizations.append(organization)
+
+    # The summary, on every page: every matrix waiting for an acknowledgement (exactly for those on
+    # this page; for the others, from where the person stands), and every pending sign-off.
+    for key, person_id in entries:
+        matrix_id = key[3]
+        matrix = read.get((person_id, matrix_id))
+        if matrix is not None and not matrix.acknowledgement_pending:
+            continue
+        last = acknowledged.get((person_id, matrix_id))
+        name, _scheme, number, _at = matrices[matrix_id]
+        if last is not None and last[1] >= number:
+            continue
+        organization_id = org_of_person[person_id]
+        found.pending_acknowledgements.append(
+            PendingAcknowledgement(
+                organization=OrganizationRef(organization_id, *names[organization_id]),
+                matrix_id=matrix_id,
+                matrix_name=name,
+                revision=number,
+                acknowledged_revision=last[1] if last is not None else None,
+                matrix=matrix,
+            )
+        )
+    for organization_id, person in sorted(person_of.items(), key=lambda item: (names[item[0]][0], item[0])):
+        ref = OrganizationRef(organization_id, *names[organization_id])
+        found.pending_signoffs += [(ref, signoff) for signoff in signoffs.get(person.pk, [])]
     return found
+
+
+def _holding_matrices(
+    people: list[Person], roles: dict[int, list[tuple[int, str, str]]]
+) -> dict[int, set[int]]:
+    """Matrix id -> the people (of ``people``) whose roles hold letters in its published read model,
+    for the matrix's team (``orgs.teams``). Reads (matrix, team, role) triples, not cells: three
+    queries (the triples, the teams' paths when a matrix belongs to a team, the holdings)."""
+    holders_of: dict[int, list[int]] = {}
+    for person in people:
+        for role_id, _code, _name in roles.get(person.pk, []):
+            holders_of.setdefault(role_id, []).append(person.pk)
+    if not holders_of:
+        return {}
+    triples = list(
+        PublishedCell.objects.filter(role_id__in=holders_of)
+        .exclude(matrix__status=Matrix.Status.ARCHIVED)
+        .order_by()
+        .values_list("matrix_id", "matrix__team_id", "role_id")
+        .distinct()
+    )
+    resolved, _ = holders_resolved(role_ids=set(holders_of), scopes={team for _m, team, _r in triples})
+    holding: dict[int, set[int]] = {}
+    for matrix_id, team_id, role_id in triples:
+        does = resolved.get((team_id, role_id))
+        if does is None:
+            continue
+        mine = set(holders_of[role_id]) & set(does.person_ids)
+        if mine:
+            holding.setdefault(matrix_id, set()).update(mine)
+    return holding

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
@@ -396,12 +397,15 @@ def person_responsibilities(*, person: Person, draft: bool = False) -> list[Resp
     return people_responsibilities(people=[person], draft=draft).get(person.pk, [])
 
 
-def people_responsibilities(*, people: list[Person], draft: bool = False) -> dict[int, list[Responsibility]]:
+def people_responsibilities(
+    *, people: list[Person], draft: bool = False, matrix_ids: Collection[int] | None = None
+) -> dict[int, list[Responsibility]]:
     """``person_responsibilities`` for several people at once (of any organizations), by person id:
     five queries whatever their number ("my responsibilities" reads every person a user is): the
     holdings, the cells, the co-owners, and who each role resolves to in each matrix's team (the
-    teams' paths only when a matrix belongs to one)."""
-    if not people:
+    teams' paths only when a matrix belongs to one). ``matrix_ids``: only those matrices (a page
+    of "my responsibilities")."""
+    if not people or (matrix_ids is not None and not matrix_ids):
         return {}
     held: dict[int, list[int]] = {}
     # Distinct: a person may hold a role for the organization and for a team or two.
@@ -448,6 +452,8 @@ def people_responsibilities(*, people: list[Person], draft: bool = False) -> dic
                 "matrix__team_id",
             )
         )
+    if matrix_ids is not None:
+        mine = mine.filter(**{"task__matrix_id__in" if draft else "matrix_id__in": list(matrix_ids)})
     # Matrix by name, then task order: in the database, which sorts faster than Python rebuilds rows.
     if draft:
         mine = mine.order_by("task__matrix__name", "task__matrix_id", "task__order", "task_id", "role__code")
@@ -455,7 +461,10 @@ def people_responsibilities(*, people: list[Person], draft: bool = False) -> dic
         mine = mine.order_by("matrix__name", "matrix_id", "task__order", "task_id", "role_code")
     # The co-owners' tasks as a subquery of the cells alone (no joins: a task of an archived matrix
     # is only looked up, never shown): thousands of task ids never travel as parameters.
-    task_ids = (Assignment if draft else PublishedCell).objects.filter(role_id__in=held).values("task_id")
+    task_ids = (Assignment if draft else PublishedCell).objects.filter(role_id__in=held)
+    if matrix_ids is not None:
+        task_ids = task_ids.filter(**{"task__matrix_id__in" if draft else "matrix_id__in": list(matrix_ids)})
+    task_ids = task_ids.values("task_id")
     mine = list(mine)
     others: dict[int, list[tuple[str, str]]] = {}
     for task_id, code, letters in _task_cells(task_ids, draft=draft):

@@ -35,8 +35,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import send_mail
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.core.mail import EmailMessage, get_connection, send_mail
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -131,7 +131,9 @@ def outbox_dispatch(event_id: int) -> bool:
     returns. Each handler runs in its own savepoint: a failing one rolls back only its own writes,
     the others' work is kept and recorded in ``handled``. A transient failure leaves the event for
     the sweep, which runs only the handlers that have not completed; any other failure is recorded
-    in ``abandoned`` and ``last_error`` and is not retried.
+    in ``abandoned`` and ``last_error`` and is not retried. A handler that raises ``SendIncomplete``
+    (``send_emails_once`` part-way) keeps its writes, the record of what it sent, and then fails
+    as its ``error`` does.
     """
     with transaction.atomic():
         event = OutboxEvent.objects.select_for_update().filter(pk=event_id).first()
@@ -145,8 +147,15 @@ def outbox_dispatch(event_id: int) -> bool:
             if name in event.handled or name in event.abandoned:
                 continue
             try:
+                kept: BaseException | None = None
                 with transaction.atomic():
-                    handler(event)
+                    try:
+                        handler(event)
+                    except SendIncomplete as incomplete:
+                        # The handler recorded what it did send: keep its writes, fail after.
+                        kept = incomplete.error
+                if kept is not None:
+                    raise kept
             except TRANSIENT_ERRORS as error:
                 logger.warning(
                     "Outbox handler %s failed on event %s (%s); the sweep will retry it.",
@@ -217,3 +226,81 @@ def send_email_once(*, key: str, subject: str, body: str, to: list[str]) -> bool
         key,
         lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False),
     )
+
+
+class SendIncomplete(Exception):
+    """Raised by ``send_emails_once`` when sending failed part-way. What was sent is recorded (in
+    the handler's transaction); ``outbox_dispatch`` keeps the handler's writes and then treats
+    ``error``, the cause, like any failure of the handler: a transient one retries the handler,
+    which sends only what was not sent."""
+
+    def __init__(self, error: BaseException, *, sent: int, unsent: int) -> None:
+        super().__init__(f"{sent} emails sent, {unsent} not: {type(error).__name__}: {error}")
+        self.error = error
+        self.sent = sent
+        self.unsent = unsent
+
+
+def _claim(keys: list[str]) -> set[str]:
+    """Insert the keys not recorded yet, in one statement on PostgreSQL; returns those inserted.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` waits on a key another transaction holds uncommitted, then
+    skips it if that transaction commits: a concurrent duplicate sends nothing, as ``send_once``.
+    Elsewhere (SQLite, whose writers take turns): the recorded keys, then ``bulk_create``.
+    """
+    if not keys:
+        return set()
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(SentNotification._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (key, sent_at) SELECT unnest(%s::varchar[]), %s "
+                "ON CONFLICT (key) DO NOTHING RETURNING key",
+                [keys, now],
+            )
+            return {key for (key,) in cursor.fetchall()}
+    recorded = set(SentNotification.objects.filter(key__in=keys).values_list("key", flat=True))
+    new = [key for key in dict.fromkeys(keys) if key not in recorded]
+    SentNotification.objects.bulk_create([SentNotification(key=key, sent_at=now) for key in new])
+    return set(new)
+
+
+def send_emails_once(messages: list[tuple[str, EmailMessage]]) -> int:
+    """Send each (key, message) unless its key was sent already: the set-based ``send_email_once``.
+    Returns the number sent.
+
+    The keys are claimed in one statement (``_claim``), the new messages sent over one connection of
+    Django's email backend, one message at a time so that a failure tells exactly which were sent.
+    If one fails, the keys of those not sent are deleted (one statement) and ``SendIncomplete`` is
+    raised: the keys of those sent stay and commit with the handler (``outbox_dispatch`` keeps
+    them), so a retry sends only the rest. The guarantee is ``send_once``'s: at least once, never
+    twice unless the process dies between a send and the commit of the outbox transaction.
+
+    Call it from an outbox handler (the keys commit with the dispatch) or inside a transaction of
+    your own, which must commit what was sent even when ``SendIncomplete`` is raised.
+    """
+    for key, _message in messages:
+        if not key or len(key) > 255:
+            raise ValueError("send_emails_once needs keys of 1 to 255 characters.")
+    wanted: list[tuple[str, EmailMessage]] = []
+    seen: set[str] = set()
+    for key, message in messages:
+        if key not in seen and message.recipients():  # one message per key, as send_once
+            seen.add(key)
+            wanted.append((key, message))
+    claimed = _claim([key for key, _message in wanted])
+    pending = [(key, message) for key, message in wanted if key in claimed]
+    if not pending:
+        return 0
+    sent = 0
+    try:
+        with get_connection(fail_silently=False) as mail:
+            for _key, message in pending:
+                mail.send_messages([message])
+                sent += 1
+    except Exception as error:
+        unsent = [key for key, _message in pending[sent:]]
+        SentNotification.objects.filter(key__in=unsent).delete()
+        raise SendIncomplete(error, sent=sent, unsent=len(unsent)) from error
+    return sent

@@ -80,3 +80,38 @@ def test_acknowledging_from_my_responsibilities_stays_on_the_page(page, live_ser
     assert page.url == f"{live_server.url}/me/"
     founder = demo.organization.people.get(user__username="demo")
     assert Acknowledgement.objects.filter(person=founder, revision__matrix=demo.matrix).exists()
+
+
+def test_my_responsibilities_pages_by_matrix_and_acknowledges_a_matrix_of_another_page(
+    page, live_server, offline
+):
+    from orgs.models import Person
+    from raci.revisions.services import matrix_publish
+    from tests.builders import matrix_build
+    from tests.factories import OrganizationFactory
+
+    user = UserFactory(username="reader")
+    org = OrganizationFactory(name="Acme", slug="acme-pages")
+    Membership.objects.create(user=user, organization=org, level="viewer")
+    for i in range(7):
+        matrix = matrix_build(organization=org, name=f"Plan {i}", tasks=2, roles=["PM"])
+        matrix_publish(matrix=matrix, override_reason="test")
+    person = Person.objects.create(organization=org, name="Reader", user=user)
+    person.roles.add(org.roles.get(code="PM"))
+    sign_in(page, live_server, "reader", "correct horse battery staple")
+    page.goto(f"{live_server.url}/me/")
+    expect(page.get_by_role("heading", name="Plan 4")).to_be_visible()
+    expect(page.get_by_role("heading", name="Plan 5")).to_have_count(0)
+
+    page.get_by_role("link", name="Next matrices →").click()
+
+    expect(page.get_by_role("heading", name="Plan 5")).to_be_visible()
+    expect(page.get_by_role("heading", name="Plan 0")).to_have_count(0)
+    second = page.url
+    # The summary still lists every matrix waiting: Plan 0's button (page 1) works from here.
+    page.get_by_role("button", name="I have read my responsibilities").first.click()
+    expect(page.get_by_text(re.compile("Acknowledged on")).first).to_be_visible()
+    assert page.url == second
+    assert Acknowledgement.objects.filter(person=person, revision__matrix__name="Plan 0").exists()
+    page.get_by_role("link", name="← Previous matrices").click()
+    expect(page.get_by_role("heading", name="Plan 0")).to_be_visible()

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from orgs.models import Membership, Person, Role
 from raci.insights.api_me import MyResponsibilitiesSerializer
-from raci.insights.me import my_responsibilities
+from raci.insights.me import MATRICES_PER_PAGE, my_responsibilities
 from raci.matrices.models import Assignment, Matrix, Task
 from raci.revisions import services as revisions
 from raci.revisions.models import Acknowledgement, SignOff
@@ -419,7 +419,7 @@ def test_the_api_answers_the_same_data_as_the_page(me, matrix, person, published
     response = client.get(API_ME)
     assert response.status_code == 200
     expected = json.loads(json.dumps(my_responsibilities(me).to_dict(), default=str))
-    assert response.json() == expected
+    assert {k: v for k, v in response.json().items() if k not in ("next", "previous")} == expected
     body = response.json()
     assert body["pending"] == {"acknowledgements": 1, "signoffs": 1}
     [matrix_data] = body["organizations"][0]["matrices"]
@@ -480,9 +480,11 @@ def test_the_schema_documents_the_endpoint_with_an_example(client):
 # --- Query counts -------------------------------------------------------------------------------
 
 # Session and user (2); the user's organizations; their people; the people's roles (with names);
-# people_responsibilities' four (roles held, letters, co-owners, who each role resolves to in each
-# matrix's team); acknowledgements; pending sign-offs; the matrices; the organization switcher.
-PAGE_QUERIES = 13
+# acknowledgements; pending sign-offs; every page's matrices: the (matrix, team, role) triples the
+# person's roles hold and who those roles resolve to (2), then the matrices; for the page's
+# matrices, people_responsibilities' four (roles held, letters, co-owners, who each role resolves
+# to in each matrix's team); the organization switcher.
+PAGE_QUERIES = 15
 # ... plus the older revisions' snapshots, one query for all, when some matrix was last
 # acknowledged at an older revision than its latest.
 PAGE_QUERIES_WITH_CHANGES = PAGE_QUERIES + 1
@@ -498,7 +500,7 @@ def _matrices(org, person, count, *, extra_tasks=0, acknowledged_before=False):
             _publish(matrix)
 
 
-@pytest.mark.parametrize("count", [1, 5])
+@pytest.mark.parametrize("count", [2, 12])
 def test_the_page_query_count_does_not_grow_with_the_number_of_matrices(
     browser, org, person, count, django_assert_num_queries
 ):
@@ -507,14 +509,14 @@ def test_the_page_query_count_does_not_grow_with_the_number_of_matrices(
         assert browser.get(ME).status_code == 200
 
 
-@pytest.mark.parametrize("count", [1, 5])
+@pytest.mark.parametrize("count", [2, 12])
 def test_the_page_query_count_with_changes_does_not_grow_with_the_number_of_matrices(
     browser, org, person, count, django_assert_num_queries
 ):
     _matrices(org, person, count, acknowledged_before=True)
     with django_assert_num_queries(PAGE_QUERIES_WITH_CHANGES):
         response = browser.get(ME)
-    assert _text(response).count("What changed for you since revision 1") == count
+    assert _text(response).count("What changed for you since revision 1") == min(count, MATRICES_PER_PAGE)
 
 
 @pytest.mark.parametrize("extra_tasks", [0, 200])
@@ -526,7 +528,7 @@ def test_the_page_query_count_does_not_grow_with_the_matrix(
         assert browser.get(ME).status_code == 200
 
 
-@pytest.mark.parametrize("count", [1, 5])
+@pytest.mark.parametrize("count", [2, 12])
 def test_the_api_query_count_does_not_grow_with_the_number_of_matrices(
     me, org, person, count, django_assert_num_queries
 ):
@@ -562,3 +564,90 @@ def test_acknowledging_on_the_person_page_posts_through_htmx_and_stays_on_the_pa
     assert "Acknowledged on" in response.content.decode()
     assert "hx-swap-oob" not in response.content.decode()
     assert Acknowledgement.objects.filter(revision=published, person=person).exists()
+
+
+# --- Pages of matrices --------------------------------------------------------------------------
+
+
+def _walk(client, url, *, api=False):
+    """Every page from ``url`` on, following ``next``: the matrix names of each page."""
+    pages = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        if api:
+            body = response.json()
+            pages.append([m["name"] for org in body["organizations"] for m in org["matrices"]])
+            url = body["next"]
+        else:
+            page = response.content.decode()
+            pages.append(re.findall(r'<h3 id="m-\d+"><a href="[^"]+">([^<]+)</a></h3>', page))
+            found = re.search(r'<a rel="next" href="([^"]+)"', page)
+            url = ME + html.unescape(found.group(1)) if found else None
+    return pages
+
+
+def test_the_page_shows_five_whole_matrices_a_page_in_name_order(browser, org, person):
+    _matrices(org, person, 12)
+    pages = _walk(browser, ME)
+    assert [len(page) for page in pages] == [5, 5, 2]
+    assert [name for page in pages for name in page] == sorted(f"Matrix {i}" for i in range(12))
+
+
+def test_the_previous_link_leads_back_to_the_page_before(browser, org, person):
+    _matrices(org, person, 7)
+    first = browser.get(ME).content.decode()
+    second_url = ME + html.unescape(re.search(r'<a rel="next" href="([^"]+)"', first).group(1))
+    second = browser.get(second_url).content.decode()
+    back = ME + html.unescape(re.search(r'<a rel="prev" href="([^"]+)"', second).group(1))
+    assert _walk(browser, back)[0] == _walk(browser, ME)[0]
+    assert 'rel="prev"' not in first
+
+
+def test_every_page_lists_every_acknowledgement_waiting_with_its_button(browser, org, person):
+    _matrices(org, person, 7)
+    first = browser.get(ME).content.decode()
+    second_url = ME + html.unescape(re.search(r'<a rel="next" href="([^"]+)"', first).group(1))
+    for page in (first, browser.get(second_url).content.decode()):
+        assert page.count('class="action"') == 7 * 2  # an acknowledgement and a sign-off per matrix
+    matrix = Matrix.objects.get(name="Matrix 6")  # on the second page only
+    assert reverse("acknowledge", args=[org.slug, matrix.pk, 1]) in first
+
+
+def test_a_page_link_not_made_by_the_page_is_a_400(browser, published):
+    response = browser.get(ME, {"cursor": "not-a-cursor"})
+    assert response.status_code == 400
+
+
+def test_the_api_pages_by_matrix_with_next_and_previous(me, org, person):
+    _matrices(org, person, 12)
+    client = APIClient()
+    client.force_authenticate(me)
+    pages = _walk(client, API_ME, api=True)
+    assert [len(page) for page in pages] == [5, 5, 2]
+    first = client.get(API_ME).json()
+    assert first["previous"] is None
+    assert first["matrix_count"] == 12
+    assert first["pending"]["acknowledgements"] == 12
+    second = client.get(first["next"]).json()
+    assert client.get(second["previous"]).json()["organizations"] == first["organizations"]
+
+
+def test_the_api_answers_400_to_a_cursor_it_did_not_make(me, published):
+    client = APIClient()
+    client.force_authenticate(me)
+    response = client.get(API_ME, {"cursor": "WyJ4Il0"})
+    assert response.status_code == 400
+    assert "cursor" in json.dumps(response.json())
+
+
+def test_a_page_link_past_the_last_matrix_leads_back_to_the_last_page(me, org, person):
+    from raci.insights.me import cursor_encode
+
+    _matrices(org, person, 7)
+    beyond = cursor_encode(("zzz", 10**9, "zzz", 10**9))
+    page = my_responsibilities(me, cursor=beyond)
+    assert page.organizations == []
+    assert page.next is None
+    back = my_responsibilities(me, cursor=page.previous)
+    assert [m.name for m in back.organizations[0].matrices] == [f"Matrix {i}" for i in range(2, 7)]

@@ -355,3 +355,36 @@ def test_the_configured_handler_modules_register_webhooks_and_emails(settings, f
         "raci.delivery.webhooks.webhook_fan_out",
         "raci.delivery.notifications.send_publication_emails",
     } <= names
+
+
+def test_send_emails_once_keeps_the_keys_of_the_emails_sent_before_a_failure(db, settings, mailoutbox):
+    from django.core.mail import EmailMessage
+
+    from raci.outbox.handlers import SendIncomplete, send_emails_once
+
+    settings.EMAIL_BACKEND = "tests.delivery.test_publication_emails_bulk.FailingPartWayBackend"
+    from tests.delivery import test_publication_emails_bulk as failing
+
+    failing.accept[0] = 1
+    messages = [
+        (f"bulk:{i}", EmailMessage("s", "b", "from@example.com", [f"{i}@example.com"])) for i in range(3)
+    ]
+    try:
+        with pytest.raises(SendIncomplete):
+            send_emails_once(messages)
+    finally:
+        failing.accept[0] = None
+    assert set(SentNotification.objects.values_list("key", flat=True)) == {"bulk:0"}
+    assert send_emails_once(messages) == 2
+    assert [m.to for m in mailoutbox] == [["0@example.com"], ["1@example.com"], ["2@example.com"]]
+
+
+def test_send_emails_once_sends_one_message_per_key_even_given_twice(db, mailoutbox):
+    from django.core.mail import EmailMessage
+
+    from raci.outbox.handlers import send_emails_once
+
+    first = EmailMessage("first", "b", "from@example.com", ["a@example.com"])
+    second = EmailMessage("second", "b", "from@example.com", ["a@example.com"])
+    assert send_emails_once([("same", first), ("same", second)]) == 1
+    assert [m.subject for m in mailoutbox] == ["first"]

@@ -6,12 +6,13 @@ from __future__ import annotations
 from html import escape
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from raci.insights.me import CHANGED, GAINED, MyMatrix, my_responsibilities
+from raci.insights.me import CHANGED, GAINED, MATRICES_PER_PAGE, MyMatrix, my_responsibilities
+from raci.insights.selectors import CursorInvalid
 from raci.rules.grid import collector_paused
 
 CHANGE_TAGS = {GAINED: ' <span class="tag">new</span>', CHANGED: ' <span class="tag">changed</span>'}
@@ -60,7 +61,15 @@ def my_responsibilities_page(request: HttpRequest) -> HttpResponse:
     # No organization to resolve: everything read is the user's own, in organizations they are a
     # member of (``my_responsibilities`` starts from ``organizations_for``).
     # The render walks as many objects as the read builds: both with the collector paused.
-    with collector_paused():
-        me = my_responsibilities(request.user)
-        lines = {m.id: task_lines(org.slug, m) for org in me.organizations for m in org.matrices}
-        return render(request, "insights/my_responsibilities.html", {"me": me, "task_lines": lines})
+    # A page holds MATRICES_PER_PAGE whole matrices; ``?cursor=`` from its next/previous links.
+    try:
+        with collector_paused():
+            me = my_responsibilities(request.user, cursor=request.GET.get("cursor") or None)
+            lines = {m.id: task_lines(org.slug, m) for org in me.organizations for m in org.matrices}
+            return render(
+                request,
+                "insights/my_responsibilities.html",
+                {"me": me, "task_lines": lines, "page_size": MATRICES_PER_PAGE},
+            )
+    except CursorInvalid as error:
+        return HttpResponseBadRequest(str(error))
