@@ -40,13 +40,14 @@ def test_discussing_a_cell_from_the_editor_marks_the_cell(page: Page, live_serve
     page.get_by_role("button", name="Start thread").click()
 
     expect(page.locator(".comment-body").first).to_have_text("Should this be <b>ours</b>? @demo")
-    thread = Thread.objects.get()
-    assert (thread.task_id, thread.role.code) == (task.pk, code)
+    thread = Thread.objects.get(task=task, role__code=code)
+    assert thread.comments.get().body == "Should this be <b>ours</b>? @demo"
 
     open_editor(page, live_server, demo)
     marked = cell(page, task, code)
     expect(marked).to_have_class(re.compile(r"\bdiscussed\b"))
     expect(marked).to_have_attribute("data-threads", "1")
-    expect(page.locator("#discussion-open")).to_have_text("(1 open thread)")
+    # The demo's own open thread on pricing, and this one.
+    expect(page.locator("#discussion-open")).to_have_text("(2 open threads)")
     screenshot(page, "discussion-badge")
     watch.assert_clean("editor with a discussed cell")
