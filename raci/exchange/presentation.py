@@ -81,6 +81,11 @@ class Cell:
     letters: str
     tone: str
 
+    @property
+    def written(self) -> str:
+        """The letters as every page writes them: ``A/R``."""
+        return "/".join(self.letters)
+
 
 @dataclass(frozen=True)
 class Line:

@@ -110,7 +110,7 @@ def _grid_table(slide, part) -> None:
         _cell(table.cell(row_index, 0), task.name)
         for column_index, cell in enumerate(cells, start=1):
             target = table.cell(row_index, column_index)
-            _cell(target, "/".join(cell.letters), centre=True)
+            _cell(target, cell.written, centre=True)
             if cell.tone:
                 target.fill.solid()
                 target.fill.fore_color.rgb = RGBColor.from_string(TONE_COLOURS[cell.tone])

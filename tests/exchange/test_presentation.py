@@ -250,3 +250,9 @@ def test_findings_summary_counts_every_finding_and_lists_the_first():
     assert summary.errors == 20
     assert len(summary.shown) == 5
     assert summary.more == summary.total - 5
+
+
+def test_a_cell_is_written_with_its_letters_separated_by_slashes():
+    from raci.exchange.presentation import Cell
+
+    assert [Cell(letters, "").written for letters in ("AR", "C", "")] == ["A/R", "C", ""]
