@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from orgs.models import PERSON_TITLE_MAX_LENGTH, Membership, Organization, Person, Role, role_code_validator
+from orgs.services import role_code_problem
 from orgs.validators import validate_multiline_text, validate_single_line
 
 
@@ -35,11 +36,19 @@ class RoleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args, organization: Organization | None = None, role: Role | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization, self.role = organization, role
+
     def clean_code(self) -> str:
-        # The code's format is checked here too, so that it is reported with the other fields'
-        # problems rather than after them (the service says whether the code is taken).
+        # The code's format, and whether the organization already has it, are checked here too, so
+        # that they are reported with the other fields' problems rather than after them.
         code = self.cleaned_data["code"].strip().upper()
         role_code_validator(code)
+        if self.organization is not None:
+            problem = role_code_problem(self.organization, code, role=self.role)
+            if problem:
+                raise ValidationError(problem)
         return code
 
 

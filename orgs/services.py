@@ -191,6 +191,15 @@ def _role_code_taken(code: str) -> str:
     return f"A role {code} already exists in this organization."
 
 
+def role_code_problem(organization: Organization, code: str, *, role: Role | None = None) -> str | None:
+    """What is wrong with ``code`` for a role of ``organization`` (``role`` keeping its own code) that
+    only the organization knows: taken. For forms that say it with the other fields' problems; the
+    writers check it again, under the constraint, whatever the caller asked."""
+    if _role_code_is_taken(organization.pk, code.strip().upper(), exclude=role.pk if role else None):
+        return _role_code_taken(code.strip().upper())
+    return None
+
+
 def _role_code_is_taken(organization_id: int, code: str, *, exclude: int | None = None) -> bool:
     return Role.objects.filter(organization_id=organization_id, code=code).exclude(pk=exclude).exists()
 

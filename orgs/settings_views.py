@@ -75,7 +75,7 @@ def _confirm(request: HttpRequest, access: OrgAccess, **context) -> HttpResponse
 @require_http_methods(["GET", "HEAD", "POST"])
 def roles(request: HttpRequest, org_slug: str) -> HttpResponse:
     access = _access(request, org_slug, write=Need.EDIT)
-    form = RoleForm(_posted(request))
+    form = RoleForm(_posted(request), organization=access.organization)
     if request.method == "POST" and form.is_valid():
         try:
             role = services.role_create(organization=access.organization, **form.cleaned_data)
@@ -151,7 +151,7 @@ def role_edit(request: HttpRequest, org_slug: str, role_id: int) -> HttpResponse
     if request.method in SAFE:
         form = RoleForm(initial={"code": role.code, "name": role.name, "description": role.description})
     else:
-        form = RoleForm(request.POST)
+        form = RoleForm(request.POST, organization=access.organization, role=role)
         if form.is_valid():
             try:
                 services.role_update(role=role, acting_user=request.user, channel="web", **form.cleaned_data)
